@@ -1,0 +1,59 @@
+"""Integrity: an olympiad and competition integrity platform.
+
+``create_app`` wires configuration, extensions, blueprints, the CLI and error handling; nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(
+    overrides: dict[str, Any] | None = None, *, instance_path: str | None = None
+) -> Flask:
+    from integrity import config, logs, web
+    from integrity.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("INTEGRITY_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    values = config.load_settings(Path(app.instance_path), overrides=overrides)
+    app.config.from_mapping(config.flask_config(values))
+    # Overrides that are not our settings are Flask keys (tests switch off CSRF this way).
+    app.config.update({k: v for k, v in (overrides or {}).items() if k not in values})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(values["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    logs.configure(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+
+    from integrity import models  # noqa: F401  (registers every table on the metadata)
+    from integrity.accounts.views import bp as accounts_bp
+    from integrity.audit.views import bp as audit_bp
+    from integrity.public.views import bp as public_bp
+    from integrity.registry.views import bp as registry_bp
+
+    for blueprint in (public_bp, accounts_bp, audit_bp, registry_bp):
+        app.register_blueprint(blueprint)
+
+    web.init_app(app)
+    from integrity.cli import register_commands
+
+    register_commands(app)
+    return app

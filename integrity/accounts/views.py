@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from integrity.access import public, roles, signed_in
+from integrity.accounts import services
+from integrity.accounts.domain import Role
+from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm, role_labels
+from integrity.accounts.models import User
+from integrity.errors import DomainError
+from integrity.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths: an open redirect would let a phishing link borrow our name."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def _login_limit() -> str:
+    return str(current_app.config["INTEGRITY"]["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login() -> str | Response:
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.username.data or "", form.password.data or "")
+        if user is None:
+            current_app.logger.info("login refused", extra={"fields": {"event": "login_failed"}})
+            flash(_("Wrong username or password."), "error")
+        else:
+            session.clear()
+            login_user(user)
+            services.record_login(db.session, user=user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("public.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout() -> Response:
+    services.record_logout(db.session, user=current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language() -> Response:
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    locale = form.locale.data or "kk"
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        services.set_locale(
+            db.session, actor=current_user.as_actor(), user=current_user, locale=locale
+        )
+        db.session.commit()
+    return redirect(safe_next(form.next.data, url_for("public.home")))
+
+
+@bp.route("/account")
+@signed_in
+def account() -> str:
+    return render_template("accounts/account.html")
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def users() -> str | Response:
+    form = UserForm()
+    form.roles.choices = role_labels()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session,
+                actor=current_user.as_actor(),
+                username=form.username.data or "",
+                display_name=form.display_name.data or "",
+                password=form.password.data or "",
+                roles=[Role(r) for r in form.roles.data or []],
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            field = getattr(form, str(exc.details.get("field", "")), None)
+            if field is not None:
+                field.errors = [*field.errors, str(exc.message)]
+            else:
+                flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("accounts.users"))
+    rows = db.session.execute(select(User).order_by(User.username)).scalars().all()
+    return render_template(
+        "accounts/users.html", form=form, users=rows, role_labels=dict(role_labels())
+    )
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def edit_user(user_id: int) -> str | Response:
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserRolesForm(roles=sorted(r.value for r in user.roles), active=user.active)
+    form.roles.choices = role_labels()
+    if form.validate_on_submit():
+        actor = current_user.as_actor()
+        try:
+            services.set_roles(
+                db.session, actor=actor, user=user, roles=[Role(r) for r in form.roles.data or []]
+            )
+            if user.id == current_user.id and not form.active.data:
+                raise DomainError(_("You cannot deactivate your own account."))
+            services.set_active(db.session, actor=actor, user=user, active=bool(form.active.data))
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/edit_user.html", form=form, user=user)

@@ -1,0 +1,173 @@
+"""Configuration: built-in defaults < instance file < ``INTEGRITY_*`` environment variables.
+
+Every setting is listed once in ``SETTINGS`` with its type, default and description; the README
+table is checked against this list by a test, so the documentation cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SECRET_KEY = "insecure-default-change-me"  # noqa: S105  (refused outside development)
+INSTANCE_FILE = "integrity.toml"
+ENV_PREFIX = "INTEGRITY_"
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", str, "production", "production, development or testing."),
+    Setting(
+        "SECRET_KEY",
+        str,
+        DEFAULT_SECRET_KEY,
+        "Signs sessions and CSRF tokens. Required outside development.",
+    ),
+    Setting(
+        "DATABASE_URL",
+        str,
+        "",
+        "SQLAlchemy URL; empty means `integrity.sqlite3` in the instance folder.",
+    ),
+    Setting(
+        "DATA_DIR",
+        str,
+        "",
+        "Stored files (scans, PDFs); empty means `data/` in the instance folder.",
+    ),
+    Setting("MAX_UPLOAD_MB", int, 512, "Largest accepted upload, in megabytes."),
+    Setting(
+        "DEFAULT_LOCALE", str, "kk", "Language for visitors who have not chosen one: kk, ru or en."
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URL",
+        str,
+        "memory://",
+        "Where rate-limit counters live (`redis://…` for several servers).",
+    ),
+    Setting("LOGIN_RATE_LIMIT", str, "10 per minute", "Login attempts allowed per client address."),
+    Setting("COOKIE_SECURE", bool, False, "Send cookies over HTTPS only; switch on behind TLS."),
+    Setting("LOG_LEVEL", str, "INFO", "Logging level of the structured JSON log."),
+    Setting("PAGE_SIZE", int, 50, "Rows per page in long lists."),
+    Setting(
+        "ORGANISATION_KK",
+        str,
+        "«Жамбыл дарыны» аймақтық ғылыми-практикалық орталығы",
+        "Organisation name (Kazakh).",
+    ),
+    Setting(
+        "ORGANISATION_RU",
+        str,
+        "Региональный научно-практический центр «Жамбыл дарыны»",
+        "Organisation name (Russian).",
+    ),
+)
+
+
+def _coerce(setting: Setting, raw: Any, source: str) -> Any:
+    if setting.type is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{source}: {setting.name} must be true or false, not {raw!r}")
+    if setting.type is int:
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{source}: {setting.name} must be a whole number, not {raw!r}"
+            ) from None
+    return str(raw)
+
+
+def load_settings(
+    instance_path: Path,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Merge the three layers (and a program's own overrides, e.g. tests) and check the result."""
+    environ = os.environ if environ is None else environ
+    by_name = {s.name: s for s in SETTINGS}
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+
+    file = instance_path / INSTANCE_FILE
+    if file.exists():
+        try:
+            loaded = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file.name}: {exc}") from None
+        for key, raw in loaded.items():
+            setting = by_name.get(key.upper())
+            if setting is None:
+                raise ConfigError(f"{file.name}: unknown setting {key!r}")
+            values[setting.name] = _coerce(setting, raw, file.name)
+
+    for setting in SETTINGS:
+        raw_env = environ.get(ENV_PREFIX + setting.name)
+        if raw_env is not None:
+            values[setting.name] = _coerce(setting, raw_env, ENV_PREFIX + setting.name)
+
+    for key, raw in (overrides or {}).items():
+        if key in by_name:
+            values[key] = _coerce(by_name[key], raw, "override")
+
+    if values["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {values['ENV']!r}")
+    if values["DEFAULT_LOCALE"] not in ("kk", "ru", "en"):
+        raise ConfigError("DEFAULT_LOCALE must be kk, ru or en")
+    if values["ENV"] == "production" and values["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise ConfigError(
+            "Refusing to start: SECRET_KEY is the built-in default. Set INTEGRITY_SECRET_KEY or "
+            f"secret_key in {INSTANCE_FILE} (for example: python -c 'import secrets; "
+            "print(secrets.token_hex(32))'), or set INTEGRITY_ENV=development."
+        )
+    if not values["DATABASE_URL"]:
+        values["DATABASE_URL"] = f"sqlite:///{instance_path / 'integrity.sqlite3'}"
+    if not values["DATA_DIR"]:
+        values["DATA_DIR"] = str(instance_path / "data")
+    return values
+
+
+def flask_config(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Translate our settings into the keys Flask and its extensions read."""
+    secure = bool(values["COOKIE_SECURE"])
+    return {
+        "INTEGRITY": dict(values),
+        "SECRET_KEY": values["SECRET_KEY"],
+        "TESTING": values["ENV"] == "testing",
+        "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"],
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(values["MAX_UPLOAD_MB"]) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "RATELIMIT_STORAGE_URI": values["RATELIMIT_STORAGE_URL"],
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "BABEL_DEFAULT_LOCALE": values["DEFAULT_LOCALE"],
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,249 @@
+"""Writes a generated demo event into the database through the same services people use.
+
+Participants and jurors go in through the CSV importer, so the demo exercises the real import path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from integrity.accounts.domain import Role
+from integrity.accounts.services import create_user
+from integrity.audit.chain import Actor
+from integrity.db import AnySession
+from integrity.demo.generator import DemoData, generate
+from integrity.registry.kinds import EventKind, RelationKind, Stage
+from integrity.registry.models import Event, Juror, Room
+from integrity.registry.services import catalogue, people, places
+from integrity.registry.services.imports import import_jurors, import_participants
+
+DEMO_PASSWORD = "integrity-demo"  # noqa: S105  (demo only; printed at start-up)
+DEMO_SEED = 2026
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: Role
+    name: str
+
+
+ACCOUNTS = (
+    DemoAccount("admin", Role.ADMIN, "Әкімші Демо"),
+    DemoAccount("organiser", Role.ORGANISER, "Ұйымдастырушы Әдіскер"),
+    DemoAccount("itspec", Role.IT_SPECIALIST, "IT-маман Сканер"),
+    DemoAccount("chair", Role.CHAIR, "Қазылар төрағасы"),
+    DemoAccount("director", Role.DIRECTOR, "Директор Демо"),
+    DemoAccount("observer", Role.OBSERVER, "Тәуелсіз бақылаушы"),
+)
+
+
+def _participants_csv(data: DemoData) -> bytes:
+    schools = {s.key: s for s in data.schools}
+    districts = {d.key: d for d in data.districts}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [
+            "ЖСН",
+            "Тегі",
+            "Аты",
+            "Әкесінің аты",
+            "Сынып",
+            "Мектеп",
+            "Аудан",
+            "Пән",
+            "Жетекші",
+            "Заңды өкіл",
+            "Келісім күні",
+            "Жариялауға келісім",
+        ]
+    )
+    for p in data.participants:
+        school = schools[p.school_key]
+        writer.writerow(
+            [
+                p.iin,
+                p.surname,
+                p.given_name,
+                p.patronymic or "",
+                p.grade,
+                school.name_kk,
+                districts[school.district_key].name_kk,
+                p.subject_code,
+                p.supervisor or "",
+                p.consent_by,
+                p.consent_date.isoformat(),
+                "иә" if p.consent_public else "жоқ",
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _jurors_csv(data: DemoData) -> bytes:
+    schools = {s.key: s for s in data.schools}
+    districts = {d.key: d for d in data.districts}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=",")
+    writer.writerow(
+        ["ЖСН", "Тегі", "Аты", "Әкесінің аты", "Ұйым түрі", "Ұйым", "Мектеп", "Аудан", "Пәндер"]
+    )
+    for j in data.jurors:
+        school = schools.get(j.school_key or "")
+        writer.writerow(
+            [
+                j.iin,
+                j.surname,
+                j.given_name,
+                j.patronymic or "",
+                j.organisation_kind,
+                j.organisation,
+                school.name_kk if school else "",
+                districts[j.district_key].name_kk,
+                "|".join(j.subject_codes),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def load_demo(session: AnySession, *, seed: int = DEMO_SEED) -> Event:
+    """Load the whole demo; the caller commits."""
+    data = generate(random.Random(seed))
+    system = Actor(None, "demo")
+    users = {
+        a.username: create_user(
+            session,
+            actor=system,
+            username=a.username,
+            display_name=a.name,
+            password=DEMO_PASSWORD,
+            roles=[a.role],
+            locale="kk",
+        )
+        for a in ACCOUNTS
+    }
+    organiser = users["organiser"].as_actor()
+
+    event = catalogue.create_event(
+        session,
+        actor=organiser,
+        title_kk=data.event.title_kk,
+        title_ru=data.event.title_ru,
+        title_en=data.event.title_en,
+        kind=EventKind(data.event.kind),
+        stage=Stage(data.event.stage),
+        academic_year=data.event.academic_year,
+        same_district_conflict=False,
+    )
+    districts = {
+        d.key: places.add_district(
+            session, actor=organiser, name_kk=d.name_kk, name_ru=d.name_ru, kato=d.kato
+        )
+        for d in data.districts
+    }
+    for s in data.schools:
+        places.add_school(
+            session,
+            actor=organiser,
+            district=districts[s.district_key],
+            name_kk=s.name_kk,
+            name_ru=s.name_ru,
+            bin_=s.bin,
+        )
+    venue = places.add_venue(
+        session,
+        actor=organiser,
+        name="«Жамбыл дарыны» АҒПО, Тараз",
+        address="Тараз қ., демо көшесі, 1",
+    )
+    rooms: list[Room] = []
+    for number in range(1, 9):
+        room = places.add_room(
+            session,
+            actor=organiser,
+            venue=venue,
+            name=f"{100 + number}",
+            capacity=30,
+            camera_stream_url=f"https://cameras.example.invalid/room{100 + number}/live",
+            recording_url=f"https://cameras.example.invalid/room{100 + number}/recordings",
+        )
+        places.add_room_observer(
+            session,
+            actor=organiser,
+            room=room,
+            full_name="Ата-аналар комитетінің өкілі",
+            organisation="Ата-аналар комитеті",
+        )
+        rooms.append(room)
+    for sub in data.subjects:
+        subject = catalogue.add_subject(
+            session,
+            actor=organiser,
+            event=event,
+            code=sub.code,
+            name_kk=sub.name_kk,
+            name_ru=sub.name_ru,
+            name_en=sub.name_en,
+            grade_min=sub.grade_min,
+            grade_max=sub.grade_max,
+        )
+        round_ = catalogue.add_round(session, actor=organiser, subject=subject, answer_pages=4)
+        for t in sub.tasks:
+            catalogue.add_task(
+                session,
+                actor=organiser,
+                round_=round_,
+                title_kk=t.title_kk,
+                title_ru=t.title_ru,
+                max_units=t.max_points * 2,
+                criteria=[(text, text, points * 2) for text, points in t.criteria],
+            )
+    import_participants(
+        session,
+        actor=organiser,
+        event=event,
+        data=_participants_csv(data),
+        filename="demo-participants.csv",
+    )
+    import_jurors(
+        session, actor=organiser, event=event, data=_jurors_csv(data), filename="demo-jurors.csv"
+    )
+    for subject in event.subjects:
+        for round_ in subject.rounds:
+            people.assign_seats(session, actor=organiser, round_=round_, rooms=rooms)
+
+    jurors = {j.iin: j for j in session.execute(select(Juror)).scalars()}
+    for number, demo_juror in enumerate(data.jurors, start=1):
+        juror = jurors[demo_juror.iin]
+        for relation in demo_juror.relations:
+            people.declare_relation(
+                session,
+                actor=organiser,
+                juror=juror,
+                kind=RelationKind(relation.kind),
+                full_name=relation.full_name,
+                iin=relation.iin,
+                note=relation.note,
+            )
+        if demo_juror.declaration_signed:
+            people.sign_declaration(session, actor=organiser, juror=juror, event=event)
+        account = create_user(
+            session,
+            actor=system,
+            username=f"juror{number:02d}",
+            display_name=demo_juror.full_name,
+            password=DEMO_PASSWORD,
+            roles=[Role.JUROR],
+            locale="kk",
+        )
+        people.link_juror_account(session, actor=organiser, juror=juror, user_id=account.id)
+    return event
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    return [(a.username, a.role.value) for a in ACCOUNTS] + [("juror01", Role.JUROR.value)]

@@ -1,0 +1,93 @@
+"""Structured logs: one JSON object per line.
+
+Request lines carry method, path (never the query string, which may hold a searched IIN), status,
+duration and the acting user's id. Nothing here ever logs a password, a form body or an IIN.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+from typing import Any
+
+from flask import Flask, g, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+# Twelve digits in a row look like an IIN; mask them wherever they come from.
+_IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+request_log = logging.getLogger("integrity.request")
+
+
+def scrub(text: str) -> str:
+    return _IIN_LIKE.sub("[iin]", text)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": scrub(record.getMessage()),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update({k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()})
+        if record.exc_info:
+            entry["exception"] = scrub(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(app: Flask) -> None:
+    level = str(app.config["INTEGRITY"]["LOG_LEVEL"]).upper()
+    root = logging.getLogger("integrity")
+    if not any(getattr(h, "_integrity", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        handler._integrity = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+    app.logger.handlers = root.handlers
+    app.logger.setLevel(level)
+    app.logger.propagate = False
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response: Response) -> Response:
+        started = g.get("request_started")
+        if request.endpoint == "static":
+            return response
+        user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+        request_log.info(
+            "request",
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "path": request.path,
+                    "endpoint": request.endpoint,
+                    "status": response.status_code,
+                    "ms": None
+                    if started is None
+                    else round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": user_id,
+                }
+            },
+        )
+        return response
+
+
+def log_job(name: str, *, status: str, user_id: int | None, **fields: Any) -> None:
+    """One line per background job run, with the same shape as request lines."""
+    logging.getLogger("integrity.job").info(
+        "job", extra={"fields": {"job": name, "status": status, "user_id": user_id, **fields}}
+    )

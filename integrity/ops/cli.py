@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from integrity.extensions import db
+
+
+@click.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def backup(out: Path) -> None:
+    """Write a consistent snapshot (database and stored files) to OUT while the server runs."""
+    from integrity.ops.backup import BackupError, write_backup
+
+    try:
+        manifest = write_backup(db.engine, Path(current_app.config["INTEGRITY"]["DATA_DIR"]), out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(manifest["tables"].values())
+    click.echo(
+        f"backup written to {out}: {rows} rows, {len(manifest['files'])} files, "
+        f"audit head {manifest['audit_head'][0]}"
+    )
+
+
+@click.command("restore")
+@click.argument(
+    "archive_path", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def restore(archive_path: Path) -> None:
+    """Restore a backup into this instance, whose database must be empty (new or just migrated)."""
+    from flask_migrate import upgrade
+
+    from integrity.audit.services import verify
+    from integrity.ops.backup import (
+        BackupError,
+        is_empty,
+        read_manifest,
+        restore_files,
+        restore_rows,
+    )
+
+    try:
+        archive = zipfile.ZipFile(archive_path)
+    except zipfile.BadZipFile:
+        raise click.ClickException(f"{archive_path.name}: not a backup archive") from None
+    with archive:
+        try:
+            manifest = read_manifest(archive)
+            upgrade(revision=manifest["revision"])
+            with db.engine.connect() as conn:
+                if not is_empty(conn):
+                    raise BackupError(
+                        "the database already holds data; restore only into an empty instance"
+                    )
+            files = restore_files(
+                archive, manifest, Path(current_app.config["INTEGRITY"]["DATA_DIR"])
+            )
+            with db.engine.begin() as conn:
+                restore_rows(conn, archive, manifest)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+    report = verify(db.session)
+    if not report.ok:
+        raise click.ClickException(
+            f"restored, but the audit chain does not verify at event {report.first_broken}"
+        )
+    upgrade()
+    click.echo(
+        f"restored {sum(manifest['tables'].values())} rows and {files} files; "
+        f"audit chain intact ({report.events} events)"
+    )
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the production server (gunicorn)."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
+        "gunicorn"
+    )
+    if gunicorn is None:
+        raise click.ClickException("gunicorn is not installed")
+    command = [
+        gunicorn,
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--graceful-timeout",
+        "10",
+        "--timeout",
+        "120",
+        "integrity.wsgi:app",
+    ]
+    env = dict(os.environ)
+    env.setdefault("INTEGRITY_INSTANCE_PATH", current_app.instance_path)
+    raise SystemExit(subprocess.call(command, env=env))  # noqa: S603  (our own fixed argv)

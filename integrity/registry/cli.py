@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from integrity.cli import cli_actor, echo_json
+from integrity.extensions import db
+
+
+@click.group("registry")
+def registry() -> None:
+    """Events, schools, participants and jurors."""
+
+
+@registry.group("import")
+def import_group() -> None:
+    """Import participants or jurors from CSV (UTF-8, UTF-8 BOM, Windows-1251) or XLSX."""
+
+
+def _run_import(
+    kind: str, file: Path, event_id: int, dry_run: bool, as_json: bool, as_user: str | None
+) -> None:
+    from integrity.registry.domain import ImportRejected
+    from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
+    from integrity.registry.models import Event
+    from integrity.registry.services.imports import import_jurors, import_participants
+    from integrity.registry.tabular import TableError
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"no event with id {event_id}")
+    importer = import_participants if kind == "participants" else import_jurors
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{file}: {exc.strerror}") from None
+    try:
+        result = importer(
+            db.session,
+            actor=cli_actor(as_user),
+            event=event,
+            data=data,
+            filename=file.name,
+            dry_run=dry_run,
+        )
+    except TableError as exc:
+        db.session.rollback()
+        message = f"{file.name}: {TABLE_PROBLEMS.get(exc.code, exc.code)}"
+        if as_json:
+            echo_json({"ok": False, "file": file.name, "error": exc.code, "message": message})
+        else:
+            click.echo(message, err=True)
+        raise SystemExit(1) from None
+    except ImportRejected as exc:
+        db.session.rollback()
+        errors = [
+            {
+                "row": e.row,
+                "field": e.field,
+                "problem": e.problem,
+                "value": e.value,
+                "message": f"{field_text(e.field)}: {problem_text(e.problem)}",
+            }
+            for e in exc.errors
+        ]
+        if as_json:
+            echo_json({"ok": False, "file": file.name, "errors": errors})
+        else:
+            click.echo(f"{file.name}: nothing imported; {len(errors)} problem(s):", err=True)
+            for e in errors:
+                shown = f" ({e['value']})" if e["value"] else ""
+                click.echo(f"  row {e['row']}: {e['message']}{shown}", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        echo_json({"ok": True, "file": file.name, **result.as_dict()})
+    else:
+        verb = "would import" if dry_run else "imported"
+        click.echo(
+            f"{file.name}: {verb} {result.rows} rows: {result.created} new, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.entries_created} new entries"
+        )
+
+
+_file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_event = click.option("--event", "event_id", type=int, required=True, help="Event id.")
+_dry = click.option("--dry-run", is_flag=True, help="Check everything, save nothing.")
+_json = click.option("--json", "as_json", is_flag=True, help="Machine-readable answer.")
+_as = click.option("--as", "as_user", default=None, help="Record the import as this user.")
+
+
+@import_group.command("participants")
+@_file
+@_event
+@_dry
+@_json
+@_as
+def import_participants_command(
+    file: Path, event_id: int, dry_run: bool, as_json: bool, as_user: str | None
+) -> None:
+    """Import participants into an event; exit 1 listing every bad row."""
+    _run_import("participants", file, event_id, dry_run, as_json, as_user)
+
+
+@import_group.command("jurors")
+@_file
+@_event
+@_dry
+@_json
+@_as
+def import_jurors_command(
+    file: Path, event_id: int, dry_run: bool, as_json: bool, as_user: str | None
+) -> None:
+    """Import jurors (with their subjects in this event); exit 1 listing every bad row."""
+    _run_import("jurors", file, event_id, dry_run, as_json, as_user)
+
+
+@registry.command("export")
+@click.option("--event", "event_id", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_command(event_id: int, fmt: str, out: Path) -> None:
+    """Export an event's participants in the import's column layout."""
+    from integrity.registry.models import Event
+    from integrity.registry.services import exports
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"no event with id {event_id}")
+    rows = exports.participant_rows(db.session, event)
+    out.write_bytes(exports.to_csv(rows) if fmt == "csv" else exports.to_xlsx(rows))
+    click.echo(f"wrote {len(rows)} rows to {out}")
+
+
+@registry.command("events")
+@click.option("--json", "as_json", is_flag=True)
+def list_events(as_json: bool) -> None:
+    """List events with their ids."""
+    from sqlalchemy import select
+
+    from integrity.registry.models import Event
+
+    rows = db.session.execute(select(Event).order_by(Event.id)).scalars().all()
+    data = [
+        {"id": e.id, "title": e.title_kk, "kind": e.kind.value, "year": e.academic_year}
+        for e in rows
+    ]
+    if as_json:
+        echo_json(data)
+    else:
+        for item in data:
+            click.echo(f"{item['id']:>4}  {item['year']}  {item['title']}")

@@ -1,0 +1,458 @@
+"""Registry rules: turn a school's participant or juror table into validated rows.
+
+Every problem in every row is reported at once, so an organiser fixes the file in one pass
+instead of uploading it again per error. Problem codes are stable strings the UI
+translates (see ``PROBLEMS``).
+
+Pure: no Flask, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from integrity.registry.iin import IIN, IINProblem, InvalidIIN, parse_iin
+
+PROBLEMS: Final = frozenset(
+    {
+        "missing_column",
+        "required",
+        *(f"iin_{problem.value}" for problem in IINProblem),
+        "name_characters",
+        "grade",
+        "date",
+        "boolean",
+        "duplicate_iin",
+        "organisation_kind",
+        "email",
+    }
+)
+
+MAX_NAME_LENGTH: Final = 100
+MAX_ERROR_VALUE: Final = 60
+
+_APOSTROPHES: Final = str.maketrans(dict.fromkeys("’‘ʼʻ`´", "'") | dict.fromkeys("–—‐‑‒−", "-"))
+_NAME_PUNCTUATION: Final = frozenset(" -'.")
+# Nine digits or more in an error value can only be (part of) an IIN or a phone number.
+_LONG_DIGITS: Final = re.compile(r"\d{9,}")
+_EDGE_PUNCTUATION: Final = re.compile(r"^[\W_]+|[\W_]+$")
+_HEADER_PARTS: Final = re.compile(r"[/|()\n]")
+_GRADE: Final = re.compile(
+    r"^(\d{1,2})(?:[.,]0+)?\s*-?\s*(?:[«\"']?[^\W\d_][»\"']?)?\s*(?:сынып|класс|кл\.?|grade)?$"
+)
+_ISO_DATE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}\S*)?)?$")
+_DMY_DATE: Final = re.compile(
+    r"^(\d{1,2})([./])(\d{1,2})\2(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
+_LIST_SEPARATORS: Final = re.compile(r"[,;|]")
+
+_BOOLEANS: Final[Mapping[str, bool]] = {
+    **dict.fromkeys(("yes", "y", "иә", "иа", "да", "1", "true", "истина", "+"), True),
+    **dict.fromkeys(("no", "n", "жоқ", "жок", "нет", "0", "false", "ложь", "-"), False),
+}
+_ORGANISATION_KINDS: Final[Mapping[str, str]] = {
+    **dict.fromkeys(("school", "мектеп", "школа"), "school"),
+    **dict.fromkeys(("university", "жоо", "университет", "вуз"), "university"),
+    **dict.fromkeys(("other", "басқа", "другое", "другая"), "other"),
+}
+
+PARTICIPANT_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
+    "iin": ("ЖСН", "ИИН", "IIN"),
+    "surname": ("Тегі", "Фамилия", "Surname", "Last name"),
+    "given_name": ("Аты", "Имя", "Name", "First name", "Given name"),
+    "patronymic": ("Әкесінің аты", "Отчество", "Patronymic"),
+    "grade": ("Сынып", "Класс", "Grade"),
+    "school": ("Мектеп", "Білім беру ұйымы", "Школа", "Организация образования", "School"),
+    "district": ("Аудан", "Район", "District"),
+    "subject": ("Пән", "Бағыт", "Номинация", "Предмет", "Направление", "Subject", "Nomination"),
+    "supervisor": ("Жетекші", "Ұстаз", "Руководитель", "Учитель", "Supervisor", "Teacher"),
+    "consent_by": (
+        "Келісім берген",
+        "Заңды өкіл",
+        "Согласие дал",
+        "Законный представитель",
+        "Consent by",
+        "Guardian",
+    ),
+    "consent_date": ("Келісім күні", "Дата согласия", "Consent date"),
+    "consent_public": ("Жариялауға келісім", "Согласие на публикацию", "Public listing"),
+}
+PARTICIPANT_REQUIRED: Final = frozenset(
+    {"iin", "surname", "given_name", "grade", "school", "subject"}
+)
+
+JUROR_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
+    "iin": PARTICIPANT_COLUMNS["iin"],
+    "surname": PARTICIPANT_COLUMNS["surname"],
+    "given_name": PARTICIPANT_COLUMNS["given_name"],
+    "patronymic": PARTICIPANT_COLUMNS["patronymic"],
+    "organisation_kind": ("Ұйым түрі", "Тип организации", "Organisation kind", "Organisation type"),
+    "organisation": ("Ұйым", "Жұмыс орны", "Организация", "Место работы", "Organisation"),
+    "school": ("Мектеп", "Школа", "School"),
+    "district": PARTICIPANT_COLUMNS["district"],
+    "subjects": ("Пәндер", "Предметы", "Subjects", "Пән", "Предмет", "Subject"),
+    "email": ("Email", "E-mail", "Электрондық пошта", "Электронная почта", "Эл. почта"),
+    "phone": ("Телефон", "Phone", "Ұялы телефон", "Мобильный телефон"),
+}
+JUROR_REQUIRED: Final = frozenset({"surname", "given_name", "organisation"})
+
+
+class TableLike(Protocol):
+    """What the parsers need of a table; ``integrity.registry.tabular.Table`` fits.
+
+    Structural, so this module depends on nothing but the IIN rules.
+    """
+
+    @property
+    def header(self) -> list[str]: ...
+    @property
+    def rows(self) -> list[tuple[int, list[str]]]: ...
+    @property
+    def header_row(self) -> int: ...
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+def normalise_name(raw: str) -> str:
+    """NFC, typographic apostrophes/hyphens made ASCII, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", raw).translate(_APOSTROPHES)
+    return " ".join(text.split())
+
+
+def is_plausible_name(value: str) -> bool:
+    """Letters of any script plus space, hyphen, apostrophe and dot; no digits."""
+    if not value or len(value) > MAX_NAME_LENGTH:
+        return False
+    has_letter = False
+    for ch in value:
+        if ch.isalpha():
+            has_letter = True
+        elif ch not in _NAME_PUNCTUATION and not unicodedata.category(ch).startswith("M"):
+            # Combining marks are let through for names with no precomposed form.
+            return False
+    return has_letter
+
+
+def name_key(value: str) -> str:
+    """Comparison key: case-, ё/е-, apostrophe- and spacing-insensitive."""
+    folded = unicodedata.normalize("NFC", normalise_name(value).casefold())
+    return folded.replace("ё", "е")
+
+
+def full_name(surname: str, given_name: str, patronymic: str | None) -> str:
+    """Official Kazakh order: surname, given name, patronymic."""
+    return " ".join(part for part in (surname, given_name, patronymic) if part)
+
+
+def mask_iin(value: str) -> str:
+    """All but the last four characters hidden, at most ``MAX_ERROR_VALUE`` long."""
+    compact = "".join(value.split())
+    hidden = min(max(len(compact) - 4, 0), MAX_ERROR_VALUE - 4)
+    return "*" * hidden + compact[-4:]
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem in one cell. ``value`` is shortened and never carries a full IIN."""
+
+    row: int
+    field: str
+    problem: str
+    value: str = ""
+
+    def __post_init__(self) -> None:
+        # Error lists end up in logs and flash messages; masking here rather than at each
+        # call site means an IIN typed into a name column cannot leak either.
+        masked = _LONG_DIGITS.sub(lambda m: mask_iin(m.group()), self.value)
+        object.__setattr__(self, "value", masked[:MAX_ERROR_VALUE])
+
+
+class ImportRejected(Exception):
+    """Raised by callers that refuse a whole file when any row has a problem."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s) in the file")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    row: int
+    iin: str
+    birth_date: dt.date
+    sex: str
+    surname: str
+    given_name: str
+    patronymic: str | None
+    grade: int
+    school: str
+    district: str | None
+    subject: str
+    supervisor: str | None
+    consent_by: str | None
+    consent_date: dt.date | None
+    consent_public: bool
+
+
+@dataclass(frozen=True)
+class JurorRow:
+    row: int
+    iin: str | None
+    surname: str
+    given_name: str
+    patronymic: str | None
+    organisation_kind: str
+    organisation: str
+    school: str | None
+    district: str | None
+    subjects: tuple[str, ...]
+    email: str | None
+    phone: str | None
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def parse_participants(table: TableLike) -> tuple[list[ParticipantRow], list[RowError]]:
+    """Valid rows and every problem found; a row with any problem is not returned."""
+    columns, errors = _resolve_columns(table, PARTICIPANT_COLUMNS, PARTICIPANT_REQUIRED)
+    if errors:
+        return [], errors
+    result: list[ParticipantRow] = []
+    seen: set[str] = set()
+    for number, cells in table.rows:
+        cell = _Cells(number, cells, columns)
+        iin = cell.iin(seen, required=True)
+        surname = cell.name("surname", required=True)
+        given_name = cell.name("given_name", required=True)
+        patronymic = cell.name("patronymic") or None
+        grade = cell.grade("grade")
+        school = cell.required("school")
+        district = cell.optional("district")
+        subject = cell.required("subject")
+        supervisor = cell.optional("supervisor")
+        consent_by = cell.optional("consent_by")
+        consent_date = cell.date("consent_date")
+        consent_public = cell.boolean("consent_public")
+        errors.extend(cell.errors)
+        if cell.errors or iin is None:
+            continue
+        result.append(
+            ParticipantRow(
+                row=number,
+                iin=iin.value,
+                birth_date=iin.birth_date,
+                sex=iin.sex,
+                surname=surname,
+                given_name=given_name,
+                patronymic=patronymic,
+                grade=grade,
+                school=school,
+                district=district,
+                subject=subject,
+                supervisor=supervisor,
+                consent_by=consent_by,
+                consent_date=consent_date,
+                consent_public=consent_public,
+            )
+        )
+    return result, sorted(errors)
+
+
+def parse_jurors(table: TableLike) -> tuple[list[JurorRow], list[RowError]]:
+    """Valid rows and every problem found; a row with any problem is not returned."""
+    columns, errors = _resolve_columns(table, JUROR_COLUMNS, JUROR_REQUIRED)
+    if errors:
+        return [], errors
+    result: list[JurorRow] = []
+    seen: set[str] = set()
+    for number, cells in table.rows:
+        cell = _Cells(number, cells, columns)
+        iin = cell.iin(seen, required=False)
+        surname = cell.name("surname", required=True)
+        given_name = cell.name("given_name", required=True)
+        patronymic = cell.name("patronymic") or None
+        organisation = cell.required("organisation")
+        school = cell.optional("school")
+        kind = cell.organisation_kind(school=school)
+        district = cell.optional("district")
+        subjects = cell.text_list("subjects")
+        email = cell.email("email")
+        phone = cell.optional("phone")
+        errors.extend(cell.errors)
+        if cell.errors:
+            continue
+        result.append(
+            JurorRow(
+                row=number,
+                iin=None if iin is None else iin.value,
+                surname=surname,
+                given_name=given_name,
+                patronymic=patronymic,
+                organisation_kind=kind,
+                organisation=organisation,
+                school=school,
+                district=district,
+                subjects=subjects,
+                email=email,
+                phone=phone,
+            )
+        )
+    return result, sorted(errors)
+
+
+def header_key(header: str) -> str:
+    """Key for matching a column title: ``"Фамилия*"``, ``"ФАМИЛИЯ:"`` → ``"фамилия"``."""
+    return _EDGE_PUNCTUATION.sub("", name_key(header))
+
+
+def match_columns(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Canonical field → column index. The first column matching a field wins.
+
+    Bilingual titles such as ``"Тегі / Фамилия"`` or ``"ИИН (ЖСН)"`` are matched by parts.
+    """
+    aliases = {header_key(alias): name for name, titles in columns.items() for alias in titles}
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        candidates = [title, *_HEADER_PARTS.split(title)]
+        for candidate in candidates:
+            name = aliases.get(header_key(candidate))
+            if name is not None:
+                found.setdefault(name, index)
+                break
+    return found
+
+
+def _resolve_columns(
+    table: TableLike, columns: Mapping[str, tuple[str, ...]], required: frozenset[str]
+) -> tuple[dict[str, int], list[RowError]]:
+    found = match_columns(table.header, columns)
+    # Without a required column every row would fail the same way; one error per column
+    # says what to fix.
+    missing = [
+        RowError(row=table.header_row, field=name, problem="missing_column")
+        for name in columns
+        if name in required and name not in found
+    ]
+    return found, sorted(missing)
+
+
+class _Cells:
+    """One row's cells by field name, collecting every problem found while reading them.
+
+    Getters of required values return "" or 0 after recording the problem, so callers
+    check ``errors`` once instead of every value for None.
+    """
+
+    def __init__(self, row: int, cells: list[str], columns: dict[str, int]) -> None:
+        self.row = row
+        self.cells = cells
+        self.columns = columns
+        self.errors: list[RowError] = []
+
+    def error(self, key: str, problem: str, value: str = "") -> None:
+        self.errors.append(RowError(row=self.row, field=key, problem=problem, value=value))
+
+    def optional(self, key: str) -> str | None:
+        index = self.columns.get(key)
+        return (normalise_name(self.cells[index]) if index is not None else "") or None
+
+    def required(self, key: str) -> str:
+        value = self.optional(key)
+        if value is None:
+            self.error(key, "required")
+            return ""
+        return value
+
+    def name(self, key: str, *, required: bool = False) -> str:
+        value = self.required(key) if required else self.optional(key) or ""
+        if value and not is_plausible_name(value):
+            self.error(key, "name_characters", value)
+        return value
+
+    def iin(self, seen: set[str], *, required: bool) -> IIN | None:
+        raw = self.required("iin") if required else self.optional("iin")
+        if not raw:
+            return None
+        try:
+            iin = parse_iin(raw)
+        except InvalidIIN as exc:
+            self.error("iin", f"iin_{exc.problem.value}", mask_iin(raw))
+            return None
+        if iin.value in seen:
+            self.error("iin", "duplicate_iin", mask_iin(iin.value))
+        seen.add(iin.value)
+        return iin
+
+    def grade(self, key: str) -> int:
+        raw = self.required(key)
+        match = _GRADE.match(name_key(raw))
+        grade = int(match.group(1)) if match else 0
+        if raw and not 1 <= grade <= 12:
+            self.error(key, "grade", raw)
+        return grade
+
+    def date(self, key: str) -> dt.date | None:
+        raw = self.optional(key)
+        value = None if raw is None else parse_date(raw)
+        if raw is not None and value is None:
+            self.error(key, "date", raw)
+        return value
+
+    def boolean(self, key: str) -> bool:
+        raw = self.optional(key)
+        value = _BOOLEANS.get(name_key(raw)) if raw is not None else False
+        if value is None:
+            self.error(key, "boolean", raw or "")
+        return bool(value)
+
+    def organisation_kind(self, *, school: str | None) -> str:
+        raw = self.optional("organisation_kind")
+        if raw is None:
+            # A juror from a school usually leaves the kind blank and fills in the school.
+            return "school" if school else "other"
+        kind = _ORGANISATION_KINDS.get(header_key(raw))
+        if kind is None:
+            self.error("organisation_kind", "organisation_kind", raw)
+        return kind or ""
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        items: dict[str, str] = {}
+        for part in _LIST_SEPARATORS.split(self.optional(key) or ""):
+            item = normalise_name(part)
+            if item:
+                items.setdefault(name_key(item), item)
+        return tuple(items.values())
+
+    def email(self, key: str) -> str | None:
+        raw = self.optional(key)
+        if raw is not None and (len(raw) > 254 or not _EMAIL.match(raw)):
+            self.error(key, "email", raw)
+        return raw
+
+
+def parse_date(raw: str) -> dt.date | None:
+    """YYYY-MM-DD, DD.MM.YYYY or DD/MM/YYYY (a time part is ignored); None if not a date."""
+    value = raw.strip()
+    if match := _ISO_DATE.match(value):
+        year, month, day = match.group(1), match.group(2), match.group(3)
+    elif match := _DMY_DATE.match(value):
+        year, month, day = match.group(4), match.group(3), match.group(1)
+    else:
+        return None
+    if not 1900 <= int(year) <= 2100:
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None

@@ -1,0 +1,68 @@
+"""User-facing wording of the registry's problem codes, in the user's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PROBLEMS = {
+    "missing_column": _l("the column is missing"),
+    "required": _l("required, but empty"),
+    "iin_length": _l("an IIN has 12 digits"),
+    "iin_not_digits": _l("an IIN holds digits only"),
+    "iin_century": _l("the IIN's 7th digit (century and sex) is not 1–6"),
+    "iin_date": _l("the IIN does not begin with a real date of birth"),
+    "iin_check_digit": _l("the IIN's check digit is wrong"),
+    "name_characters": _l("a name holds letters, spaces, hyphens and apostrophes only"),
+    "grade": _l("a grade is a whole number from 1 to 12"),
+    "date": _l("a date looks like 2026-11-22 or 22.11.2026"),
+    "boolean": _l("answer yes or no"),
+    "duplicate_iin": _l("this IIN appears earlier in the file"),
+    "organisation_kind": _l("the organisation kind is school, university or other"),
+    "email": _l("not an e-mail address"),
+    "school_unknown": _l("no such school in the registry"),
+    "school_ambiguous": _l("several schools have this name: add the district column"),
+    "district_unknown": _l("no such district in the registry"),
+    "subject_unknown": _l("no such subject in this event"),
+    "subject_no_round": _l("this subject has no round yet"),
+    "grade_range": _l("this grade may not enter this subject"),
+}
+
+FIELDS = {
+    "iin": _l("IIN"),
+    "surname": _l("Surname"),
+    "given_name": _l("Given name"),
+    "patronymic": _l("Patronymic"),
+    "grade": _l("Grade"),
+    "school": _l("School"),
+    "district": _l("District"),
+    "subject": _l("Subject"),
+    "subjects": _l("Subjects"),
+    "supervisor": _l("Supervisor"),
+    "consent_by": _l("Consent given by"),
+    "consent_date": _l("Consent date"),
+    "consent_public": _l("Consent to public listing"),
+    "organisation_kind": _l("Organisation kind"),
+    "organisation": _l("Organisation"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone"),
+    "file": _l("File"),
+}
+
+TABLE_PROBLEMS = {
+    "empty": _l("The file is empty."),
+    "encoding": _l("The file's text encoding could not be read."),
+    "not_a_table": _l("The file is not a CSV or XLSX table."),
+    "xlsx_broken": _l("The XLSX file is damaged and cannot be opened."),
+    "no_header": _l("The file has no header row."),
+    "too_many_rows": _l("The file has too many rows."),
+}
+
+
+def problem_text(code: str) -> str:
+    message = PROBLEMS.get(code)
+    return str(message) if message is not None else code
+
+
+def field_text(field: str) -> str:
+    label = FIELDS.get(field)
+    return str(label) if label is not None else field

@@ -1,0 +1,93 @@
+"""Exports of an event's participants, in the import's own column layout, so an export re-imports
+unchanged. Staff-only: the files hold IINs."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from integrity.db import AnySession
+from integrity.registry.models import Entry, Event, Participant, Round, School, Subject
+
+HEADER = (
+    "iin",
+    "surname",
+    "given_name",
+    "patronymic",
+    "grade",
+    "school",
+    "district",
+    "subject",
+    "supervisor",
+    "consent_by",
+    "consent_date",
+    "consent_public",
+    "status",
+)
+
+
+def participant_rows(session: AnySession, event: Event) -> list[list[str]]:
+    query = (
+        select(Entry)
+        .join(Round, Entry.round_id == Round.id)
+        .join(Subject, Round.subject_id == Subject.id)
+        .join(Participant, Entry.participant_id == Participant.id)
+        .where(Subject.event_id == event.id)
+        .options(
+            joinedload(Entry.participant)
+            .joinedload(Participant.school)
+            .joinedload(School.district),
+            joinedload(Entry.round).joinedload(Round.subject),
+        )
+        .order_by(Subject.code, Round.number, Participant.search_key)
+    )
+    rows: list[list[str]] = []
+    seen: set[tuple[int, int]] = set()
+    for entry in session.execute(query).unique().scalars():
+        p = entry.participant
+        key = (p.id, entry.round.subject_id)
+        if key in seen:  # one line per participant and subject, whatever the number of rounds
+            continue
+        seen.add(key)
+        rows.append(
+            [
+                p.iin,
+                p.surname,
+                p.given_name,
+                p.patronymic or "",
+                str(p.grade),
+                p.school.name_kk,
+                p.school.district.name_kk,
+                entry.round.subject.code,
+                p.supervisor or "",
+                p.consent_by or "",
+                p.consent_date.isoformat() if p.consent_date else "",
+                "yes" if p.consent_public else "no",
+                entry.status.value,
+            ]
+        )
+    return rows
+
+
+def to_csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    # UTF-8 with BOM: Excel on Windows opens it with Kazakh letters intact.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[list[str]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("participants")
+    sheet.append(list(HEADER))
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,336 @@
+"""Importing participant and juror lists: all rows or none.
+
+The whole file is parsed and checked against the registry before anything is written, so one bad
+row stops the import with every problem listed, and a re-import of the same file changes nothing
+(participants are matched by IIN, jurors by IIN or else by name and organisation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from integrity.audit.chain import Actor
+from integrity.audit.services import record_event
+from integrity.db import AnySession
+from integrity.registry.domain import (
+    ImportRejected,
+    JurorRow,
+    ParticipantRow,
+    RowError,
+    name_key,
+    parse_jurors,
+    parse_participants,
+)
+from integrity.registry.kinds import OrganisationKind
+from integrity.registry.models import (
+    District,
+    Entry,
+    Event,
+    Juror,
+    JurorSubject,
+    Participant,
+    Round,
+    School,
+    Subject,
+)
+from integrity.registry.services.people import search_key_for
+from integrity.registry.tabular import Table, read_table
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    entries_created: int = 0
+    dry_run: bool = False
+    sha256: str = ""
+    created_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.entries_created)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "entries_created": self.entries_created,
+            "dry_run": self.dry_run,
+            "sha256": self.sha256,
+        }
+
+
+class _Schools:
+    """Looks schools up by name (Kazakh or Russian), optionally within a named district."""
+
+    def __init__(self, session: AnySession) -> None:
+        self.by_name: dict[str, list[School]] = defaultdict(list)
+        self.districts: dict[str, District] = {}
+        for district in session.execute(select(District)).scalars():
+            self.districts[name_key(district.name_kk)] = district
+            self.districts[name_key(district.name_ru)] = district
+        for school in session.execute(select(School)).scalars():
+            for name in {name_key(school.name_kk), name_key(school.name_ru)}:
+                self.by_name[name].append(school)
+
+    def find(
+        self, row: int, name: str, district_name: str | None, errors: list[RowError]
+    ) -> School | None:
+        candidates = self.by_name.get(name_key(name), [])
+        if district_name:
+            district = self.districts.get(name_key(district_name))
+            if district is None:
+                errors.append(RowError(row, "district", "district_unknown", district_name[:60]))
+                return None
+            candidates = [s for s in candidates if s.district_id == district.id]
+        if not candidates:
+            errors.append(RowError(row, "school", "school_unknown", name[:60]))
+            return None
+        if len(candidates) > 1:
+            errors.append(RowError(row, "school", "school_ambiguous", name[:60]))
+            return None
+        return candidates[0]
+
+
+def _subjects_of(session: AnySession, event: Event) -> dict[str, Subject]:
+    found: dict[str, Subject] = {}
+    for subject in session.execute(select(Subject).where(Subject.event_id == event.id)).scalars():
+        for label in (subject.code, subject.name_kk, subject.name_ru, subject.name_en):
+            if label:
+                found[name_key(label)] = subject
+    return found
+
+
+def _participant_changes(p: Participant, row: ParticipantRow, school: School) -> dict[str, object]:
+    wanted: dict[str, object] = {
+        "surname": row.surname,
+        "given_name": row.given_name,
+        "patronymic": row.patronymic,
+        "grade": row.grade,
+        "school_id": school.id,
+        "supervisor": row.supervisor,
+    }
+    if row.consent_date is not None:
+        wanted.update(
+            consent_by=row.consent_by,
+            consent_date=row.consent_date,
+            consent_public=row.consent_public,
+        )
+    return {k: v for k, v in wanted.items() if getattr(p, k) != v}
+
+
+def import_participants(
+    session: AnySession,
+    *,
+    actor: Actor,
+    event: Event,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+) -> ImportResult:
+    table = read_table(data, filename)
+    rows, errors = parse_participants(table)
+    schools = _Schools(session)
+    subjects = _subjects_of(session, event)
+    rounds: dict[int, list[Round]] = defaultdict(list)
+    for round_ in session.execute(
+        select(Round).join(Subject).where(Subject.event_id == event.id).order_by(Round.number)
+    ).scalars():
+        rounds[round_.subject_id].append(round_)
+
+    resolved: list[tuple[ParticipantRow, School, Subject]] = []
+    for row in rows:
+        row_errors: list[RowError] = []
+        school = schools.find(row.row, row.school, row.district, row_errors)
+        subject = subjects.get(name_key(row.subject))
+        if subject is None:
+            row_errors.append(RowError(row.row, "subject", "subject_unknown", row.subject[:60]))
+        else:
+            if not subject.grade_min <= row.grade <= subject.grade_max:
+                row_errors.append(RowError(row.row, "grade", "grade_range", str(row.grade)))
+            if not rounds.get(subject.id):
+                row_errors.append(
+                    RowError(row.row, "subject", "subject_no_round", row.subject[:60])
+                )
+        errors.extend(row_errors)
+        if not row_errors and school is not None and subject is not None:
+            resolved.append((row, school, subject))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
+
+    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest())
+    existing = {
+        p.iin: p
+        for p in session.execute(
+            select(Participant).where(Participant.iin.in_([r.iin for r, _, _ in resolved]))
+        ).scalars()
+    }
+    entered = {
+        (e.round_id, e.participant_id)
+        for e in session.execute(
+            select(Entry).where(Entry.round_id.in_([r.id for rs in rounds.values() for r in rs]))
+        ).scalars()
+    }
+    for row, school, subject in resolved:
+        participant = existing.get(row.iin)
+        if participant is None:
+            result.created += 1
+            if dry_run:
+                result.entries_created += len(rounds[subject.id])
+                continue
+            participant = Participant(
+                iin=row.iin,
+                birth_date=row.birth_date,
+                sex=row.sex,
+                surname=row.surname,
+                given_name=row.given_name,
+                patronymic=row.patronymic,
+                grade=row.grade,
+                school=school,
+                supervisor=row.supervisor,
+                search_key=search_key_for(row.surname, row.given_name, row.patronymic),
+                consent_by=row.consent_by,
+                consent_date=row.consent_date,
+                consent_public=row.consent_public and row.consent_date is not None,
+                consent_recorded_by_id=actor.id if row.consent_date else None,
+            )
+            session.add(participant)
+            session.flush()
+            existing[row.iin] = participant
+            result.created_ids.append(participant.id)
+        else:
+            changes = _participant_changes(participant, row, school)
+            if changes:
+                result.updated += 1
+                if not dry_run:
+                    for key, value in changes.items():
+                        setattr(participant, key, value)
+                    participant.search_key = search_key_for(
+                        participant.surname, participant.given_name, participant.patronymic
+                    )
+            else:
+                result.unchanged += 1
+        for round_ in rounds[subject.id]:
+            if (round_.id, participant.id) not in entered:
+                result.entries_created += 1
+                entered.add((round_.id, participant.id))
+                if not dry_run:
+                    session.add(Entry(round_id=round_.id, participant_id=participant.id))
+    if not dry_run and result.changed:
+        session.flush()
+        record_event(
+            session,
+            actor=actor,
+            action="registry.import_participants",
+            subject=f"event:{event.id}",
+            data={
+                **{k: v for k, v in result.as_dict().items() if k != "dry_run"},
+                "file": filename[:200],
+            },
+        )
+    return result
+
+
+def import_jurors(
+    session: AnySession,
+    *,
+    actor: Actor,
+    event: Event,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+) -> ImportResult:
+    table: Table = read_table(data, filename)
+    rows, errors = parse_jurors(table)
+    schools = _Schools(session)
+    subjects = _subjects_of(session, event)
+    resolved: list[tuple[JurorRow, School | None, int | None, list[Subject]]] = []
+    for row in rows:
+        row_errors: list[RowError] = []
+        school = schools.find(row.row, row.school, row.district, row_errors) if row.school else None
+        district_id = school.district_id if school else None
+        if row.district and not row.school:
+            district = schools.districts.get(name_key(row.district))
+            if district is None:
+                row_errors.append(
+                    RowError(row.row, "district", "district_unknown", row.district[:60])
+                )
+            else:
+                district_id = district.id
+        picked: list[Subject] = []
+        for code in row.subjects:
+            subject = subjects.get(name_key(code))
+            if subject is None:
+                row_errors.append(RowError(row.row, "subjects", "subject_unknown", code[:60]))
+            elif subject not in picked:
+                picked.append(subject)
+        errors.extend(row_errors)
+        if not row_errors:
+            resolved.append((row, school, district_id, picked))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
+
+    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest())
+    jurors = list(session.execute(select(Juror)).scalars())
+    by_iin = {j.iin: j for j in jurors if j.iin}
+    by_name = {(j.search_key, name_key(j.organisation)): j for j in jurors}
+    for row, school, district_id, picked in resolved:
+        key = (
+            search_key_for(row.surname, row.given_name, row.patronymic),
+            name_key(row.organisation),
+        )
+        juror = by_iin.get(row.iin) if row.iin else by_name.get(key)
+        if juror is None:
+            result.created += 1
+            if dry_run:
+                continue
+            juror = Juror(
+                iin=row.iin,
+                surname=row.surname,
+                given_name=row.given_name,
+                patronymic=row.patronymic,
+                organisation_kind=OrganisationKind(row.organisation_kind),
+                organisation=row.organisation,
+                school=school,
+                district_id=district_id,
+                email=row.email,
+                phone=row.phone,
+                search_key=key[0],
+                subjects=[JurorSubject(subject=s) for s in picked],
+            )
+            session.add(juror)
+            session.flush()
+            result.created_ids.append(juror.id)
+            by_name[key] = juror
+            if row.iin:
+                by_iin[row.iin] = juror
+            continue
+        have = {js.subject_id for js in juror.subjects}
+        missing = [s for s in picked if s.id not in have]
+        if missing:
+            result.updated += 1
+            if not dry_run:
+                juror.subjects.extend(JurorSubject(subject=s) for s in missing)
+        else:
+            result.unchanged += 1
+    if not dry_run and result.changed:
+        session.flush()
+        record_event(
+            session,
+            actor=actor,
+            action="registry.import_jurors",
+            subject=f"event:{event.id}",
+            data={
+                **{k: v for k, v in result.as_dict().items() if k != "dry_run"},
+                "file": filename[:200],
+            },
+        )
+    return result

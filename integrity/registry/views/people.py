@@ -1,0 +1,400 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from integrity.access import roles
+from integrity.extensions import db
+from integrity.pagination import Page
+from integrity.registry.domain import name_key
+from integrity.registry.forms import (
+    ConsentForm,
+    DeclarationForm,
+    EnterForm,
+    EntryStatusForm,
+    JurorForm,
+    ParticipantForm,
+    RelationForm,
+    status_labels,
+)
+from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
+from integrity.registry.models import (
+    District,
+    Entry,
+    Event,
+    Juror,
+    JurorSubject,
+    Participant,
+    Round,
+    School,
+    Subject,
+)
+from integrity.registry.services import people
+from integrity.registry.views import (
+    EDITORS,
+    JUROR_READERS,
+    PEOPLE_READERS,
+    attempt,
+    bp,
+    perform,
+    submitted,
+)
+
+
+def _search_participants(query: Select[Any], text: str) -> Select[Any]:
+    text = text.strip()
+    if not text:
+        return query
+    if text.isdigit():
+        return query.where(Participant.iin.startswith(text))
+    key = name_key(text)
+    like = f"%{key}%"
+    return query.where(
+        or_(
+            Participant.search_key.like(like),
+            Participant.school_id.in_(
+                select(School.id).where(
+                    or_(
+                        func.lower(School.name_kk).like(like), func.lower(School.name_ru).like(like)
+                    )
+                )
+            ),
+        )
+    )
+
+
+def school_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(School).options(joinedload(School.district)).order_by(School.name_kk)
+    ).scalars()
+    return [(s.id, f"{s.name_kk} — {s.district.name_kk}") for s in rows]
+
+
+@bp.route("/participants")
+@roles(*PEOPLE_READERS)
+def participants() -> str:
+    text = request.args.get("q", "")
+    query = _search_participants(select(Participant), text)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = Page.from_request(total)
+    rows = (
+        db.session.execute(
+            query.options(joinedload(Participant.school))
+            .order_by(Participant.search_key, Participant.id)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "registry/participants.html",
+        participants=rows,
+        page=page,
+        q=text,
+        can_edit=current_user.has_role(*EDITORS),
+    )
+
+
+@bp.route("/participants/new", methods=["GET", "POST"])
+@roles(*EDITORS)
+def new_participant() -> str | Response:
+    form = ParticipantForm()
+    form.school_id.choices = school_choices()
+    if form.validate_on_submit():
+        school = db.session.get(School, form.school_id.data) or abort(400)
+        participant = attempt(
+            form,
+            lambda: people.register_participant(
+                db.session,
+                actor=current_user.as_actor(),
+                iin=form.iin.data or "",
+                surname=form.surname.data or "",
+                given_name=form.given_name.data or "",
+                patronymic=form.patronymic.data,
+                grade=form.grade.data or 0,
+                school=school,
+                supervisor=form.supervisor.data,
+            ),
+        )
+        if participant is not None:
+            flash(_("Participant registered."), "success")
+            return redirect(url_for("registry.participant", participant_id=participant.id))
+    return render_template("registry/participant_new.html", form=form)
+
+
+@bp.route("/participants/<int:participant_id>", methods=["GET", "POST"])
+@roles(*PEOPLE_READERS)
+def participant(participant_id: int) -> str | Response:
+    participant = db.session.get(Participant, participant_id) or abort(404)
+    consent = ConsentForm(
+        prefix="consent",
+        consent_by=participant.consent_by,
+        consent_date=participant.consent_date,
+        consent_public=participant.consent_public,
+    )
+    enter = EnterForm(prefix="enter")
+    rounds = (
+        db.session.execute(
+            select(Round)
+            .join(Subject)
+            .join(Event)
+            .order_by(Event.id.desc(), Subject.code, Round.number)
+        )
+        .scalars()
+        .all()
+    )
+    enter.round_id.choices = [
+        (r.id, f"{r.subject.event.title_kk} — {r.subject.name_kk} — {r.number}") for r in rounds
+    ]
+    editor = current_user.has_role(*EDITORS)
+    if editor and submitted(consent) and consent.validate_on_submit():
+        if perform(
+            consent,
+            lambda: people.record_consent(
+                db.session,
+                actor=current_user.as_actor(),
+                participant=participant,
+                consent_by=consent.consent_by.data or "",
+                consent_date=consent.consent_date.data,
+                consent_public=bool(consent.consent_public.data),
+            ),
+        ):
+            flash(_("Consent recorded."), "success")
+            return redirect(url_for("registry.participant", participant_id=participant.id))
+    if editor and submitted(enter) and enter.validate_on_submit():
+        round_ = db.session.get(Round, enter.round_id.data) or abort(400)
+        if perform(
+            enter,
+            lambda: people.enter_participant(
+                db.session, actor=current_user.as_actor(), round_=round_, participant=participant
+            ),
+        ):
+            flash(_("Entered."), "success")
+            return redirect(url_for("registry.participant", participant_id=participant.id))
+    entries = (
+        db.session.execute(
+            select(Entry).where(Entry.participant_id == participant.id).order_by(Entry.id)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "registry/participant.html",
+        participant=participant,
+        entries=entries,
+        consent=consent,
+        enter=enter,
+        status_labels=status_labels(),
+        can_edit=editor,
+    )
+
+
+@bp.route("/events/<int:event_id>/participants")
+@roles(*PEOPLE_READERS)
+def event_participants(event_id: int) -> str:
+    event = db.session.get(Event, event_id) or abort(404)
+    text = request.args.get("q", "")
+    status = request.args.get("status", "")
+    query = (
+        select(Entry)
+        .join(Round, Entry.round_id == Round.id)
+        .join(Subject, Round.subject_id == Subject.id)
+        .join(Participant, Entry.participant_id == Participant.id)
+        .where(Subject.event_id == event.id)
+    )
+    query = _search_participants(query, text)
+    if status in {s.value for s in EntryStatus}:
+        query = query.where(Entry.status == EntryStatus(status))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = Page.from_request(total)
+    rows = (
+        db.session.execute(
+            query.options(
+                joinedload(Entry.participant).joinedload(Participant.school),
+                joinedload(Entry.round),
+            )
+            .order_by(Subject.code, Participant.search_key, Entry.id)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "registry/event_participants.html",
+        event=event,
+        entries=rows,
+        page=page,
+        q=text,
+        status=status,
+        status_labels=status_labels(),
+        can_edit=current_user.has_role(*EDITORS),
+    )
+
+
+@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+@roles(*EDITORS)
+def entry(entry_id: int) -> str | Response:
+    entry = db.session.get(Entry, entry_id) or abort(404)
+    form = EntryStatusForm(
+        status=entry.status.value, reason=entry.status_reason, evidence_url=entry.evidence_url
+    )
+    if form.validate_on_submit():
+        if perform(
+            form,
+            lambda: people.set_entry_status(
+                db.session,
+                actor=current_user.as_actor(),
+                entry=entry,
+                status=EntryStatus(form.status.data),
+                reason=form.reason.data,
+                evidence_url=form.evidence_url.data,
+            ),
+        ):
+            flash(_("Status saved."), "success")
+            return redirect(url_for("registry.participant", participant_id=entry.participant_id))
+    return render_template(
+        "registry/entry.html", entry=entry, form=form, status_labels=status_labels()
+    )
+
+
+@bp.route("/jurors")
+@roles(*JUROR_READERS)
+def jurors() -> str:
+    text = request.args.get("q", "").strip()
+    query = select(Juror)
+    if text:
+        like = f"%{name_key(text)}%"
+        query = query.where(
+            or_(Juror.search_key.like(like), func.lower(Juror.organisation).like(like))
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = Page.from_request(total)
+    rows = (
+        db.session.execute(
+            query.options(joinedload(Juror.district))
+            .order_by(Juror.search_key)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "registry/jurors.html",
+        jurors=rows,
+        page=page,
+        q=text,
+        can_edit=current_user.has_role(*EDITORS),
+    )
+
+
+def _district_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(District).order_by(District.name_kk)).scalars()
+    return [(0, "—"), *((d.id, d.name_kk) for d in rows)]
+
+
+@bp.route("/jurors/new", methods=["GET", "POST"])
+@roles(*EDITORS)
+def new_juror() -> str | Response:
+    form = JurorForm()
+    form.school_id.choices = [(0, "—"), *school_choices()]
+    form.district_id.choices = _district_choices()
+    if form.validate_on_submit():
+        school = db.session.get(School, form.school_id.data) if form.school_id.data else None
+        juror = attempt(
+            form,
+            lambda: people.register_juror(
+                db.session,
+                actor=current_user.as_actor(),
+                surname=form.surname.data or "",
+                given_name=form.given_name.data or "",
+                patronymic=form.patronymic.data,
+                organisation_kind=OrganisationKind(form.organisation_kind.data),
+                organisation=form.organisation.data or "",
+                school=school,
+                district_id=form.district_id.data or None,
+                iin=form.iin.data,
+                email=form.email.data,
+                phone=form.phone.data,
+            ),
+        )
+        if juror is not None:
+            flash(_("Juror registered."), "success")
+            return redirect(url_for("registry.juror", juror_id=juror.id))
+    return render_template("registry/juror_new.html", form=form)
+
+
+@bp.route("/jurors/<int:juror_id>", methods=["GET", "POST"])
+@roles(*JUROR_READERS)
+def juror(juror_id: int) -> str | Response:
+    juror = db.session.get(Juror, juror_id) or abort(404)
+    relation = RelationForm(prefix="relation")
+    declaration = DeclarationForm(prefix="declaration")
+    events = db.session.execute(select(Event).order_by(Event.id.desc())).scalars().all()
+    declaration.event_id.choices = [(e.id, e.title_kk) for e in events]
+    subjects = (
+        db.session.execute(select(Subject).join(Event).order_by(Event.id.desc(), Subject.code))
+        .scalars()
+        .all()
+    )
+    editor = current_user.has_role(*EDITORS)
+    if editor and request.method == "POST":
+        actor = current_user.as_actor()
+        if submitted(relation) and relation.validate_on_submit():
+            if attempt(
+                relation,
+                lambda: people.declare_relation(
+                    db.session,
+                    actor=actor,
+                    juror=juror,
+                    kind=RelationKind(relation.kind.data),
+                    full_name=relation.full_name.data or "",
+                    iin=relation.iin.data,
+                    note=relation.note.data,
+                ),
+            ):
+                flash(_("Relation declared."), "success")
+                return redirect(url_for("registry.juror", juror_id=juror.id))
+        elif submitted(declaration) and declaration.validate_on_submit():
+            event = db.session.get(Event, declaration.event_id.data) or abort(400)
+            if attempt(
+                declaration,
+                lambda: people.sign_declaration(db.session, actor=actor, juror=juror, event=event),
+            ):
+                flash(_("Declaration recorded."), "success")
+                return redirect(url_for("registry.juror", juror_id=juror.id))
+        elif "subjects-submit" in request.form:
+            picked = {int(v) for v in request.form.getlist("subject_ids") if v.isdigit()}
+            chosen = [s for s in subjects if s.id in picked]
+            if perform(
+                None,
+                lambda: people.set_juror_subjects(
+                    db.session, actor=actor, juror=juror, subjects=chosen
+                ),
+            ):
+                flash(_("Subjects saved."), "success")
+                return redirect(url_for("registry.juror", juror_id=juror.id))
+    held = {
+        js.subject_id
+        for js in db.session.execute(
+            select(JurorSubject).where(JurorSubject.juror_id == juror.id)
+        ).scalars()
+    }
+    return render_template(
+        "registry/juror.html",
+        juror=juror,
+        relation=relation,
+        declaration=declaration,
+        subjects=subjects,
+        held=held,
+        events={e.id: e for e in events},
+        can_edit=editor,
+    )

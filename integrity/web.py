@@ -1,0 +1,166 @@
+"""Request-level wiring: language choice, access checks, security headers and error pages."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
+from integrity.access import enforce_access
+from integrity.errors import DomainError
+from integrity.extensions import db, login_manager
+
+LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return cli_locale()
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def cli_locale() -> str:
+    """Commands speak the language of INTEGRITY_LANG, else of the terminal's LANG, else the default."""
+    for variable in ("INTEGRITY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        code = os.environ.get(variable, "")[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in to continue."),
+        403: _("You do not have access to this page."),
+        404: _("There is no such page."),
+        405: _("This address does not accept that kind of request."),
+        409: _("This conflicts with the current state."),
+        413: _("The file is too large: the limit is %(mb)s MB.", mb=_upload_limit_mb()),
+        422: _("Some of the data is not valid."),
+        429: _("Too many attempts. Wait a minute and try again."),
+        500: _("Something went wrong on our side. Nothing was saved; please try again."),
+    }
+
+
+def _upload_limit_mb() -> int:
+    return int(current_app.config["INTEGRITY"]["MAX_UPLOAD_MB"])
+
+
+def error_response(status: int, message: str | None = None, **details: Any) -> tuple[Any, int]:
+    text = message or _messages().get(status) or _messages()[500 if status >= 500 else 400]
+    if _wants_json():
+        return jsonify({"error": {"status": status, "message": text, **details}}), status
+    return render_template("error.html", status=status, message=text), status
+
+
+def init_app(app: Flask) -> None:
+    def load_user(user_id: str) -> Any:
+        from integrity.accounts.models import User
+
+        try:
+            user = db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+        return user if user is not None and user.active else None
+
+    login_manager.user_loader(load_user)
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = ""
+
+    app.before_request(enforce_access)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return error_response(
+            400, _("The form has expired or came from another site. Reload the page and try again.")
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        db.session.rollback()
+        return error_response(error.status, str(error.message))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        if status == 429:
+            return error_response(429)
+        response = error_response(status)
+        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            body, code = response
+            result: BaseResponse = app.make_response((body, code))
+            result.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+            return result
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> Any:
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500)
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, Any]:
+        from integrity.accounts.domain import Role
+
+        return {"LANGUAGES": LANGUAGES, "current_locale": select_locale(), "Role": Role}

@@ -1,0 +1,186 @@
+"""Shared fixtures: a real database built by the migrations, an app per test, users per role.
+
+SQLite (default): the migrations run once into a template file; each test gets a fresh copy.
+PostgreSQL (INTEGRITY_TEST_DATABASE_URL): the migrations run once; each test starts from empty
+tables (TRUNCATE … RESTART IDENTITY).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, func, select, text
+
+from integrity import create_app
+from integrity.accounts import services as account_services
+from integrity.accounts.domain import Role
+from integrity.accounts.models import User
+from integrity.audit.chain import Actor
+from integrity.audit.models import AuditEvent
+from integrity.db import Base
+from integrity.extensions import db
+
+PG_URL = os.environ.get("INTEGRITY_TEST_DATABASE_URL", "")
+PASSWORD = "correct-horse-battery"
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app(_settings(url, instance), instance_path=str(instance))
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _settings(url: str, instance: Path, **extra: Any) -> dict[str, Any]:
+    return {
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "DATA_DIR": str(instance / "data"),
+        "RATELIMIT_STORAGE_URL": "memory://",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a template file for SQLite, the migrated schema for PostgreSQL."""
+    instance = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(PG_URL, instance)
+        return PG_URL
+    path = instance / "template.sqlite3"
+    _migrate(f"sqlite:///{path}", instance)
+    return str(path)
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return PG_URL
+    target = tmp_path / "test.sqlite3"
+    shutil.copyfile(database_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Production uses scrypt N=2**15; tests use a cheap N so hundreds of users stay fast.
+    # test_passwords_are_hashed_with_scrypt checks the production setting itself.
+    monkeypatch.setattr(account_services, "PASSWORD_METHOD", "scrypt:1024:8:1")
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    """Override in a test module to change settings (e.g. WTF_CSRF_ENABLED)."""
+    return {"WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_settings: dict[str, Any]) -> Iterator[Flask]:
+    instance = tmp_path / "instance"
+    application = create_app(
+        _settings(database_url, instance, **app_settings), instance_path=str(instance)
+    )
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Any:
+    return db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Users:
+    """Creates users on demand, one per role by default."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.count = 0
+
+    def make(self, *roles: Role, username: str | None = None, locale: str | None = None) -> User:
+        self.count += 1
+        user = account_services.create_user(
+            db.session,
+            actor=Actor(None, "test"),
+            username=username or f"user{self.count}",
+            display_name=f"Test User {self.count}",
+            password=PASSWORD,
+            roles=list(roles) or [Role.OBSERVER],
+            locale=locale,
+        )
+        db.session.commit()
+        return user
+
+
+@pytest.fixture
+def users(app: Flask) -> Users:
+    return Users(app)
+
+
+def login(client: FlaskClient, user: User) -> None:
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = str(user.id)
+        flask_session["_fresh"] = True
+
+
+@pytest.fixture
+def as_role(client: FlaskClient, users: Users) -> Any:
+    def sign_in(*roles: Role) -> User:
+        user = users.make(*roles)
+        login(client, user)
+        return user
+
+    return sign_in
+
+
+def event_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+@contextmanager
+def expect_events(*actions: str) -> Iterator[list[AuditEvent]]:
+    """Assert the block records exactly these audit events, in this order, and nothing else."""
+    before = event_count()
+    recorded: list[AuditEvent] = []
+    yield recorded
+    db.session.flush()
+    new = (
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq)
+        )
+        .scalars()
+        .all()
+    )
+    recorded.extend(new)
+    assert [e.action for e in new] == list(actions), (
+        f"expected {actions}, got {[e.action for e in new]}"
+    )
