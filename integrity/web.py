@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import flask_babel
 from flask import (
     Flask,
     Response,
@@ -113,6 +114,12 @@ def init_app(app: Flask) -> None:
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""
+
+    @app.before_request
+    def decide_locale_per_request() -> None:
+        # Flask-Babel caches the locale on the application context, which outlives a request
+        # when requests run inside an outer context (tests, scripts); each request decides anew.
+        flask_babel.refresh()
 
     app.before_request(enforce_access)
 

@@ -26,7 +26,7 @@ from integrity.accounts.models import User
 from integrity.audit.chain import Actor
 from integrity.audit.models import AuditEvent
 from integrity.db import Base
-from integrity.extensions import db
+from integrity.extensions import db, limiter
 
 PG_URL = os.environ.get("INTEGRITY_TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery"
@@ -104,6 +104,7 @@ def app(database_url: str, tmp_path: Path, app_settings: dict[str, Any]) -> Iter
         _settings(database_url, instance, **app_settings), instance_path=str(instance)
     )
     with application.app_context():
+        limiter.reset()  # counters live in the process; each test starts with none
         yield application
         db.session.remove()
         db.engine.dispose()

@@ -37,17 +37,30 @@ def event(session: Any, **overrides: Any) -> Event:
     return catalogue.create_event(session, actor=ACTOR, **fields)
 
 
-def subject_with_round(session: Any, ev: Event, code: str = "MATH", grades: tuple[int, int] = (9, 11)) -> tuple[Subject, Round]:
+def subject_with_round(
+    session: Any, ev: Event, code: str = "MATH", grades: tuple[int, int] = (9, 11)
+) -> tuple[Subject, Round]:
     subject = catalogue.add_subject(
-        session, actor=ACTOR, event=ev, code=code, name_kk="Математика", name_ru="Математика", name_en="Mathematics",
-        grade_min=grades[0], grade_max=grades[1],
+        session,
+        actor=ACTOR,
+        event=ev,
+        code=code,
+        name_kk="Математика",
+        name_ru="Математика",
+        name_en="Mathematics",
+        grade_min=grades[0],
+        grade_max=grades[1],
     )
     return subject, catalogue.add_round(session, actor=ACTOR, subject=subject)
 
 
-def district(session: Any, name_kk: str = "Байзақ ауданы", name_ru: str = "Байзакский район") -> District:
+def district(
+    session: Any, name_kk: str = "Байзақ ауданы", name_ru: str = "Байзакский район"
+) -> District:
     return places.add_district(session, actor=ACTOR, name_kk=name_kk, name_ru=name_ru)
 
 
-def school(session: Any, d: District, name_kk: str = "№1 мектеп", name_ru: str = "Школа №1") -> School:
+def school(
+    session: Any, d: District, name_kk: str = "№1 мектеп", name_ru: str = "Школа №1"
+) -> School:
     return places.add_school(session, actor=ACTOR, district=d, name_kk=name_kk, name_ru=name_ru)

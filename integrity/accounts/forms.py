@@ -14,9 +14,10 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from integrity.accounts.domain import Role
+from integrity.forms import choice_list
 
 
-def role_labels() -> list[tuple[str, str]]:
+def role_labels() -> dict[str, str]:
     labels = {
         Role.ADMIN: _l("Administrator"),
         Role.ORGANISER: _l("Organiser"),
@@ -26,7 +27,7 @@ def role_labels() -> list[tuple[str, str]]:
         Role.DIRECTOR: _l("Director"),
         Role.OBSERVER: _l("Observer"),
     }
-    return [(role.value, str(labels[role])) for role in Role]
+    return {role.value: str(labels[role]) for role in Role}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -42,7 +43,8 @@ class LoginForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     locale = SelectField(
-        _l("Language"), choices=[("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+        _l("Language"),
+        choices=choice_list([("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]),
     )
     next = HiddenField()
 

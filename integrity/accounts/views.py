@@ -25,6 +25,7 @@ from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRole
 from integrity.accounts.models import User
 from integrity.errors import DomainError
 from integrity.extensions import db, limiter
+from integrity.forms import choice_list
 
 bp = Blueprint("accounts", __name__)
 
@@ -98,7 +99,7 @@ def account() -> str:
 @roles(Role.ADMIN)
 def users() -> str | Response:
     form = UserForm()
-    form.roles.choices = role_labels()
+    form.roles.choices = choice_list(role_labels().items())
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -121,9 +122,7 @@ def users() -> str | Response:
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
     rows = db.session.execute(select(User).order_by(User.username)).scalars().all()
-    return render_template(
-        "accounts/users.html", form=form, users=rows, role_labels=dict(role_labels())
-    )
+    return render_template("accounts/users.html", form=form, users=rows, role_labels=role_labels())
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -131,7 +130,7 @@ def users() -> str | Response:
 def edit_user(user_id: int) -> str | Response:
     user = db.session.get(User, user_id) or abort(404)
     form = UserRolesForm(roles=sorted(r.value for r in user.roles), active=user.active)
-    form.roles.choices = role_labels()
+    form.roles.choices = choice_list(role_labels().items())
     if form.validate_on_submit():
         actor = current_user.as_actor()
         try:

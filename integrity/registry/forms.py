@@ -11,29 +11,31 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from integrity.forms import choice_list
 from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
 
 
-def event_kind_choices() -> list[tuple[str, str]]:
+def event_kind_choices() -> list[SelectChoice]:
     labels = {
         EventKind.SUBJECT_OLYMPIAD: _l("Subject olympiad"),
         EventKind.SCIENCE_PROJECTS: _l("Science projects"),
         EventKind.CREATIVE_CONTEST: _l("Creative contest"),
         EventKind.ROBOTICS: _l("Robotics"),
     }
-    return [(k.value, str(labels[k])) for k in EventKind]
+    return choice_list((k.value, labels[k]) for k in EventKind)
 
 
-def stage_choices() -> list[tuple[str, str]]:
+def stage_choices() -> list[SelectChoice]:
     labels = {
         Stage.SCHOOL: _l("School"),
         Stage.DISTRICT: _l("District"),
         Stage.CITY: _l("City"),
         Stage.REGIONAL: _l("Regional"),
     }
-    return [(s.value, str(labels[s])) for s in Stage]
+    return choice_list((s.value, labels[s]) for s in Stage)
 
 
 def status_labels() -> dict[str, str]:
@@ -45,22 +47,22 @@ def status_labels() -> dict[str, str]:
     }
 
 
-def organisation_kind_choices() -> list[tuple[str, str]]:
+def organisation_kind_choices() -> list[SelectChoice]:
     labels = {
         OrganisationKind.SCHOOL: _l("School"),
         OrganisationKind.UNIVERSITY: _l("University"),
         OrganisationKind.OTHER: _l("Other"),
     }
-    return [(k.value, str(labels[k])) for k in OrganisationKind]
+    return choice_list((k.value, labels[k]) for k in OrganisationKind)
 
 
-def relation_kind_choices() -> list[tuple[str, str]]:
+def relation_kind_choices() -> list[SelectChoice]:
     labels = {
         RelationKind.RELATIVE: _l("Relative"),
         RelationKind.OWN_PUPIL: _l("Own pupil"),
         RelationKind.SUPERVISED_PROJECT: _l("Supervised project"),
     }
-    return [(k.value, str(labels[k])) for k in RelationKind]
+    return choice_list((k.value, labels[k]) for k in RelationKind)
 
 
 class EventForm(FlaskForm):
@@ -162,7 +164,7 @@ class EntryStatusForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.status.choices = list(status_labels().items())
+        self.status.choices = choice_list(status_labels().items())
 
 
 class ImportForm(FlaskForm):

@@ -13,9 +13,15 @@ from tests.conftest import Users
 
 
 def test_events_chain_onto_each_other_and_move_the_head(session: Any) -> None:
-    first = record_event(session, actor=Actor(None, "test"), action="registry.add_school", subject="school:1")
+    first = record_event(
+        session, actor=Actor(None, "test"), action="registry.add_school", subject="school:1"
+    )
     second = record_event(
-        session, actor=Actor(None, "test"), action="registry.add_school", subject="school:2", data={"name": "Әйгерім"}
+        session,
+        actor=Actor(None, "test"),
+        action="registry.add_school",
+        subject="school:2",
+        data={"name": "Әйгерім"},
     )
     session.commit()
     assert (first.seq, second.seq) == (1, 2)
@@ -25,7 +31,7 @@ def test_events_chain_onto_each_other_and_move_the_head(session: Any) -> None:
 
 
 def test_actions_must_be_named_area_dot_verb(session: Any) -> None:
-    with pytest.raises(ValueError, match="area.verb"):
+    with pytest.raises(ValueError, match=r"area\.verb"):
         record_event(session, actor=Actor(None, "test"), action="AddSchool", subject="school:1")
 
 
@@ -34,7 +40,11 @@ def test_a_row_edited_behind_the_applications_back_is_caught_and_named(
 ) -> None:
     for _ in range(4):
         users.make(Role.OBSERVER)
-    session.execute(text("UPDATE audit_event SET data = '{\"username\":\"mallory\",\"roles\":[\"admin\"]}' WHERE seq = 3"))
+    session.execute(
+        text(
+            'UPDATE audit_event SET data = \'{"username":"mallory","roles":["admin"]}\' WHERE seq = 3'
+        )
+    )
     session.commit()
     report = verify(session)
     assert not report.ok

@@ -11,5 +11,7 @@ from integrity.db import Base
 def test_models_and_migrations_describe_the_same_schema(session: Any) -> None:
     # The test database was built by the migrations alone; any difference means a missing migration.
     connection = session.connection()
-    context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "render_as_batch": True}
+    )
     assert compare_metadata(context, Base.metadata) == []

@@ -33,7 +33,11 @@ def build_chain(n: int) -> list[EventRecord]:
             "data": {"n": seq, "name": "Әсел"},
         }
         digest = event_hash(prev, payload)
-        events.append(EventRecord(seq, at, 1, "organiser", "registry.add_school", f"school:{seq}", data, prev, digest))
+        events.append(
+            EventRecord(
+                seq, at, 1, "organiser", "registry.add_school", f"school:{seq}", data, prev, digest
+            )
+        )
         prev = digest
     return events
 
@@ -51,9 +55,15 @@ def test_the_empty_chain_verifies_against_the_genesis_head() -> None:
 
 
 @pytest.mark.parametrize(
-    "field, value",
-    [("data", '{"n":3,"name":"Асел"}'), ("actor", "someone"), ("action", "registry.add_room"),
-     ("subject", "school:99"), ("actor_id", 2), ("at", T0)],
+    ("field", "value"),
+    [
+        ("data", '{"n":3,"name":"Асел"}'),
+        ("actor", "someone"),
+        ("action", "registry.add_room"),
+        ("subject", "school:99"),
+        ("actor_id", 2),
+        ("at", T0),
+    ],
 )
 def test_editing_any_field_of_an_event_names_that_event(field: str, value: object) -> None:
     chain = build_chain(5)
@@ -101,7 +111,11 @@ def test_recomputing_every_hash_after_an_edit_still_fails_against_the_head() -> 
 
 
 def test_canonical_json_is_key_order_independent_and_keeps_kazakh_letters() -> None:
-    assert canonical_json({"b": 1, "a": "қ"}) == canonical_json({"a": "қ", "b": 1}) == '{"a":"қ","b":1}'
+    assert (
+        canonical_json({"b": 1, "a": "қ"})
+        == canonical_json({"a": "қ", "b": 1})
+        == '{"a":"қ","b":1}'
+    )
 
 
 def test_canonical_json_refuses_floats_whose_text_is_not_stable() -> None:

@@ -17,8 +17,12 @@ def test_defaults_put_the_database_and_files_in_the_instance_folder(tmp_path: Pa
     assert values["DEFAULT_LOCALE"] == "kk"
 
 
-def test_the_instance_file_overrides_defaults_and_the_environment_overrides_the_file(tmp_path: Path) -> None:
-    (tmp_path / "integrity.toml").write_text('env = "development"\npage_size = 20\ndefault_locale = "ru"\n')
+def test_the_instance_file_overrides_defaults_and_the_environment_overrides_the_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "integrity.toml").write_text(
+        'env = "development"\npage_size = 20\ndefault_locale = "ru"\n'
+    )
     values = load_settings(tmp_path, {"INTEGRITY_PAGE_SIZE": "75"})
     assert values["PAGE_SIZE"] == 75
     assert values["DEFAULT_LOCALE"] == "ru"
@@ -28,19 +32,30 @@ def test_production_refuses_the_built_in_secret_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_settings(tmp_path, {})
     assert load_settings(tmp_path, {"INTEGRITY_SECRET_KEY": "x" * 64})["SECRET_KEY"] == "x" * 64
-    assert load_settings(tmp_path, {"INTEGRITY_ENV": "development"})["SECRET_KEY"] == DEFAULT_SECRET_KEY
+    assert (
+        load_settings(tmp_path, {"INTEGRITY_ENV": "development"})["SECRET_KEY"]
+        == DEFAULT_SECRET_KEY
+    )
 
 
 @pytest.mark.parametrize(
-    "environ, message",
+    ("environ", "message"),
     [
         ({"INTEGRITY_ENV": "staging"}, "ENV must be one of"),
-        ({"INTEGRITY_ENV": "development", "INTEGRITY_PAGE_SIZE": "many"}, "PAGE_SIZE must be a whole number"),
-        ({"INTEGRITY_ENV": "development", "INTEGRITY_COOKIE_SECURE": "perhaps"}, "COOKIE_SECURE must be true or false"),
+        (
+            {"INTEGRITY_ENV": "development", "INTEGRITY_PAGE_SIZE": "many"},
+            "PAGE_SIZE must be a whole number",
+        ),
+        (
+            {"INTEGRITY_ENV": "development", "INTEGRITY_COOKIE_SECURE": "perhaps"},
+            "COOKIE_SECURE must be true or false",
+        ),
         ({"INTEGRITY_ENV": "development", "INTEGRITY_DEFAULT_LOCALE": "de"}, "DEFAULT_LOCALE"),
     ],
 )
-def test_bad_settings_are_refused_with_their_name(tmp_path: Path, environ: dict[str, str], message: str) -> None:
+def test_bad_settings_are_refused_with_their_name(
+    tmp_path: Path, environ: dict[str, str], message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(tmp_path, environ)
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from integrity.access import roles
 from integrity.extensions import db
+from integrity.forms import choice_list
 from integrity.pagination import Page
 from integrity.registry.domain import name_key
 from integrity.registry.forms import (
@@ -106,7 +107,7 @@ def participants() -> str:
 @roles(*EDITORS)
 def new_participant() -> str | Response:
     form = ParticipantForm()
-    form.school_id.choices = school_choices()
+    form.school_id.choices = choice_list(school_choices())
     if form.validate_on_submit():
         school = db.session.get(School, form.school_id.data) or abort(400)
         participant = attempt(
@@ -150,9 +151,9 @@ def participant(participant_id: int) -> str | Response:
         .scalars()
         .all()
     )
-    enter.round_id.choices = [
-        (r.id, f"{r.subject.event.title_kk} — {r.subject.name_kk} — {r.number}") for r in rounds
-    ]
+    enter.round_id.choices = choice_list(
+        [(r.id, f"{r.subject.event.title_kk} — {r.subject.name_kk} — {r.number}") for r in rounds]
+    )
     editor = current_user.has_role(*EDITORS)
     if editor and submitted(consent) and consent.validate_on_submit():
         if perform(
@@ -305,8 +306,8 @@ def _district_choices() -> list[tuple[int, str]]:
 @roles(*EDITORS)
 def new_juror() -> str | Response:
     form = JurorForm()
-    form.school_id.choices = [(0, "—"), *school_choices()]
-    form.district_id.choices = _district_choices()
+    form.school_id.choices = choice_list([(0, "—"), *school_choices()])
+    form.district_id.choices = choice_list(_district_choices())
     if form.validate_on_submit():
         school = db.session.get(School, form.school_id.data) if form.school_id.data else None
         juror = attempt(
@@ -339,7 +340,7 @@ def juror(juror_id: int) -> str | Response:
     relation = RelationForm(prefix="relation")
     declaration = DeclarationForm(prefix="declaration")
     events = db.session.execute(select(Event).order_by(Event.id.desc())).scalars().all()
-    declaration.event_id.choices = [(e.id, e.title_kk) for e in events]
+    declaration.event_id.choices = choice_list((e.id, e.title_kk) for e in events)
     subjects = (
         db.session.execute(select(Subject).join(Event).order_by(Event.id.desc(), Subject.code))
         .scalars()

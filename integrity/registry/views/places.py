@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from integrity.access import roles
 from integrity.extensions import db
+from integrity.forms import choice_list
 from integrity.pagination import Page
 from integrity.registry.forms import DistrictForm, ObserverForm, RoomForm, SchoolForm, VenueForm
 from integrity.registry.models import District, Room, School, Venue
@@ -52,10 +53,10 @@ def districts() -> str | Response:
 @roles(*CATALOGUE_READERS)
 def schools() -> str | Response:
     form = SchoolForm()
-    form.district_id.choices = [
+    form.district_id.choices = choice_list(
         (d.id, d.name_kk)
         for d in db.session.execute(select(District).order_by(District.name_kk)).scalars()
-    ]
+    )
     if current_user.has_role(*EDITORS) and form.validate_on_submit():
         district = db.session.get(District, form.district_id.data) or abort(400)
         if attempt(

@@ -1,0 +1,128 @@
+"""Walks the whole URL map: anonymous visitors reach only public pages; each role is refused the rest.
+
+The table below is written by hand on purpose: it is the policy. A new route fails this test until
+someone decides, here, who may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from integrity.access import access_of
+from integrity.accounts.domain import Role
+from tests.conftest import Users, login
+
+R = Role
+PUBLIC = "public"
+ANY_USER = "any signed-in user"
+EDITORS = {R.ADMIN, R.ORGANISER}
+CATALOGUE = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST, R.DIRECTOR, R.CHAIR, R.OBSERVER}
+PEOPLE = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST, R.DIRECTOR}
+JURY = {R.ADMIN, R.ORGANISER, R.CHAIR, R.DIRECTOR}
+AUDIT = {R.ADMIN, R.DIRECTOR, R.CHAIR, R.OBSERVER}
+
+POLICY: dict[str, Any] = {
+    "static": PUBLIC,
+    "public.home": PUBLIC,
+    "public.health": PUBLIC,
+    "public.audit_head": PUBLIC,
+    "accounts.login": PUBLIC,
+    "accounts.language": PUBLIC,
+    "accounts.logout": ANY_USER,
+    "accounts.account": ANY_USER,
+    "accounts.users": {R.ADMIN},
+    "accounts.edit_user": {R.ADMIN},
+    "audit.log": AUDIT,
+    "audit.verify_chain": AUDIT,
+    "registry.events": CATALOGUE,
+    "registry.event": CATALOGUE,
+    "registry.add_round": EDITORS,
+    "registry.round_": CATALOGUE,
+    "registry.task": CATALOGUE,
+    "registry.freeze_task": EDITORS,
+    "registry.districts": CATALOGUE,
+    "registry.schools": CATALOGUE,
+    "registry.venues": CATALOGUE,
+    "registry.venue": CATALOGUE,
+    "registry.participants": PEOPLE,
+    "registry.new_participant": EDITORS,
+    "registry.participant": PEOPLE,
+    "registry.event_participants": PEOPLE,
+    "registry.entry": EDITORS,
+    "registry.export_participants": PEOPLE,
+    "registry.import_file": EDITORS,
+    "registry.jurors": JURY,
+    "registry.new_juror": EDITORS,
+    "registry.juror": JURY,
+}
+
+SAMPLE_VALUES = {"kind": "participants", "fmt": "csv", "filename": "app.css"}
+
+
+def routes(app: Flask) -> list[tuple[str, str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        values = {arg: SAMPLE_VALUES.get(arg, 1) for arg in rule.arguments}
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **values)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, url))
+    return found
+
+
+def test_every_route_is_in_the_policy_table_and_declares_its_access(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(POLICY), (
+        f"undecided: {endpoints - set(POLICY)}; stale: {set(POLICY) - endpoints}"
+    )
+    for endpoint in endpoints:
+        assert access_of(app, endpoint) is not None, f"{endpoint} declares no access rule"
+
+
+def test_an_anonymous_visitor_reaches_only_the_public_pages(
+    app: Flask, client: FlaskClient
+) -> None:
+    for endpoint, method, url in routes(app):
+        response = client.open(url, method=method)
+        if POLICY[endpoint] == PUBLIC:
+            assert response.status_code not in (401, 403), (endpoint, method)
+            assert "/login?next=" not in response.headers.get("Location", ""), (endpoint, method)
+        else:
+            assert response.status_code == 302, (endpoint, method, response.status_code)
+            assert response.headers["Location"].startswith("/login"), (endpoint, method)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_is_refused_what_it_must_not_see(
+    app: Flask, client: FlaskClient, users: Users, role: Role
+) -> None:
+    login(client, users.make(role))
+    for endpoint, method, url in routes(app):
+        if endpoint == "accounts.logout":
+            continue  # would end the session the rest of the walk needs
+        allowed = POLICY[endpoint]
+        permitted = allowed in (PUBLIC, ANY_USER) or role in allowed
+        status = client.open(url, method=method).status_code
+        if permitted:
+            assert status != 403, (role, endpoint, method)
+        else:
+            assert status == 403, (role, endpoint, method, status)
+
+
+def test_a_juror_sees_no_registry_page_at_all(
+    app: Flask, client: FlaskClient, users: Users
+) -> None:
+    login(client, users.make(Role.JUROR))
+    for path in ("/registry/participants", "/registry/jurors", "/registry/events", "/audit/"):
+        assert client.get(path).status_code == 403
+
+
+def test_a_route_without_a_declaration_is_refused(app: Flask, client: FlaskClient) -> None:
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert client.get("/forgotten").status_code == 403
