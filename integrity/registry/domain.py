@@ -312,8 +312,9 @@ def parse_jurors(table: TableLike) -> tuple[list[JurorRow], list[RowError]]:
 
 
 def header_key(header: str) -> str:
-    """Key for matching a column title: ``"Фамилия*"``, ``"ФАМИЛИЯ:"`` → ``"фамилия"``."""
-    return _EDGE_PUNCTUATION.sub("", name_key(header))
+    """Key for matching a column title: ``"Фамилия*"``, ``"ФАМИЛИЯ:"`` → ``"фамилия"``;
+    ``"given_name"`` → ``"given name"`` (machine-made files use underscores)."""
+    return _EDGE_PUNCTUATION.sub("", name_key(header.replace("_", " ")))
 
 
 def match_columns(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> dict[str, int]:

@@ -52,8 +52,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _chromium_available() -> None:
+    # Session-scoped so it runs before the module-scoped browser and before any app is built.
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     try:
@@ -90,7 +91,7 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(_chromium_available: None) -> Iterator[Any]:
     """One headless Chromium per test module (launching takes about a second)."""
     from playwright.sync_api import expect, sync_playwright
 

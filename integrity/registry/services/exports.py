@@ -13,20 +13,21 @@ from sqlalchemy.orm import joinedload
 from integrity.db import AnySession
 from integrity.registry.models import Entry, Event, Participant, Round, School, Subject
 
+# Kazakh column titles, which the importer reads back (it also reads Russian and English ones).
 HEADER = (
-    "iin",
-    "surname",
-    "given_name",
-    "patronymic",
-    "grade",
-    "school",
-    "district",
-    "subject",
-    "supervisor",
-    "consent_by",
-    "consent_date",
-    "consent_public",
-    "status",
+    "ЖСН",
+    "Тегі",
+    "Аты",
+    "Әкесінің аты",
+    "Сынып",
+    "Мектеп",
+    "Аудан",
+    "Пән",
+    "Жетекші",
+    "Заңды өкіл",
+    "Келісім күні",
+    "Жариялауға келісім",
+    "Мәртебе",
 )
 
 
