@@ -457,3 +457,25 @@ def parse_date(raw: str) -> dt.date | None:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+# The Kazakh Cyrillic alphabet (42 letters) in its official order; Latin letters follow.
+KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_COLLATION = {
+    **{letter: 10 + i for i, letter in enumerate(KAZAKH_ALPHABET)},
+    **{letter: 60 + i for i, letter in enumerate(_LATIN)},
+    " ": 1,
+    "-": 2,
+    "'": 3,
+}
+
+
+def collation_key(value: str) -> str:
+    """A key that sorts names in Kazakh alphabetical order (Ә after А, Ғ after Г, …).
+
+    Databases sort by code point (SQLite) or by a server locale (PostgreSQL) that rarely knows
+    Kazakh; two decimal digits a letter sort the same way everywhere.
+    """
+    text = normalise_name(value).casefold()
+    return "".join(f"{_COLLATION.get(ch, 99 if not ch.isdigit() else 4):02d}" for ch in text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -16,10 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from integrity.db import Base, UTCDateTime, utcnow
+from integrity.registry.domain import collation_key, full_name, name_key
 from integrity.registry.kinds import (
     EntryStatus,
     EventKind,
@@ -222,8 +225,10 @@ class Participant(Base):
     grade: Mapped[int] = mapped_column(Integer, nullable=False)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), nullable=False, index=True)
     supervisor: Mapped[str | None] = mapped_column(String(200))
-    # Lower-cased, ё→е full name for search; kept in step by the services.
+    # Derived from the name on every write (see _name_keys): lower-case ё→е for search, and a
+    # key that sorts in Kazakh alphabetical order.
     search_key: Mapped[str] = mapped_column(String(320), nullable=False, index=True)
+    sort_key: Mapped[str] = mapped_column(String(640), nullable=False, index=True)
     consent_by: Mapped[str | None] = mapped_column(String(200))
     consent_date: Mapped[dt.date | None] = mapped_column(Date)
     consent_public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -240,7 +245,7 @@ class Participant(Base):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+        return full_name(self.surname, self.given_name, self.patronymic)
 
     @property
     def has_consent(self) -> bool:
@@ -346,6 +351,7 @@ class Juror(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(40))
     search_key: Mapped[str] = mapped_column(String(320), nullable=False, index=True)
+    sort_key: Mapped[str] = mapped_column(String(640), nullable=False, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     school: Mapped[School | None] = relationship()
@@ -362,7 +368,7 @@ class Juror(Base):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+        return full_name(self.surname, self.given_name, self.patronymic)
 
     def declaration_for(self, event_id: int) -> JurorDeclaration | None:
         return next((d for d in self.declarations if d.event_id == event_id), None)
@@ -426,3 +432,14 @@ class JurorDeclaration(Base):
 
 
 Index("ix_participant_school_grade", Participant.school_id, Participant.grade)
+
+
+def _name_keys(mapper: Any, connection: Any, target: Participant | Juror) -> None:
+    full = full_name(target.surname, target.given_name, target.patronymic)
+    target.search_key = name_key(full)
+    target.sort_key = collation_key(full)
+
+
+for _person in (Participant, Juror):
+    event.listen(_person, "before_insert", _name_keys)
+    event.listen(_person, "before_update", _name_keys)

@@ -17,11 +17,16 @@ from tests.conftest import PG_URL, _settings
 
 
 def counts() -> dict[str, int]:
-    return {t.name: db.session.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables}
+    return {
+        t.name: db.session.scalar(select(func.count()).select_from(t)) or 0
+        for t in Base.metadata.sorted_tables
+    }
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="restores into a second, empty SQLite instance")
-def test_a_populated_instance_round_trips_through_backup_and_restore(app: Flask, tmp_path: Path) -> None:
+def test_a_populated_instance_round_trips_through_backup_and_restore(
+    app: Flask, tmp_path: Path
+) -> None:
     load_demo(db.session)
     db.session.commit()
     stored = Path(app.config["INTEGRITY"]["DATA_DIR"]) / "ab" / "cdef.bin"
@@ -36,7 +41,9 @@ def test_a_populated_instance_round_trips_through_backup_and_restore(app: Flask,
         assert "manifest.json" in z.namelist()
 
     target = tmp_path / "restored"
-    restored = create_app(_settings(f"sqlite:///{target / 'db.sqlite3'}", target), instance_path=str(target))
+    restored = create_app(
+        _settings(f"sqlite:///{target / 'db.sqlite3'}", target), instance_path=str(target)
+    )
     with restored.app_context():
         result = restored.test_cli_runner().invoke(args=["restore", str(archive)])
         assert result.exit_code == 0, result.output
@@ -60,7 +67,10 @@ def test_a_file_that_is_not_a_backup_is_refused(app: Flask, tmp_path: Path) -> N
     assert "not an Integrity backup" in result.output
     not_zip = tmp_path / "plain.zip"
     not_zip.write_text("nope")
-    assert "not a backup archive" in app.test_cli_runner().invoke(args=["restore", str(not_zip)]).output
+    assert (
+        "not a backup archive"
+        in app.test_cli_runner().invoke(args=["restore", str(not_zip)]).output
+    )
 
 
 def test_a_backup_is_taken_while_another_connection_holds_a_write_transaction(

@@ -25,7 +25,7 @@ HEADER = ["ЖСН", "Тегі", "Аты", "Әкесінің аты", "Сынып
 @pytest.fixture
 def world(session: Any) -> dict[str, Any]:
     ev = f.event(session)
-    math, math_round = f.subject_with_round(session, ev, "MATH")
+    _, math_round = f.subject_with_round(session, ev, "MATH")
     d1 = f.district(session)
     d2 = f.district(session, "Шу ауданы", "Шуский район")
     f.school(session, d1, "№1 мектеп", "Школа №1")
@@ -35,12 +35,26 @@ def world(session: Any) -> dict[str, Any]:
 
 
 def rows(n: int = 3) -> list[list[str]]:
-    names = [("Сәрсенбаева", "Әсел", "Қайратқызы"), ("Ким", "Анна", "Сергеевна"), ("Жақыпов", "Ерұлан", "")]
+    names = [
+        ("Сәрсенбаева", "Әсел", "Қайратқызы"),
+        ("Ким", "Анна", "Сергеевна"),
+        ("Жақыпов", "Ерұлан", ""),
+    ]
     out = []
     for i in range(n):
         surname, given, patronymic = names[i % 3]
-        out.append([f.iin(i + 1), surname, given, patronymic, str(9 + i % 3), "№1 мектеп" if i % 2 == 0 else "Гимназия №7",
-                    "Байзақ ауданы" if i % 2 == 0 else "Шу ауданы", "MATH"])
+        out.append(
+            [
+                f.iin(i + 1),
+                surname,
+                given,
+                patronymic,
+                str(9 + i % 3),
+                "№1 мектеп" if i % 2 == 0 else "Гимназия №7",
+                "Байзақ ауданы" if i % 2 == 0 else "Шу ауданы",
+                "MATH",
+            ]
+        )
     return out
 
 
@@ -49,33 +63,64 @@ def csv_bytes(table: list[list[str]], *, delimiter: str = ";", encoding: str = "
     return text.encode(encoding)
 
 
-def test_a_utf8_semicolon_file_imports_participants_and_enters_them(session: Any, world: dict[str, Any]) -> None:
+def test_a_utf8_semicolon_file_imports_participants_and_enters_them(
+    session: Any, world: dict[str, Any]
+) -> None:
     result = import_participants(
-        session, actor=f.ACTOR, event=world["event"], data=csv_bytes([HEADER, *rows()]), filename="list.csv"
+        session,
+        actor=f.ACTOR,
+        event=world["event"],
+        data=csv_bytes([HEADER, *rows()]),
+        filename="list.csv",
     )
     session.commit()
-    assert (result.created, result.updated, result.unchanged, result.entries_created) == (3, 0, 0, 3)
+    assert (result.created, result.updated, result.unchanged, result.entries_created) == (
+        3,
+        0,
+        0,
+        3,
+    )
     assert session.query(Participant).count() == 3
     assert session.query(Entry).filter_by(round_id=world["round"].id).count() == 3
     assert session.query(AuditEvent).filter_by(action="registry.import_participants").count() == 1
 
 
-def test_reimporting_the_same_file_changes_nothing_not_even_the_audit_log(session: Any, world: dict[str, Any]) -> None:
+def test_reimporting_the_same_file_changes_nothing_not_even_the_audit_log(
+    session: Any, world: dict[str, Any]
+) -> None:
     data = csv_bytes([HEADER, *rows()])
-    import_participants(session, actor=f.ACTOR, event=world["event"], data=data, filename="list.csv")
+    import_participants(
+        session, actor=f.ACTOR, event=world["event"], data=data, filename="list.csv"
+    )
     session.commit()
     before = event_count()
-    again = import_participants(session, actor=f.ACTOR, event=world["event"], data=data, filename="list.csv")
+    again = import_participants(
+        session, actor=f.ACTOR, event=world["event"], data=data, filename="list.csv"
+    )
     session.commit()
     assert (again.created, again.updated, again.unchanged, again.entries_created) == (0, 0, 3, 0)
     assert event_count() == before
 
 
-def test_a_changed_row_updates_the_participant_matched_by_iin(session: Any, world: dict[str, Any]) -> None:
+def test_a_changed_row_updates_the_participant_matched_by_iin(
+    session: Any, world: dict[str, Any]
+) -> None:
     table = rows()
-    import_participants(session, actor=f.ACTOR, event=world["event"], data=csv_bytes([HEADER, *table]), filename="a.csv")
+    import_participants(
+        session,
+        actor=f.ACTOR,
+        event=world["event"],
+        data=csv_bytes([HEADER, *table]),
+        filename="a.csv",
+    )
     table[0][2] = "Әсем"
-    result = import_participants(session, actor=f.ACTOR, event=world["event"], data=csv_bytes([HEADER, *table]), filename="b.csv")
+    result = import_participants(
+        session,
+        actor=f.ACTOR,
+        event=world["event"],
+        data=csv_bytes([HEADER, *table]),
+        filename="b.csv",
+    )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert session.query(Participant).filter_by(iin=table[0][0]).one().given_name == "Әсем"
 
@@ -87,9 +132,23 @@ def test_encodings_and_delimiters_are_detected_not_asked(
     session: Any, world: dict[str, Any], encoding: str, delimiter: str
 ) -> None:
     header = ["ИИН", "Фамилия", "Имя", "Отчество", "Класс", "Школа", "Район", "Предмет"]
-    table = [[f.iin(7), "Иванова", "Мария", "Петровна", "10", "Школа №1", "Байзакский район", "Математика"]]
+    table = [
+        [
+            f.iin(7),
+            "Иванова",
+            "Мария",
+            "Петровна",
+            "10",
+            "Школа №1",
+            "Байзакский район",
+            "Математика",
+        ]
+    ]
     result = import_participants(
-        session, actor=f.ACTOR, event=world["event"], data=csv_bytes([header, *table], delimiter=delimiter, encoding=encoding),
+        session,
+        actor=f.ACTOR,
+        event=world["event"],
+        data=csv_bytes([header, *table], delimiter=delimiter, encoding=encoding),
         filename="ru.csv",
     )
     assert result.created == 1
@@ -103,53 +162,93 @@ def test_an_xlsx_file_imports_like_a_csv(session: Any, world: dict[str, Any]) ->
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    result = import_participants(session, actor=f.ACTOR, event=world["event"], data=buffer.getvalue(), filename="list.xlsx")
+    result = import_participants(
+        session, actor=f.ACTOR, event=world["event"], data=buffer.getvalue(), filename="list.xlsx"
+    )
     assert result.created == 3
 
 
-def test_one_bad_row_stops_the_whole_import_and_every_bad_row_is_named(session: Any, world: dict[str, Any]) -> None:
+def test_one_bad_row_stops_the_whole_import_and_every_bad_row_is_named(
+    session: Any, world: dict[str, Any]
+) -> None:
     table = rows(3)
     table[1][0] = table[1][0][:-1] + str((int(table[1][0][-1]) + 1) % 10)  # wrong check digit
     table[2][5] = "Жоқ мектеп"  # unknown school
     table[2][4] = "13"  # no such grade
     before = event_count()
     with pytest.raises(ImportRejected) as rejected:
-        import_participants(session, actor=f.ACTOR, event=world["event"], data=csv_bytes([HEADER, *table]), filename="bad.csv")
+        import_participants(
+            session,
+            actor=f.ACTOR,
+            event=world["event"],
+            data=csv_bytes([HEADER, *table]),
+            filename="bad.csv",
+        )
     session.rollback()
     problems = {(e.row, e.field, e.problem) for e in rejected.value.errors}
     assert (3, "iin", "iin_check_digit") in problems
     assert (4, "grade", "grade") in problems
     assert session.query(Participant).count() == 0
     assert event_count() == before
-    assert all(table[1][0] not in e.value for e in rejected.value.errors)  # an IIN is never echoed whole
+    assert all(
+        table[1][0] not in e.value for e in rejected.value.errors
+    )  # an IIN is never echoed whole
 
 
-def test_a_subject_and_grade_are_checked_against_the_event(session: Any, world: dict[str, Any]) -> None:
+def test_a_subject_and_grade_are_checked_against_the_event(
+    session: Any, world: dict[str, Any]
+) -> None:
     table = rows(2)
     table[0][7] = "CHEM"
     table[1][4] = "7"
     with pytest.raises(ImportRejected) as rejected:
-        import_participants(session, actor=f.ACTOR, event=world["event"], data=csv_bytes([HEADER, *table]), filename="x.csv")
-    assert {(e.row, e.problem) for e in rejected.value.errors} == {(2, "subject_unknown"), (3, "grade_range")}
+        import_participants(
+            session,
+            actor=f.ACTOR,
+            event=world["event"],
+            data=csv_bytes([HEADER, *table]),
+            filename="x.csv",
+        )
+    assert {(e.row, e.problem) for e in rejected.value.errors} == {
+        (2, "subject_unknown"),
+        (3, "grade_range"),
+    }
 
 
 def test_an_export_reimports_without_any_change(session: Any, world: dict[str, Any]) -> None:
-    import_participants(session, actor=f.ACTOR, event=world["event"], data=csv_bytes([HEADER, *rows()]), filename="a.csv")
+    import_participants(
+        session,
+        actor=f.ACTOR,
+        event=world["event"],
+        data=csv_bytes([HEADER, *rows()]),
+        filename="a.csv",
+    )
     session.commit()
     exported = exports.to_csv(exports.participant_rows(session, world["event"]))
     assert exported.startswith(b"\xef\xbb\xbf")  # BOM, so Excel shows Kazakh letters
     assert "Сәрсенбаева".encode() in exported
-    again = import_participants(session, actor=f.ACTOR, event=world["event"], data=exported, filename="export.csv")
+    again = import_participants(
+        session, actor=f.ACTOR, event=world["event"], data=exported, filename="export.csv"
+    )
     assert (again.created, again.updated, again.entries_created) == (0, 0, 0)
     xlsx = exports.to_xlsx(exports.participant_rows(session, world["event"]))
-    assert import_participants(session, actor=f.ACTOR, event=world["event"], data=xlsx, filename="e.xlsx").unchanged == 3
+    assert (
+        import_participants(
+            session, actor=f.ACTOR, event=world["event"], data=xlsx, filename="e.xlsx"
+        ).unchanged
+        == 3
+    )
 
 
-def test_jurors_import_with_subjects_and_reimport_changes_nothing(session: Any, world: dict[str, Any]) -> None:
+def test_jurors_import_with_subjects_and_reimport_changes_nothing(
+    session: Any, world: dict[str, Any]
+) -> None:
     data = csv_bytes(
-        [["Тегі", "Аты", "Ұйым", "Мектеп", "Аудан", "Пәндер"],
-         ["Омарова", "Гүлнар", "№1 мектеп", "№1 мектеп", "Байзақ ауданы", "MATH"],
-         ["Петров", "Олег", "Тараз университеті", "", "Шу ауданы", "MATH"]],
+        [
+            ["Тегі", "Аты", "Ұйым", "Мектеп", "Аудан", "Пәндер"],
+            ["Омарова", "Гүлнар", "№1 мектеп", "№1 мектеп", "Байзақ ауданы", "MATH"],
+            ["Петров", "Олег", "Тараз университеті", "", "Шу ауданы", "MATH"],
+        ],
         delimiter=",",
     )
     first = import_jurors(session, actor=f.ACTOR, event=world["event"], data=data, filename="j.csv")
@@ -157,17 +256,32 @@ def test_jurors_import_with_subjects_and_reimport_changes_nothing(session: Any, 
     assert first.created == 2
     assert {j.surname: len(j.subjects) for j in session.query(Juror)} == {"Омарова": 1, "Петров": 1}
     before = event_count()
-    assert import_jurors(session, actor=f.ACTOR, event=world["event"], data=data, filename="j.csv").unchanged == 2
+    assert (
+        import_jurors(
+            session, actor=f.ACTOR, event=world["event"], data=data, filename="j.csv"
+        ).unchanged
+        == 2
+    )
     assert event_count() == before
 
 
-def test_the_cli_lists_every_bad_row_as_json_and_exits_1(app: Flask, session: Any, world: dict[str, Any], tmp_path: Path) -> None:
+def test_the_cli_lists_every_bad_row_as_json_and_exits_1(
+    app: Flask, session: Any, world: dict[str, Any], tmp_path: Path
+) -> None:
     table = rows(2)
     table[0][1] = "Иванов2"
     path = tmp_path / "bad.csv"
     path.write_bytes(csv_bytes([HEADER, *table]))
     result = app.test_cli_runner().invoke(
-        args=["registry", "import", "participants", str(path), "--event", str(world["event"].id), "--json"]
+        args=[
+            "registry",
+            "import",
+            "participants",
+            str(path),
+            "--event",
+            str(world["event"].id),
+            "--json",
+        ]
     )
     assert result.exit_code == 1
     answer = json.loads(result.output)
@@ -178,22 +292,41 @@ def test_the_cli_lists_every_bad_row_as_json_and_exits_1(app: Flask, session: An
     assert session.query(Participant).count() == 0
 
 
-def test_the_cli_dry_run_checks_without_saving(app: Flask, session: Any, world: dict[str, Any], tmp_path: Path) -> None:
+def test_the_cli_dry_run_checks_without_saving(
+    app: Flask, session: Any, world: dict[str, Any], tmp_path: Path
+) -> None:
     path = tmp_path / "ok.csv"
     path.write_bytes(csv_bytes([HEADER, *rows()]))
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["registry", "import", "participants", str(path), "--event", str(world["event"].id), "--dry-run", "--json"])
+    result = runner.invoke(
+        args=[
+            "registry",
+            "import",
+            "participants",
+            str(path),
+            "--event",
+            str(world["event"].id),
+            "--dry-run",
+            "--json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["created"] == 3
     assert session.query(Participant).count() == 0
-    result = runner.invoke(args=["registry", "import", "participants", str(path), "--event", str(world["event"].id)])
+    result = runner.invoke(
+        args=["registry", "import", "participants", str(path), "--event", str(world["event"].id)]
+    )
     assert result.exit_code == 0
     assert "3 new" in result.output
 
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"", "empty"), (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not_a_table"), (b"\x89PNG\r\n\x1a\n\x00\x00", "not_a_table")],
+    [
+        (b"", "empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not_a_table"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not_a_table"),
+    ],
 )
 def test_a_file_that_is_not_a_table_is_refused_with_its_name(
     app: Flask, world: dict[str, Any], tmp_path: Path, content: bytes, code: str
@@ -201,7 +334,15 @@ def test_a_file_that_is_not_a_table_is_refused_with_its_name(
     path = tmp_path / "scan.csv"
     path.write_bytes(content)
     result = app.test_cli_runner().invoke(
-        args=["registry", "import", "participants", str(path), "--event", str(world["event"].id), "--json"]
+        args=[
+            "registry",
+            "import",
+            "participants",
+            str(path),
+            "--event",
+            str(world["event"].id),
+            "--json",
+        ]
     )
     assert result.exit_code == 1
     answer = json.loads(result.output)

@@ -463,3 +463,33 @@ def test_every_problem_code_is_exercised_by_these_tests() -> None:
     exercised = {p[3] for p in PARTICIPANT_PROBLEMS} | {"organisation_kind", "email"}
     exercised |= {"missing_column", "duplicate_iin"}
     assert exercised == PROBLEMS
+
+
+def test_names_sort_in_kazakh_alphabetical_order() -> None:
+    from integrity.registry.domain import collation_key
+
+    names = [
+        "Ғабитов",
+        "Әбілқасымова",
+        "Ахметов",
+        "Құрманғали",
+        "Кенжебаев",
+        "Іскаков",
+        "Ысқақов",
+        "Ёлкин",
+        "Smith",
+    ]
+    ordered = sorted(names, key=collation_key)
+    assert ordered == [
+        "Ахметов",
+        "Әбілқасымова",
+        "Ғабитов",
+        "Ёлкин",
+        "Кенжебаев",
+        "Құрманғали",
+        "Ысқақов",
+        "Іскаков",
+        "Smith",
+    ]
+    assert collation_key("Әсел") < collation_key("Әсем")
+    assert collation_key("Ким Анна") < collation_key("Кимов Абай")

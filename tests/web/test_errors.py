@@ -62,7 +62,9 @@ class TestUploadLimit:
         assert session.query(Participant).count() == 0
 
 
-def test_a_malformed_upload_names_the_file_and_saves_nothing(client: FlaskClient, as_role: Any, session: Any) -> None:
+def test_a_malformed_upload_names_the_file_and_saves_nothing(
+    client: FlaskClient, as_role: Any, session: Any
+) -> None:
     as_role(Role.ORGANISER)
     event = f.event(session)
     session.commit()

@@ -27,15 +27,25 @@ def test_an_organiser_builds_an_event_with_a_subject_a_round_and_a_task(
     as_role(Role.ORGANISER)
     response = client.post(
         "/registry/events",
-        data={"title_kk": "Облыстық олимпиада", "title_ru": "Областная олимпиада", "kind": "subject_olympiad",
-              "stage": "regional", "academic_year": "2026-2027"},
+        data={
+            "title_kk": "Облыстық олимпиада",
+            "title_ru": "Областная олимпиада",
+            "kind": "subject_olympiad",
+            "stage": "regional",
+            "academic_year": "2026-2027",
+        },
     )
     assert response.status_code == 302
     event = session.query(Event).one()
     response = client.post(
         f"/registry/events/{event.id}",
-        data={"subject-code": "math", "subject-name_kk": "Математика", "subject-name_ru": "Математика",
-              "subject-grade_min": "9", "subject-grade_max": "11"},
+        data={
+            "subject-code": "math",
+            "subject-name_kk": "Математика",
+            "subject-name_ru": "Математика",
+            "subject-grade_min": "9",
+            "subject-grade_max": "11",
+        },
     )
     assert response.status_code == 302
     subject = session.query(Subject).one()
@@ -45,8 +55,12 @@ def test_an_organiser_builds_an_event_with_a_subject_a_round_and_a_task(
     assert round_.answer_pages == 6
     response = client.post(
         f"/registry/rounds/{round_.id}",
-        data={"title_kk": "Теңдеу", "title_ru": "Уравнение", "max_points": "7",
-              "criteria": "5 | Шешім | Решение\n2 | Жауап | Ответ"},
+        data={
+            "title_kk": "Теңдеу",
+            "title_ru": "Уравнение",
+            "max_points": "7",
+            "criteria": "5 | Шешім | Решение\n2 | Жауап | Ответ",
+        },
     )
     assert response.status_code == 302
     task = session.query(Task).one()
@@ -56,12 +70,19 @@ def test_an_organiser_builds_an_event_with_a_subject_a_round_and_a_task(
     assert "1-тур" in page
 
 
-def test_a_bad_academic_year_is_shown_at_its_field_in_kazakh(client: FlaskClient, as_role: Any, session: Any) -> None:
+def test_a_bad_academic_year_is_shown_at_its_field_in_kazakh(
+    client: FlaskClient, as_role: Any, session: Any
+) -> None:
     as_role(Role.ORGANISER)
     response = client.post(
         "/registry/events",
-        data={"title_kk": "Олимпиада", "title_ru": "Олимпиада", "kind": "robotics", "stage": "city",
-              "academic_year": "2026-2030"},
+        data={
+            "title_kk": "Олимпиада",
+            "title_ru": "Олимпиада",
+            "kind": "robotics",
+            "stage": "city",
+            "academic_year": "2026-2030",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -76,7 +97,10 @@ def test_the_upload_page_lists_every_bad_row_and_saves_nothing(
     event = f.event(session)
     f.subject_with_round(session, event)
     session.commit()
-    csv = "ЖСН;Тегі;Аты;Сынып;Мектеп;Пән\n12345;Әлиев;Нұр;9;№1 мектеп;MATH\n" + f"{f.iin(1)};Ким;Анна;15;№1 мектеп;MATH\n"
+    csv = (
+        "ЖСН;Тегі;Аты;Сынып;Мектеп;Пән\n12345;Әлиев;Нұр;9;№1 мектеп;MATH\n"
+        + f"{f.iin(1)};Ким;Анна;15;№1 мектеп;MATH\n"
+    )
     response = client.post(
         f"/registry/events/{event.id}/import/participants",
         data={"file": (io.BytesIO(csv.encode()), "list.csv")},
@@ -116,8 +140,14 @@ def test_participant_lists_paginate_and_search_by_name_iin_and_school(
     other = f.school(session, places["district"], "№9 лицей", "Лицей №9")
     for n in range(60):
         people.register_participant(
-            session, actor=f.ACTOR, iin=f.iin(n + 1), surname="Сейітов" if n else "Ёлкин", given_name=f"Бала{'а' * (n % 5)}",
-            patronymic=None, grade=9, school=other if n == 5 else places["school"],
+            session,
+            actor=f.ACTOR,
+            iin=f.iin(n + 1),
+            surname="Сейітов" if n else "Ёлкин",
+            given_name=f"Бала{'а' * (n % 5)}",
+            patronymic=None,
+            grade=9,
+            school=other if n == 5 else places["school"],
         )
     session.commit()
     as_role(Role.ORGANISER)
@@ -139,3 +169,18 @@ def test_an_it_specialist_reads_participants_but_cannot_register_one(
     as_role(Role.IT_SPECIALIST)
     assert client.get("/registry/participants").status_code == 200
     assert client.get("/registry/participants/new").status_code == 403
+
+
+def test_the_participant_list_is_in_kazakh_alphabetical_order(
+    client: FlaskClient, as_role: Any, session: Any, places: dict[str, Any]
+) -> None:
+    for n, surname in enumerate(["Ғабитов", "Беков", "Әбілов", "Ахметов"]):
+        people.register_participant(
+            session, actor=f.ACTOR, iin=f.iin(n + 1), surname=surname, given_name="Нұр", patronymic=None, grade=9,
+            school=places["school"],
+        )
+    session.commit()
+    as_role(Role.ORGANISER)
+    page = client.get("/registry/participants").get_data(as_text=True)
+    positions = [page.index(name) for name in ("Ахметов", "Әбілов", "Беков", "Ғабитов")]
+    assert positions == sorted(positions)

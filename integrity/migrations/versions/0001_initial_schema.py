@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 09:16:18.494370
+Create Date: 2026-11-22 09:24:55.955644
 
 """
 
@@ -218,6 +218,7 @@ def upgrade():
         sa.Column("email", sa.String(length=200), nullable=True),
         sa.Column("phone", sa.String(length=40), nullable=True),
         sa.Column("search_key", sa.String(length=320), nullable=False),
+        sa.Column("sort_key", sa.String(length=640), nullable=False),
         sa.Column("created_at", integrity.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["district_id"], ["district.id"], name=op.f("fk_juror_district_id_district")
@@ -234,6 +235,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_juror_district_id"), ["district_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_juror_school_id"), ["school_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_juror_search_key"), ["search_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_juror_sort_key"), ["sort_key"], unique=False)
 
     op.create_table(
         "participant",
@@ -248,6 +250,7 @@ def upgrade():
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("supervisor", sa.String(length=200), nullable=True),
         sa.Column("search_key", sa.String(length=320), nullable=False),
+        sa.Column("sort_key", sa.String(length=640), nullable=False),
         sa.Column("consent_by", sa.String(length=200), nullable=True),
         sa.Column("consent_date", sa.Date(), nullable=True),
         sa.Column("consent_public", sa.Boolean(), nullable=False),
@@ -271,6 +274,7 @@ def upgrade():
         batch_op.create_index("ix_participant_school_grade", ["school_id", "grade"], unique=False)
         batch_op.create_index(batch_op.f("ix_participant_school_id"), ["school_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_participant_search_key"), ["search_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_participant_sort_key"), ["sort_key"], unique=False)
 
     op.create_table(
         "room_observer",
@@ -501,12 +505,14 @@ def downgrade():
     op.drop_table("round")
     op.drop_table("room_observer")
     with op.batch_alter_table("participant", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_participant_sort_key"))
         batch_op.drop_index(batch_op.f("ix_participant_search_key"))
         batch_op.drop_index(batch_op.f("ix_participant_school_id"))
         batch_op.drop_index("ix_participant_school_grade")
 
     op.drop_table("participant")
     with op.batch_alter_table("juror", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_juror_sort_key"))
         batch_op.drop_index(batch_op.f("ix_juror_search_key"))
         batch_op.drop_index(batch_op.f("ix_juror_school_id"))
         batch_op.drop_index(batch_op.f("ix_juror_district_id"))

@@ -44,7 +44,7 @@ def participant_rows(session: AnySession, event: Event) -> list[list[str]]:
             .joinedload(School.district),
             joinedload(Entry.round).joinedload(Round.subject),
         )
-        .order_by(Subject.code, Round.number, Participant.search_key)
+        .order_by(Subject.code, Round.number, Participant.sort_key)
     )
     rows: list[list[str]] = []
     seen: set[tuple[int, int]] = set()

@@ -21,6 +21,7 @@ from integrity.registry.domain import (
     JurorRow,
     ParticipantRow,
     RowError,
+    full_name,
     name_key,
     parse_jurors,
     parse_participants,
@@ -37,7 +38,6 @@ from integrity.registry.models import (
     School,
     Subject,
 )
-from integrity.registry.services.people import search_key_for
 from integrity.registry.tabular import Table, read_table
 
 
@@ -196,7 +196,6 @@ def import_participants(
                 grade=row.grade,
                 school=school,
                 supervisor=row.supervisor,
-                search_key=search_key_for(row.surname, row.given_name, row.patronymic),
                 consent_by=row.consent_by,
                 consent_date=row.consent_date,
                 consent_public=row.consent_public and row.consent_date is not None,
@@ -213,9 +212,6 @@ def import_participants(
                 if not dry_run:
                     for key, value in changes.items():
                         setattr(participant, key, value)
-                    participant.search_key = search_key_for(
-                        participant.surname, participant.given_name, participant.patronymic
-                    )
             else:
                 result.unchanged += 1
         for round_ in rounds[subject.id]:
@@ -284,7 +280,7 @@ def import_jurors(
     by_name = {(j.search_key, name_key(j.organisation)): j for j in jurors}
     for row, school, district_id, picked in resolved:
         key = (
-            search_key_for(row.surname, row.given_name, row.patronymic),
+            name_key(full_name(row.surname, row.given_name, row.patronymic)),
             name_key(row.organisation),
         )
         juror = by_iin.get(row.iin) if row.iin else by_name.get(key)
@@ -303,7 +299,6 @@ def import_jurors(
                 district_id=district_id,
                 email=row.email,
                 phone=row.phone,
-                search_key=key[0],
                 subjects=[JurorSubject(subject=s) for s in picked],
             )
             session.add(juror)

@@ -12,7 +12,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.domain import is_plausible_name, name_key, normalise_name
+from integrity.registry.domain import is_plausible_name, normalise_name
 from integrity.registry.iin import InvalidIIN, parse_iin
 from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
 from integrity.registry.messages import problem_text
@@ -50,10 +50,6 @@ def checked_iin(raw: str, field: str = "iin") -> tuple[str, dt.date, str]:
     return iin.value, iin.birth_date, iin.sex
 
 
-def search_key_for(surname: str, given_name: str, patronymic: str | None) -> str:
-    return name_key(" ".join(p for p in (surname, given_name, patronymic) if p))
-
-
 def register_participant(
     session: AnySession,
     *,
@@ -89,7 +85,6 @@ def register_participant(
         grade=grade,
         school=school,
         supervisor=clean_name(supervisor, "supervisor", required=False),
-        search_key=search_key_for(surname_, given_, patronymic_),
         consent_by=clean_name(consent_by, "consent_by", required=False),
         consent_date=consent_date,
         consent_public=consent_public and consent_date is not None,
@@ -240,7 +235,6 @@ def register_juror(
         district_id=school.district_id if school is not None else district_id,
         email=(email or "").strip() or None,
         phone=(phone or "").strip() or None,
-        search_key=search_key_for(surname_, given_, patronymic_),
         subjects=[JurorSubject(subject=s) for s in subjects],
         user_id=user_id,
     )
@@ -373,7 +367,7 @@ def assign_seats(session: AnySession, *, actor: Actor, round_: Round, rooms: lis
             select(Entry)
             .join(Participant)
             .where(Entry.round_id == round_.id, Entry.room_id.is_(None))
-            .order_by(Participant.school_id, Participant.search_key)
+            .order_by(Participant.school_id, Participant.sort_key)
         )
         .scalars()
         .all()

@@ -87,7 +87,7 @@ def participants() -> str:
     rows = (
         db.session.execute(
             query.options(joinedload(Participant.school))
-            .order_by(Participant.search_key, Participant.id)
+            .order_by(Participant.sort_key, Participant.id)
             .limit(page.size)
             .offset(page.offset)
         )
@@ -221,7 +221,7 @@ def event_participants(event_id: int) -> str:
                 joinedload(Entry.participant).joinedload(Participant.school),
                 joinedload(Entry.round),
             )
-            .order_by(Subject.code, Participant.search_key, Entry.id)
+            .order_by(Subject.code, Participant.sort_key, Entry.id)
             .limit(page.size)
             .offset(page.offset)
         )
@@ -281,7 +281,7 @@ def jurors() -> str:
     rows = (
         db.session.execute(
             query.options(joinedload(Juror.district))
-            .order_by(Juror.search_key)
+            .order_by(Juror.sort_key)
             .limit(page.size)
             .offset(page.offset)
         )
