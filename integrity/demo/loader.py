@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -111,9 +113,9 @@ def _jurors_csv(data: DemoData) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def load_demo(session: AnySession, *, seed: int = DEMO_SEED) -> Event:
+def load_demo(session: AnySession, *, seed: int = DEMO_SEED, participants: int = 600) -> Event:
     """Load the whole demo; the caller commits."""
-    data = generate(random.Random(seed))
+    data = generate(random.Random(seed), participants=participants)
     system = Actor(None, "demo")
     users = {
         a.username: create_user(
@@ -162,7 +164,8 @@ def load_demo(session: AnySession, *, seed: int = DEMO_SEED) -> Event:
         address="Тараз қ., демо көшесі, 1",
     )
     rooms: list[Room] = []
-    for number in range(1, 9):
+    largest_subject = max(Counter(p.subject_code for p in data.participants).values())
+    for number in range(1, max(8, math.ceil(largest_subject / 30)) + 1):
         room = places.add_room(
             session,
             actor=organiser,

@@ -118,7 +118,8 @@ def test_organiser_creates_an_event_imports_participants_and_sees_them_listed_in
     subject = page.get_by_role("article").filter(has_text="MATH")
     expect(subject.get_by_role("heading", level=3)).to_contain_text("Математика")
 
-    # Its first round.
+    # Its first round: the form folds out of "Add round".
+    subject.get_by_text(KK["Add round"], exact=True).first.click()
     subject.get_by_label(KK["Date"], exact=True).fill("2027-01-20")
     subject.get_by_role("button", name=KK["Add round"], exact=True).click()
     expect(page.get_by_role("status")).to_have_text(KK["Round 1 added."])

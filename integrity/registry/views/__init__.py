@@ -23,6 +23,17 @@ CATALOGUE_READERS = (*EDITORS, Role.IT_SPECIALIST, Role.DIRECTOR, Role.CHAIR, Ro
 T = TypeVar("T")
 
 
+@bp.context_processor
+def registry_labels() -> dict[str, object]:
+    from integrity.registry.forms import event_kind_choices, stage_choices, status_labels
+
+    return {
+        "kind_labels": {c.value: c.label for c in event_kind_choices()},
+        "stage_labels": {c.value: c.label for c in stage_choices()},
+        "status_labels": status_labels(),
+    }
+
+
 def attempt(form: FlaskForm | None, action: Callable[[], T]) -> T | None:
     """Run a service call; on a domain refusal, roll back and show the message at its field."""
     try:

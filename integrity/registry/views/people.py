@@ -22,7 +22,6 @@ from integrity.registry.forms import (
     JurorForm,
     ParticipantForm,
     RelationForm,
-    status_labels,
 )
 from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
 from integrity.registry.models import (
@@ -192,7 +191,6 @@ def participant(participant_id: int) -> str | Response:
         entries=entries,
         consent=consent,
         enter=enter,
-        status_labels=status_labels(),
         can_edit=editor,
     )
 
@@ -235,7 +233,6 @@ def event_participants(event_id: int) -> str:
         page=page,
         q=text,
         status=status,
-        status_labels=status_labels(),
         can_edit=current_user.has_role(*EDITORS),
     )
 
@@ -261,9 +258,7 @@ def entry(entry_id: int) -> str | Response:
         ):
             flash(_("Status saved."), "success")
             return redirect(url_for("registry.participant", participant_id=entry.participant_id))
-    return render_template(
-        "registry/entry.html", entry=entry, form=form, status_labels=status_labels()
-    )
+    return render_template("registry/entry.html", entry=entry, form=form)
 
 
 @bp.route("/jurors")
