@@ -24,7 +24,9 @@ def count(session: Any, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(app: Flask, session: Any) -> None:
+def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
+    app: Flask, session: Any
+) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output

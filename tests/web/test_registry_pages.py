@@ -176,7 +176,13 @@ def test_the_participant_list_is_in_kazakh_alphabetical_order(
 ) -> None:
     for n, surname in enumerate(["Ғабитов", "Беков", "Әбілов", "Ахметов"]):
         people.register_participant(
-            session, actor=f.ACTOR, iin=f.iin(n + 1), surname=surname, given_name="Нұр", patronymic=None, grade=9,
+            session,
+            actor=f.ACTOR,
+            iin=f.iin(n + 1),
+            surname=surname,
+            given_name="Нұр",
+            patronymic=None,
+            grade=9,
             school=places["school"],
         )
     session.commit()
