@@ -45,6 +45,7 @@ from integrity.registry.views import (
     perform,
     submitted,
 )
+from integrity.web import select_locale as current_locale
 
 
 def _search_participants(query: Select[Any], text: str) -> Select[Any]:
@@ -140,6 +141,7 @@ def participant(participant_id: int) -> str | Response:
         consent_public=participant.consent_public,
     )
     enter = EnterForm(prefix="enter")
+    locale = current_locale()
     rounds = (
         db.session.execute(
             select(Round)
@@ -151,7 +153,10 @@ def participant(participant_id: int) -> str | Response:
         .all()
     )
     enter.round_id.choices = choice_list(
-        [(r.id, f"{r.subject.event.title_kk} — {r.subject.name_kk} — {r.number}") for r in rounds]
+        [
+            (r.id, f"{r.subject.event.title(locale)} — {r.subject.name(locale)} — {r.number}")
+            for r in rounds
+        ]
     )
     editor = current_user.has_role(*EDITORS)
     if editor and submitted(consent) and consent.validate_on_submit():
@@ -335,7 +340,7 @@ def juror(juror_id: int) -> str | Response:
     relation = RelationForm(prefix="relation")
     declaration = DeclarationForm(prefix="declaration")
     events = db.session.execute(select(Event).order_by(Event.id.desc())).scalars().all()
-    declaration.event_id.choices = choice_list((e.id, e.title_kk) for e in events)
+    declaration.event_id.choices = choice_list((e.id, e.title(current_locale())) for e in events)
     subjects = (
         db.session.execute(select(Subject).join(Event).order_by(Event.id.desc(), Subject.code))
         .scalars()
