@@ -84,10 +84,3 @@ def configure(app: Flask) -> None:
             },
         )
         return response
-
-
-def log_job(name: str, *, status: str, user_id: int | None, **fields: Any) -> None:
-    """One line per background job run, with the same shape as request lines."""
-    logging.getLogger("integrity.job").info(
-        "job", extra={"fields": {"job": name, "status": status, "user_id": user_id, **fields}}
-    )

@@ -12,7 +12,6 @@ the target.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -40,8 +39,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder)
         app = create_app(
-            {"ENV": "testing", "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}",
-             "LOG_LEVEL": "WARNING", "WTF_CSRF_ENABLED": False},
+            {
+                "ENV": "testing",
+                "SECRET_KEY": "bench",
+                "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}",
+                "LOG_LEVEL": "WARNING",
+                "WTF_CSRF_ENABLED": False,
+            },
             instance_path=str(instance),
         )
         with app.app_context():
@@ -50,8 +54,14 @@ def main() -> int:
             loader.load_demo(db.session, participants=args.participants)
             db.session.commit()
             load_s = time.perf_counter() - started
-            user = create_user(db.session, actor=Actor(None, "bench"), username="bench", display_name="Bench",
-                               password="bench-password", roles=[Role.ORGANISER])
+            user = create_user(
+                db.session,
+                actor=Actor(None, "bench"),
+                username="bench",
+                display_name="Bench",
+                password="bench-password",
+                roles=[Role.ORGANISER],
+            )
             db.session.commit()
             event_id = db.session.query(Event.id).scalar()
             sample = db.session.query(Participant).order_by(Participant.id.desc()).first()
@@ -74,7 +84,9 @@ def main() -> int:
             "event entries, page 40": f"/registry/events/{event_id}/participants?page=40",
             "export CSV (all)": f"/registry/events/{event_id}/participants.csv",
         }
-        print(f"{count} participants loaded in {load_s:.1f} s; {args.runs} runs a page; target median {args.target_ms:.0f} ms")
+        print(
+            f"{count} participants loaded in {load_s:.1f} s; {args.runs} runs a page; target median {args.target_ms:.0f} ms"
+        )
         print(f"{'page':<26}{'median ms':>11}{'worst ms':>10}")
         failed = False
         for label, url in pages.items():

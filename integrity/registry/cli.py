@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from integrity.cli import cli_actor, echo_json
 from integrity.extensions import db
@@ -29,7 +31,7 @@ def _run_import(
 
     event = db.session.get(Event, event_id)
     if event is None:
-        raise click.ClickException(f"no event with id {event_id}")
+        raise click.ClickException(_("No event with id %(id)d.", id=event_id))
     importer = import_participants if kind == "participants" else import_jurors
     try:
         data = file.read_bytes()
@@ -67,10 +69,20 @@ def _run_import(
         if as_json:
             echo_json({"ok": False, "file": file.name, "errors": errors})
         else:
-            click.echo(f"{file.name}: nothing imported; {len(errors)} problem(s):", err=True)
+            click.echo(
+                ngettext(
+                    "%(file)s: nothing was imported; %(num)d problem:",
+                    "%(file)s: nothing was imported; %(num)d problems:",
+                    len(errors),
+                    file=file.name,
+                ),
+                err=True,
+            )
             for e in errors:
                 shown = f" ({e['value']})" if e["value"] else ""
-                click.echo(f"  row {e['row']}: {e['message']}{shown}", err=True)
+                click.echo(
+                    "  " + _("row %(row)d", row=e["row"]) + f": {e['message']}{shown}", err=True
+                )
         raise SystemExit(1) from None
     if dry_run:
         db.session.rollback()
@@ -79,11 +91,15 @@ def _run_import(
     if as_json:
         echo_json({"ok": True, "file": file.name, **result.as_dict()})
     else:
-        verb = "would import" if dry_run else "imported"
-        click.echo(
-            f"{file.name}: {verb} {result.rows} rows: {result.created} new, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {result.entries_created} new entries"
+        summary = _(
+            "%(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(entries)d new entries",
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            entries=result.entries_created,
         )
+        prefix = _("checked, nothing saved") if dry_run else _("imported")
+        click.echo(f"{file.name}: {prefix}: {summary}")
 
 
 _file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

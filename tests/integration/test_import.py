@@ -314,10 +314,11 @@ def test_the_cli_dry_run_checks_without_saving(
     assert json.loads(result.output)["created"] == 3
     assert session.query(Participant).count() == 0
     result = runner.invoke(
-        args=["registry", "import", "participants", str(path), "--event", str(world["event"].id)]
+        args=["registry", "import", "participants", str(path), "--event", str(world["event"].id)],
+        env={"INTEGRITY_LANG": "ru"},
     )
     assert result.exit_code == 0
-    assert "3 new" in result.output
+    assert "3 новых" in result.output
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
+from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
 from integrity.registry.models import Entry, Participant
 from integrity.registry.services import catalogue, people, places
 from tests import factories as f
@@ -32,6 +32,31 @@ def world(session: Any) -> dict[str, Any]:
 def test_catalogue_services_record_one_event_each(session: Any, world: dict[str, Any]) -> None:
     with expect_events("registry.create_event"):
         ev = f.event(session, title_kk="Жобалар байқауы")
+    with expect_events("registry.update_event"):
+        catalogue.update_event(
+            session,
+            actor=A,
+            event=ev,
+            title_kk="Ғылыми жобалар байқауы",
+            title_ru="Конкурс научных проектов",
+            title_en=None,
+            kind=EventKind.SCIENCE_PROJECTS,
+            stage=Stage.REGIONAL,
+            academic_year="2026-2027",
+        )
+    assert ev.kind is EventKind.SCIENCE_PROJECTS
+    with expect_events():  # the same details again change nothing
+        catalogue.update_event(
+            session,
+            actor=A,
+            event=ev,
+            title_kk="Ғылыми жобалар байқауы",
+            title_ru="Конкурс научных проектов",
+            title_en=None,
+            kind=EventKind.SCIENCE_PROJECTS,
+            stage=Stage.REGIONAL,
+            academic_year="2026-2027",
+        )
     with expect_events("registry.add_subject"):
         subject = catalogue.add_subject(
             session,

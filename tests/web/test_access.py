@@ -40,6 +40,7 @@ POLICY: dict[str, Any] = {
     "audit.verify_chain": AUDIT,
     "registry.events": CATALOGUE,
     "registry.event": CATALOGUE,
+    "registry.edit_event": EDITORS,
     "registry.add_round": EDITORS,
     "registry.round_": CATALOGUE,
     "registry.task": CATALOGUE,

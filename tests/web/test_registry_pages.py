@@ -190,3 +190,28 @@ def test_the_participant_list_is_in_kazakh_alphabetical_order(
     page = client.get("/registry/participants").get_data(as_text=True)
     positions = [page.index(name) for name in ("Ахметов", "Әбілов", "Беков", "Ғабитов")]
     assert positions == sorted(positions)
+
+
+def test_an_organiser_edits_an_events_details(
+    client: FlaskClient, as_role: Any, session: Any
+) -> None:
+    as_role(Role.ORGANISER)
+    event = f.event(session)
+    session.commit()
+    page = client.get(f"/registry/events/{event.id}/edit").get_data(as_text=True)
+    assert 'value="Облыстық олимпиада"' in page
+    response = client.post(
+        f"/registry/events/{event.id}/edit",
+        data={
+            "title_kk": "Облыстық олимпиада (II кезең)",
+            "title_ru": "Областная олимпиада",
+            "kind": "subject_olympiad",
+            "stage": "regional",
+            "academic_year": "2026-2027",
+            "same_district_conflict": "y",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh(event)
+    assert event.title_kk == "Облыстық олимпиада (II кезең)"
+    assert event.same_district_conflict is True

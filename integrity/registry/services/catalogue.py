@@ -69,6 +69,52 @@ def create_event(
     return event
 
 
+def update_event(
+    session: AnySession,
+    *,
+    actor: Actor,
+    event: Event,
+    title_kk: str,
+    title_ru: str,
+    title_en: str | None,
+    kind: EventKind,
+    stage: Stage,
+    academic_year: str,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    same_district_conflict: bool = False,
+) -> None:
+    """Change an event's details; records the fields that changed (nothing, if none did)."""
+    if academic_year_problem(academic_year.strip()):
+        raise InvalidInput(_l("An academic year looks like 2026-2027."), field="academic_year")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise InvalidInput(_l("The event cannot end before it starts."), field="ends_on")
+    wanted = {
+        "title_kk": _required(title_kk, "title_kk"),
+        "title_ru": _required(title_ru, "title_ru"),
+        "title_en": (title_en or "").strip() or None,
+        "kind": EventKind(kind),
+        "stage": Stage(stage),
+        "academic_year": academic_year.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "same_district_conflict": same_district_conflict,
+    }
+    changed = {k: v for k, v in wanted.items() if getattr(event, k) != v}
+    if not changed:
+        return
+    for key, value in changed.items():
+        setattr(event, key, value)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="registry.update_event",
+        subject=f"event:{event.id}",
+        data={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changed.items()},
+    )
+
+
 def add_subject(
     session: AnySession,
     *,

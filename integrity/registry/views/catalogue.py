@@ -73,6 +73,34 @@ def events() -> str | Response:
     )
 
 
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@roles(*EDITORS)
+def edit_event(event_id: int) -> str | Response:
+    event = db.session.get(Event, event_id) or abort(404)
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        if perform(
+            form,
+            lambda: catalogue.update_event(
+                db.session,
+                actor=current_user.as_actor(),
+                event=event,
+                title_kk=form.title_kk.data or "",
+                title_ru=form.title_ru.data or "",
+                title_en=form.title_en.data,
+                kind=EventKind(form.kind.data),
+                stage=Stage(form.stage.data),
+                academic_year=form.academic_year.data or "",
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                same_district_conflict=bool(form.same_district_conflict.data),
+            ),
+        ):
+            flash(_("Saved."), "success")
+            return redirect(url_for("registry.event", event_id=event.id))
+    return render_template("registry/event_edit.html", event=event, form=form)
+
+
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
 @roles(*CATALOGUE_READERS)
 def event(event_id: int) -> str | Response:
