@@ -21,7 +21,7 @@ from integrity.db import AnySession
 from integrity.demo.generator import DemoData, generate
 from integrity.registry.kinds import EventKind, RelationKind, Stage
 from integrity.registry.models import Event, Juror, Room
-from integrity.registry.services import catalogue, people, places
+from integrity.registry.services import catalogue, exports, people, places
 from integrity.registry.services.imports import import_jurors, import_participants
 
 DEMO_PASSWORD = "integrity-demo"  # noqa: S105  (demo only; printed at start-up)
@@ -50,22 +50,7 @@ def _participants_csv(data: DemoData) -> bytes:
     districts = {d.key: d for d in data.districts}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            "ЖСН",
-            "Тегі",
-            "Аты",
-            "Әкесінің аты",
-            "Сынып",
-            "Мектеп",
-            "Аудан",
-            "Пән",
-            "Жетекші",
-            "Заңды өкіл",
-            "Келісім күні",
-            "Жариялауға келісім",
-        ]
-    )
+    writer.writerow(exports.HEADER[:-1])  # the export's own titles, less the status column
     for p in data.participants:
         school = schools[p.school_key]
         writer.writerow(

@@ -215,3 +215,33 @@ def test_an_organiser_edits_an_events_details(
     session.refresh(event)
     assert event.title_kk == "Облыстық олимпиада (II кезең)"
     assert event.same_district_conflict is True
+
+
+def test_bad_points_are_shown_at_the_field_that_holds_them(
+    client: FlaskClient, as_role: Any, session: Any
+) -> None:
+    as_role(Role.ORGANISER)
+    event = f.event(session)
+    _, round_ = f.subject_with_round(session, event)
+    session.commit()
+    page = client.post(
+        f"/registry/rounds/{round_.id}",
+        data={
+            "title_kk": "Есеп",
+            "title_ru": "Задача",
+            "max_points": "7.25",
+            "criteria": "7 | Шешім",
+        },
+    ).get_data(as_text=True)
+    assert 'id="max_points-error"' in page
+    page = client.post(
+        f"/registry/rounds/{round_.id}",
+        data={
+            "title_kk": "Есеп",
+            "title_ru": "Задача",
+            "max_points": "7",
+            "criteria": "seven | Шешім",
+        },
+    ).get_data(as_text=True)
+    assert 'id="criteria-error"' in page
+    assert session.query(Task).count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -23,6 +24,36 @@ def _required(value: str | None, field: str) -> str:
     return text
 
 
+def _event_fields(
+    *,
+    title_kk: str,
+    title_ru: str,
+    title_en: str | None,
+    kind: EventKind,
+    stage: Stage,
+    academic_year: str,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    same_district_conflict: bool,
+) -> dict[str, Any]:
+    """An event's details, checked and cleaned; shared by creating and editing."""
+    if academic_year_problem(academic_year.strip()):
+        raise InvalidInput(_l("An academic year looks like 2026-2027."), field="academic_year")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise InvalidInput(_l("The event cannot end before it starts."), field="ends_on")
+    return {
+        "title_kk": _required(title_kk, "title_kk"),
+        "title_ru": _required(title_ru, "title_ru"),
+        "title_en": (title_en or "").strip() or None,
+        "kind": EventKind(kind),
+        "stage": Stage(stage),
+        "academic_year": academic_year.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "same_district_conflict": same_district_conflict,
+    }
+
+
 def create_event(
     session: AnySession,
     *,
@@ -37,20 +68,18 @@ def create_event(
     ends_on: dt.date | None = None,
     same_district_conflict: bool = False,
 ) -> Event:
-    if academic_year_problem(academic_year.strip()):
-        raise InvalidInput(_l("An academic year looks like 2026-2027."), field="academic_year")
-    if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidInput(_l("The event cannot end before it starts."), field="ends_on")
     event = Event(
-        title_kk=_required(title_kk, "title_kk"),
-        title_ru=_required(title_ru, "title_ru"),
-        title_en=(title_en or "").strip() or None,
-        kind=EventKind(kind),
-        stage=Stage(stage),
-        academic_year=academic_year.strip(),
-        starts_on=starts_on,
-        ends_on=ends_on,
-        same_district_conflict=same_district_conflict,
+        **_event_fields(
+            title_kk=title_kk,
+            title_ru=title_ru,
+            title_en=title_en,
+            kind=kind,
+            stage=stage,
+            academic_year=academic_year,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            same_district_conflict=same_district_conflict,
+        )
     )
     session.add(event)
     session.flush()
@@ -85,21 +114,17 @@ def update_event(
     same_district_conflict: bool = False,
 ) -> None:
     """Change an event's details; records the fields that changed (nothing, if none did)."""
-    if academic_year_problem(academic_year.strip()):
-        raise InvalidInput(_l("An academic year looks like 2026-2027."), field="academic_year")
-    if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidInput(_l("The event cannot end before it starts."), field="ends_on")
-    wanted = {
-        "title_kk": _required(title_kk, "title_kk"),
-        "title_ru": _required(title_ru, "title_ru"),
-        "title_en": (title_en or "").strip() or None,
-        "kind": EventKind(kind),
-        "stage": Stage(stage),
-        "academic_year": academic_year.strip(),
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "same_district_conflict": same_district_conflict,
-    }
+    wanted = _event_fields(
+        title_kk=title_kk,
+        title_ru=title_ru,
+        title_en=title_en,
+        kind=kind,
+        stage=stage,
+        academic_year=academic_year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        same_district_conflict=same_district_conflict,
+    )
     changed = {k: v for k, v in wanted.items() if getattr(event, k) != v}
     if not changed:
         return

@@ -68,6 +68,28 @@ class ImportResult:
         }
 
 
+def _record(
+    session: AnySession,
+    actor: Actor,
+    action: str,
+    event: Event,
+    result: ImportResult,
+    filename: str,
+) -> None:
+    """One audit event for a whole import, and none for a dry run or a file that changed nothing."""
+    if result.dry_run or not result.changed:
+        return
+    session.flush()
+    data = {k: v for k, v in result.as_dict().items() if k != "dry_run"}
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        subject=f"event:{event.id}",
+        data={**data, "file": filename[:200]},
+    )
+
+
 class _Schools:
     """Looks schools up by name (Kazakh or Russian), optionally within a named district."""
 
@@ -220,18 +242,7 @@ def import_participants(
                 entered.add((round_.id, participant.id))
                 if not dry_run:
                     session.add(Entry(round_id=round_.id, participant_id=participant.id))
-    if not dry_run and result.changed:
-        session.flush()
-        record_event(
-            session,
-            actor=actor,
-            action="registry.import_participants",
-            subject=f"event:{event.id}",
-            data={
-                **{k: v for k, v in result.as_dict().items() if k != "dry_run"},
-                "file": filename[:200],
-            },
-        )
+    _record(session, actor, "registry.import_participants", event, result, filename)
     return result
 
 
@@ -316,16 +327,5 @@ def import_jurors(
                 juror.subjects.extend(JurorSubject(subject=s) for s in missing)
         else:
             result.unchanged += 1
-    if not dry_run and result.changed:
-        session.flush()
-        record_event(
-            session,
-            actor=actor,
-            action="registry.import_jurors",
-            subject=f"event:{event.id}",
-            data={
-                **{k: v for k, v in result.as_dict().items() if k != "dry_run"},
-                "file": filename[:200],
-            },
-        )
+    _record(session, actor, "registry.import_jurors", event, result, filename)
     return result

@@ -26,8 +26,10 @@ T = TypeVar("T")
 @bp.context_processor
 def registry_labels() -> dict[str, object]:
     from integrity.registry.forms import event_kind_choices, stage_choices, status_labels
+    from integrity.registry.kinds import units_to_points
 
     return {
+        "units_to_points": units_to_points,
         "kind_labels": {c.value: c.label for c in event_kind_choices()},
         "stage_labels": {c.value: c.label for c in stage_choices()},
         "status_labels": status_labels(),

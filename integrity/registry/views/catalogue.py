@@ -36,6 +36,20 @@ def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:
     return criteria
 
 
+def read_scheme(form: TaskForm | SchemeForm) -> tuple[int, list[catalogue.CriterionSpec]] | None:
+    """The form's maximum and criteria, or None with the problem shown at its field."""
+    try:
+        max_units = points_to_units(form.max_points.data or "")
+    except ValueError:
+        form.max_points.errors = [_("Points are a whole or half number, such as 7 or 7.5.")]
+        return None
+    try:
+        return max_units, parse_scheme(form.criteria.data or "")
+    except ValueError as exc:
+        form.criteria.errors = [str(exc)]
+        return None
+
+
 def scheme_text(task: Task) -> str:
     return "\n".join(
         f"{units_to_points(c.max_units)} | {c.description_kk} | {c.description_ru}"
@@ -173,28 +187,26 @@ def add_round(subject_id: int) -> Response:
 def round_(round_id: int) -> str | Response:
     round_ = db.session.get(Round, round_id) or abort(404)
     form = TaskForm()
-    if current_user.has_role(*EDITORS) and form.validate_on_submit():
-        try:
-            criteria = parse_scheme(form.criteria.data or "")
-            max_units = points_to_units(form.max_points.data or "")
-        except ValueError as exc:
-            form.criteria.errors = [str(exc)]
-        else:
-            task = attempt(
-                form,
-                lambda: catalogue.add_task(
-                    db.session,
-                    actor=current_user.as_actor(),
-                    round_=round_,
-                    title_kk=form.title_kk.data or "",
-                    title_ru=form.title_ru.data or "",
-                    max_units=max_units,
-                    criteria=criteria,
-                ),
-            )
-            if task is not None:
-                flash(_("Task added."), "success")
-                return redirect(url_for("registry.round_", round_id=round_.id))
+    scheme = (
+        read_scheme(form) if current_user.has_role(*EDITORS) and form.validate_on_submit() else None
+    )
+    if scheme is not None:
+        max_units, criteria = scheme
+        task = attempt(
+            form,
+            lambda: catalogue.add_task(
+                db.session,
+                actor=current_user.as_actor(),
+                round_=round_,
+                title_kk=form.title_kk.data or "",
+                title_ru=form.title_ru.data or "",
+                max_units=max_units,
+                criteria=criteria,
+            ),
+        )
+        if task is not None:
+            flash(_("Task added."), "success")
+            return redirect(url_for("registry.round_", round_id=round_.id))
     entries = (
         db.session.scalar(
             select(func.count()).select_from(Entry).where(Entry.round_id == round_.id)
@@ -206,7 +218,6 @@ def round_(round_id: int) -> str | Response:
         round=round_,
         form=form,
         entries=entries,
-        units_to_points=units_to_points,
         can_edit=current_user.has_role(*EDITORS),
     )
 
@@ -216,31 +227,28 @@ def round_(round_id: int) -> str | Response:
 def task(task_id: int) -> str | Response:
     task = db.session.get(Task, task_id) or abort(404)
     form = SchemeForm(max_points=units_to_points(task.max_units), criteria=scheme_text(task))
-    if current_user.has_role(*EDITORS) and form.validate_on_submit():
-        try:
-            criteria = parse_scheme(form.criteria.data or "")
-            max_units = points_to_units(form.max_points.data or "")
-        except ValueError as exc:
-            form.criteria.errors = [str(exc)]
-        else:
-            done = perform(
-                form,
-                lambda: catalogue.set_scheme(
-                    db.session,
-                    actor=current_user.as_actor(),
-                    task=task,
-                    max_units=max_units,
-                    criteria=criteria,
-                ),
-            )
-            if done:
-                flash(_("Marking scheme saved."), "success")
-                return redirect(url_for("registry.task", task_id=task.id))
+    scheme = (
+        read_scheme(form) if current_user.has_role(*EDITORS) and form.validate_on_submit() else None
+    )
+    if scheme is not None:
+        max_units, criteria = scheme
+        done = perform(
+            form,
+            lambda: catalogue.set_scheme(
+                db.session,
+                actor=current_user.as_actor(),
+                task=task,
+                max_units=max_units,
+                criteria=criteria,
+            ),
+        )
+        if done:
+            flash(_("Marking scheme saved."), "success")
+            return redirect(url_for("registry.task", task_id=task.id))
     return render_template(
         "registry/task.html",
         task=task,
         form=form,
-        units_to_points=units_to_points,
         can_edit=current_user.has_role(*EDITORS),
     )
 
