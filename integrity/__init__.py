@@ -53,6 +53,10 @@ def create_app(
         app.register_blueprint(blueprint)
 
     web.init_app(app)
+    if app.testing:
+        from integrity.jobs import huey
+
+        huey.immediate = True  # jobs run inside the request that enqueues them
     from integrity.cli import register_commands
 
     register_commands(app)

@@ -39,8 +39,10 @@ def register_commands(app: Flask) -> None:
     from integrity.demo.cli import demo
     from integrity.ops.cli import backup, restore, serve
     from integrity.registry.cli import registry
+    from integrity.scans.cli import jobs, kits, scans
+    from integrity.vault.cli import vault
 
-    for command in (users, audit, registry, demo, backup, restore, serve):
+    for command in (users, audit, registry, kits, scans, vault, jobs, demo, backup, restore, serve):
         app.cli.add_command(command)
 
 

@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LOGIN_RATE_LIMIT", str, "10 per minute", "Login attempts allowed per client address."),
     Setting("COOKIE_SECURE", bool, False, "Send cookies over HTTPS only; switch on behind TLS."),
+    Setting(
+        "JOBS_URL",
+        str,
+        "",
+        "Job queue storage: empty means `jobs.sqlite3` in the instance folder; `redis://…` for Redis.",
+    ),
     Setting("LOG_LEVEL", str, "INFO", "Logging level of the structured JSON log."),
     Setting("PAGE_SIZE", int, 50, "Rows per page in long lists."),
     Setting(
@@ -146,6 +152,22 @@ def load_settings(
     if not values["DATA_DIR"]:
         values["DATA_DIR"] = str(instance_path / "data")
     return values
+
+
+def jobs_url(instance_path: Path, environ: Mapping[str, str] | None = None) -> str:
+    """The job queue's storage, readable before an app exists (the queue is built at import)."""
+    environ = os.environ if environ is None else environ
+    if environ.get(ENV_PREFIX + "JOBS_URL"):
+        return environ[ENV_PREFIX + "JOBS_URL"]
+    file = instance_path / INSTANCE_FILE
+    if file.exists():
+        try:
+            value = tomllib.loads(file.read_text(encoding="utf-8")).get("jobs_url")
+        except tomllib.TOMLDecodeError:
+            value = None
+        if value:
+            return str(value)
+    return f"sqlite:///{instance_path / 'jobs.sqlite3'}"
 
 
 def flask_config(values: Mapping[str, Any]) -> dict[str, Any]:

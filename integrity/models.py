@@ -20,26 +20,37 @@ from integrity.registry.models import (
     TaskCriterion,
     Venue,
 )
+from integrity.scans.models import Booklet, PrintRun, ScanPage, ScanRound, Upload, Work
+from integrity.vault.models import IdentityLink, SealedLink, VaultKey
 
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "Booklet",
     "District",
     "Entry",
     "Event",
+    "IdentityLink",
     "Juror",
     "JurorDeclaration",
     "JurorRelation",
     "JurorSubject",
     "Participant",
+    "PrintRun",
     "Room",
     "RoomObserver",
     "Round",
+    "ScanPage",
+    "ScanRound",
     "School",
+    "SealedLink",
     "Subject",
     "Task",
     "TaskCriterion",
+    "Upload",
     "User",
     "UserRole",
+    "VaultKey",
     "Venue",
+    "Work",
 ]

@@ -83,8 +83,13 @@ def restore(archive_path: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the production server (gunicorn)."""
+@click.option(
+    "--no-jobs",
+    is_flag=True,
+    help="Do not start a job worker (run `integrity jobs worker` elsewhere).",
+)
+def serve(host: str, port: int, workers: int, no_jobs: bool) -> None:
+    """Run the production server (gunicorn) and a background job worker."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
         "gunicorn"
     )
@@ -104,4 +109,16 @@ def serve(host: str, port: int, workers: int) -> None:
     ]
     env = dict(os.environ)
     env.setdefault("INTEGRITY_INSTANCE_PATH", current_app.instance_path)
-    raise SystemExit(subprocess.call(command, env=env))  # noqa: S603  (our own fixed argv)
+    worker = None
+    if not no_jobs:
+        integrity_cmd = (
+            shutil.which("integrity", path=str(Path(sys.executable).parent)) or "integrity"
+        )
+        worker = subprocess.Popen([integrity_cmd, "jobs", "worker"], env=env)  # noqa: S603  (our own fixed argv)
+    try:
+        code = subprocess.call(command, env=env)  # noqa: S603  (our own fixed argv)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=15)
+    raise SystemExit(code)

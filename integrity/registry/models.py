@@ -121,6 +121,8 @@ class Round(Base):
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     held_on: Mapped[dt.date | None] = mapped_column(Date)
     answer_pages: Mapped[int] = mapped_column(Integer, nullable=False, default=4)
+    # Set when the round's score protocol is frozen; the identity vault opens only after it.
+    results_frozen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     subject: Mapped[Subject] = relationship(back_populates="rounds")
     tasks: Mapped[list[Task]] = relationship(

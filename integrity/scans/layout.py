@@ -99,3 +99,8 @@ def mask_box(corner: Corner) -> Box:
 ANSWER_AREA = Box(
     MARGIN_MM + 4, 36.0, PAGE_WIDTH_MM - 2 * (MARGIN_MM + 4), PAGE_HEIGHT_MM - 36.0 - 34.0
 )
+
+
+# On an extra-answer sheet, where the invigilator writes the booklet's serial. A person reads it to
+# attach the sheet; a juror's copy masks it (a serial is nobody's business on the jury side).
+BOOKLET_BOX = Box(22.0, 9.0, 62.0, 18.0)

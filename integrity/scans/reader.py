@@ -1,0 +1,358 @@
+"""Reading scanned pages: extract, find the codes, straighten, mask. Pure (no Flask, no SQLAlchemy).
+
+Every function here works on one page at a time, so a 2,000-page PDF never sits in memory whole,
+and the work can be spread over processes (see ``read_page``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import zxingcpp
+from PIL import Image, ImageDraw, ImageSequence
+
+from integrity.scans.codes import CodeType, PagePayload, PayloadError, decode_payload
+from integrity.scans.layout import (
+    BOOKLET_BOX,
+    PAGE_HEIGHT_MM,
+    PAGE_WIDTH_MM,
+    PRINTED_CORNERS,
+    Box,
+    Corner,
+    mask_box,
+)
+
+RENDER_DPI = 200
+# A4 at 600 dpi is 35 Mpx; anything far beyond is not a scan but a decompression bomb.
+MAX_PIXELS = 60_000_000
+MAX_PAGE_POINTS = 2000.0  # ~70 cm: larger "pages" are not sheets of paper
+CORNER_CROP_MM = 52.0
+MASKED_JPEG_QUALITY = 82
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+# Counter-clockwise quarter turns, exact (no resampling).
+_QUARTER_TURNS = {
+    1: Image.Transpose.ROTATE_90,
+    2: Image.Transpose.ROTATE_180,
+    3: Image.Transpose.ROTATE_270,
+}
+
+
+class UnreadableFile(ValueError):
+    """A file the ingest refuses as a whole: not_a_scan, broken_pdf, encrypted_pdf, too_large, empty."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def sniff_kind(head: bytes) -> str:
+    if not head:
+        raise UnreadableFile("empty")
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")):
+        return "image"
+    raise UnreadableFile("not_a_scan")
+
+
+@dataclass
+class SourceFile:
+    """An uploaded file opened for page-by-page reading."""
+
+    path: Path
+    kind: str
+    pages: int
+    _pdf: Any = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
+
+    def __enter__(self) -> SourceFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_source(path: Path) -> SourceFile:
+    with path.open("rb") as handle:
+        kind = sniff_kind(handle.read(16))
+    if kind == "pdf":
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            if "password" in str(exc).lower():
+                raise UnreadableFile("encrypted_pdf") from None
+            raise UnreadableFile("broken_pdf", str(exc)) from None
+        if len(pdf) == 0:
+            pdf.close()
+            raise UnreadableFile("empty")
+        return SourceFile(path, kind, len(pdf), pdf)
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            if image.width * image.height > MAX_PIXELS:
+                raise UnreadableFile("too_large")
+    except Image.DecompressionBombError:
+        raise UnreadableFile("too_large") from None
+    except (OSError, SyntaxError) as exc:
+        raise UnreadableFile("not_a_scan", str(exc)) from None
+    return SourceFile(path, kind, frames)
+
+
+def load_page(source: SourceFile, index: int) -> Image.Image:
+    """One page as a greyscale image. A PDF page that is one embedded JPEG is decoded, not rendered."""
+    if source.kind == "image":
+        with Image.open(source.path) as image:
+            frame = next(f for i, f in enumerate(ImageSequence.Iterator(image)) if i == index)
+            return frame.convert("L")
+    assert source._pdf is not None
+    page = source._pdf[index]
+    try:
+        width, height = page.get_size()
+        if width > MAX_PAGE_POINTS or height > MAX_PAGE_POINTS:
+            raise UnreadableFile("too_large", f"page {index + 1}")
+        embedded = _single_embedded_image(page)
+        if embedded is not None:
+            return embedded
+        rendered: Image.Image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+        return rendered.convert("L")
+    finally:
+        page.close()
+
+
+def _single_embedded_image(page: Any) -> Image.Image | None:
+    objects = list(page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
+    if len(objects) != 1:
+        return None
+    picture = objects[0]
+    try:
+        filters = picture.get_filters()
+        if filters == ["DCTDecode"]:
+            buffer = io.BytesIO()
+            picture.extract(buffer)
+            buffer.seek(0)
+            image = Image.open(buffer)
+            if image.width * image.height > MAX_PIXELS:
+                raise UnreadableFile("too_large")
+            image.draft("L", image.size)
+            return image.convert("L")
+        bitmap: Image.Image = picture.get_bitmap(render=False).to_pil()
+        return bitmap.convert("L")
+    except pdfium.PdfiumError:
+        return None
+
+
+@dataclass(frozen=True)
+class CodeRead:
+    payload: PagePayload
+    centre: tuple[float, float]
+    angle: float  # degrees the page is turned clockwise, from the symbol's top edge
+
+
+def _reads(image: Image.Image, offset: tuple[int, int]) -> list[CodeRead]:
+    found: list[CodeRead] = []
+    for barcode in zxingcpp.read_barcodes(image, formats=QR_ONLY, try_invert=False):
+        try:
+            payload = decode_payload(barcode.text)
+        except PayloadError:
+            continue
+        p = barcode.position
+        angle = math.degrees(math.atan2(p.top_right.y - p.top_left.y, p.top_right.x - p.top_left.x))
+        cx = (p.top_left.x + p.top_right.x + p.bottom_right.x + p.bottom_left.x) / 4 + offset[0]
+        cy = (p.top_left.y + p.top_right.y + p.bottom_right.y + p.bottom_left.y) / 4 + offset[1]
+        found.append(CodeRead(payload, (cx, cy), angle))
+    return found
+
+
+def find_codes(image: Image.Image) -> list[CodeRead]:
+    """Codes sit near the corners whatever way the page was fed: try the four corner crops first
+    (fast), then the whole page."""
+    dpi = dpi_of(image)
+    side = int(CORNER_CROP_MM / 25.4 * dpi)
+    w, h = image.size
+    reads: list[CodeRead] = []
+    for left, top in ((0, 0), (w - side, 0), (0, h - side), (w - side, h - side)):
+        box = (max(0, left), max(0, top), min(w, left + side), min(h, top + side))
+        reads.extend(_reads(image.crop(box), (box[0], box[1])))
+    if not reads:
+        reads = _reads(image, (0, 0))
+    return reads
+
+
+def dpi_of(image: Image.Image) -> float:
+    """Resolution from the sheet's size: the short side of an A4 page is 210 mm."""
+    return min(image.size) / (PAGE_WIDTH_MM / 25.4)
+
+
+@dataclass(frozen=True)
+class Reading:
+    payload: PagePayload | None  # the page's identity (corner set to the first code read)
+    rotation: float  # degrees to turn the image counter-clockwise to straighten it
+    problem: str | None = None  # no_code, conflict, corner_mismatch
+
+
+def _expected_side(corner: Corner) -> tuple[int, int]:
+    return (
+        1 if corner in (Corner.TOP_RIGHT, Corner.BOTTOM_RIGHT) else -1,
+        1 if corner in (Corner.BOTTOM_RIGHT, Corner.BOTTOM_LEFT) else -1,
+    )
+
+
+def interpret(reads: list[CodeRead], size: tuple[int, int]) -> Reading:
+    """Agree the codes of one page: the same sheet and page, each in the corner it names."""
+    if not reads:
+        return Reading(None, 0.0, "no_code")
+    identities = {
+        (r.payload.code_type, r.payload.round_code, r.payload.serial, r.payload.page) for r in reads
+    }
+    if len(identities) > 1:
+        return Reading(None, 0.0, "conflict")
+    # Average the angles as unit vectors (−179° and 179° are neighbours).
+    angle = math.degrees(
+        math.atan2(
+            sum(math.sin(math.radians(r.angle)) for r in reads),
+            sum(math.cos(math.radians(r.angle)) for r in reads),
+        )
+    )
+    cx, cy = size[0] / 2, size[1] / 2
+    cos_a, sin_a = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    for r in reads:
+        dx, dy = r.centre[0] - cx, r.centre[1] - cy
+        ux, uy = cos_a * dx + sin_a * dy, -sin_a * dx + cos_a * dy  # undo the turn
+        sx, sy = _expected_side(r.payload.corner)
+        if ux * sx <= 0 or uy * sy <= 0:
+            return Reading(None, angle, "corner_mismatch")
+    return Reading(reads[0].payload, angle)
+
+
+def turn_upright(image: Image.Image, rotation: float) -> tuple[Image.Image, float]:
+    """Undo whole quarter turns exactly (no resampling); return the image and the skew left over.
+
+    The skew of a few degrees is left in the pixels: resampling a 200-dpi page costs more than
+    everything else a page needs, and a juror reads a page turned by 2° as easily as the paper.
+    """
+    quarter = round(rotation / 90) % 4
+    residual = rotation - round(rotation / 90) * 90
+    if quarter:
+        image = image.transpose(_QUARTER_TURNS[quarter])
+    return image, residual
+
+
+def mask_codes(image: Image.Image, skew: float = 0.0, *, extra: Sequence[Box] = ()) -> Image.Image:
+    """Paint over every code corner and the text beside it, following the page's skew, so that
+    what a juror sees holds no code (a test runs the reader over every masked page to check)."""
+    masked = image.copy()
+    draw = ImageDraw.Draw(masked)
+    scale_x = masked.width / PAGE_WIDTH_MM
+    scale_y = masked.height / PAGE_HEIGHT_MM
+    cx, cy = masked.width / 2, masked.height / 2
+    cos_a, sin_a = math.cos(math.radians(skew)), math.sin(math.radians(skew))
+
+    def place(x_mm: float, y_mm: float) -> tuple[float, float]:
+        dx, dy = x_mm * scale_x - cx, y_mm * scale_y - cy
+        return cx + cos_a * dx - sin_a * dy, cy + sin_a * dx + cos_a * dy
+
+    for box in extra:
+        draw.polygon(
+            [
+                place(box.left - 3, box.top - 3),
+                place(box.right + 3, box.top - 3),
+                place(box.right + 3, box.bottom + 3),
+                place(box.left - 3, box.bottom + 3),
+            ],
+            fill=245,
+        )
+    for corner in PRINTED_CORNERS:
+        box = mask_box(corner)
+        # Grow the box past the page edge, so a turned page leaves no sliver of code uncovered.
+        left = box.left - (8 if box.left == 0 else 0)
+        right = box.right + (8 if box.right >= PAGE_WIDTH_MM else 0)
+        top = box.top - (8 if box.top == 0 else 0)
+        bottom = box.bottom + (8 if box.bottom >= PAGE_HEIGHT_MM else 0)
+        corners = [place(left, top), place(right, top), place(right, bottom), place(left, bottom)]
+        draw.polygon(corners, fill=245)
+    return masked
+
+
+def to_jpeg(image: Image.Image, quality: int = MASKED_JPEG_QUALITY) -> bytes:
+    """Plain JPEG bytes: no EXIF, no comment, no file name: pixels only."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=False, progressive=False)
+    return buffer.getvalue()
+
+
+def iter_pages(source: SourceFile, start: int = 0) -> Iterator[tuple[int, Image.Image]]:
+    for index in range(start, source.pages):
+        yield index, load_page(source, index)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """Everything the database side needs from one page, computed away from the database."""
+
+    index: int
+    payload: PagePayload | None
+    problem: str | None
+    rotation: float
+    masked_jpeg: bytes | None  # turned upright, codes masked: what a juror would see
+    raw_jpeg: bytes | None  # the page as scanned, for a person to read in the queue
+    cover_jpeg: bytes | None  # a cover turned upright (it goes to the vault, encrypted)
+
+
+def read_page(source: SourceFile, index: int) -> PageResult:
+    image = load_page(source, index)
+    reading = interpret(find_codes(image), image.size)
+    if reading.payload is None:
+        return PageResult(
+            index, None, reading.problem, reading.rotation, None, to_jpeg(image), None
+        )
+    upright, skew = turn_upright(image, reading.rotation)
+    if reading.payload.page == 0:
+        return PageResult(
+            index, reading.payload, None, reading.rotation, None, None, to_jpeg(upright)
+        )
+    if reading.payload.code_type is CodeType.EXTRA:
+        # The queue shows the booklet number the invigilator wrote; the juror's copy hides it.
+        queue_copy = to_jpeg(mask_codes(upright, skew))
+        masked = to_jpeg(mask_codes(upright, skew, extra=[BOOKLET_BOX]))
+        return PageResult(index, reading.payload, None, reading.rotation, masked, queue_copy, None)
+    masked = to_jpeg(mask_codes(upright, skew))
+    return PageResult(index, reading.payload, None, reading.rotation, masked, None, None)
+
+
+# One open source per worker process, so a page costs no re-opening of a 2,000-page PDF.
+_worker_source: SourceFile | None = None
+
+
+def worker_open(path: str) -> None:
+    global _worker_source
+    _worker_source = open_source(Path(path))
+
+
+def worker_read(index: int) -> PageResult:
+    assert _worker_source is not None, "worker_open was not called"
+    return read_page(_worker_source, index)
+
+
+def result_from_typed(
+    image: Image.Image, payload: PagePayload, quarter_turns: int, index: int
+) -> PageResult:
+    """What reading would have given, for a page whose code a person typed from the printed text."""
+    upright, _ = turn_upright(image, 90.0 * (quarter_turns % 4))
+    if payload.page == 0:
+        return PageResult(index, payload, None, 90.0 * quarter_turns, None, None, to_jpeg(upright))
+    return PageResult(
+        index, payload, None, 90.0 * quarter_turns, to_jpeg(mask_codes(upright)), None, None
+    )

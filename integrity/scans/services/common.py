@@ -1,0 +1,67 @@
+"""Helpers shared by the scan services."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from flask_babel import lazy_gettext as _l
+
+from integrity.db import AnySession
+from integrity.errors import Conflict
+from integrity.registry.models import Round
+from integrity.scans.models import ScanRound
+from integrity.storage import file_store
+from integrity.vault import domain as vault_crypto
+from integrity.vault.services import server_key
+
+
+def scan_round(session: AnySession, round_: Round) -> ScanRound:
+    """The round's ingest state, created on first use with a fresh blind-index key."""
+    state = session.get(ScanRound, round_.id)
+    if state is None:
+        key = os.urandom(32)
+        state = ScanRound(
+            round_id=round_.id,
+            index_key_wrapped=vault_crypto.encrypt_blob(
+                server_key("scan-index"), key, f"round:{round_.id}".encode()
+            ),
+        )
+        session.add(state)
+        session.flush()
+    return state
+
+
+def ensure_open(session: AnySession, round_: Round) -> ScanRound:
+    state = scan_round(session, round_)
+    if state.frozen_at is not None:
+        raise Conflict(_l("The round's ingest is frozen; nothing can change."))
+    return state
+
+
+def serial_tag(state: ScanRound, serial: int) -> str:
+    """The blind index of a sheet serial: finds a booklet's work while the round is open, and is
+    erased at freeze, after which nothing in the database links the two."""
+    assert state.index_key_wrapped is not None
+    key = vault_crypto.decrypt_blob(
+        server_key("scan-index"), state.index_key_wrapped, f"round:{state.round_id}".encode()
+    )
+    return hmac.new(key, str(serial).encode(), hashlib.sha256).hexdigest()
+
+
+def store_private(data: bytes, purpose: str) -> str:
+    """Store bytes encrypted with a server-derived key (readable by the app, not by a stolen copy)."""
+    return file_store().put_bytes(
+        vault_crypto.encrypt_blob(server_key(purpose), data, purpose.encode())
+    )
+
+
+def read_private(digest: str, purpose: str) -> bytes:
+    return vault_crypto.decrypt_blob(
+        server_key(purpose), file_store().read_bytes(digest), purpose.encode()
+    )
+
+
+def access_code_hash(code: str) -> str:
+    return hashlib.sha256(f"integrity-access-code:{code}".encode()).hexdigest()

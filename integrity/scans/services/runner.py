@@ -1,0 +1,40 @@
+"""Running an ingest: the one place that commits while a long upload is read (job and command alike)."""
+
+from __future__ import annotations
+
+import time
+
+from integrity.audit.chain import Actor
+from integrity.extensions import db
+from integrity.scans.services.ingest import IngestReport, mark_failed, process_upload
+
+
+def run_ingest(
+    upload_id: int, actor: Actor, *, last_try: bool = True, workers: int | None = None
+) -> IngestReport:
+    from integrity.jobs import log_job
+
+    started = time.perf_counter()
+    try:
+        report = process_upload(
+            db.session, upload_id, actor=actor, checkpoint=db.session.commit, workers=workers
+        )
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        if last_try:
+            mark_failed(db.session, upload_id, actor=actor, error=str(exc) or type(exc).__name__)
+            db.session.commit()
+        log_job(
+            "ingest_upload", status="failed", user_id=actor.id, started=started, upload_id=upload_id
+        )
+        raise
+    log_job(
+        "ingest_upload",
+        status="done",
+        user_id=actor.id,
+        started=started,
+        upload_id=upload_id,
+        pages=len(report.lines),
+    )
+    return report

@@ -1,0 +1,294 @@
+"""Kits printed, scans rendered and degraded, ingested and checked page by page."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from integrity.errors import Conflict, InvalidInput
+from integrity.registry.kinds import EntryStatus
+from integrity.registry.models import Entry
+from integrity.registry.services import people
+from integrity.scans import reader
+from integrity.scans.codes import encode_payload, format_payload
+from integrity.scans.models import Booklet, PageStatus, ScanPage, ScanRound, Upload, Work
+from integrity.scans.services import ingest, kits, queue
+from integrity.scans.simulate import Degradation, ScanPlan, simulate_scans
+from integrity.storage import file_store
+from integrity.vault import services as vault
+from integrity.vault.models import SealedLink
+from tests import factories as f
+from tests.conftest import expect_events
+
+PASSPHRASE = "a long chair passphrase"
+
+
+@pytest.fixture
+def round_world(session: Any) -> dict[str, Any]:
+    ev = f.event(session)
+    _, round_ = f.subject_with_round(session, ev)
+    round_.answer_pages = 2
+    d = f.district(session)
+    school = f.school(session, d)
+    entries = []
+    for n in range(4):
+        p = people.register_participant(
+            session,
+            actor=f.ACTOR,
+            iin=f.iin(n + 1),
+            surname=f"Сәрсенов{'а' * n}",
+            given_name="Әлихан",
+            patronymic=None,
+            grade=10,
+            school=school,
+        )
+        entries.append(
+            people.enter_participant(session, actor=f.ACTOR, round_=round_, participant=p)
+        )
+    vault.create_vault(session, actor=f.ACTOR, event=ev, passphrase=PASSPHRASE, n_log2=10)
+    session.commit()
+    return {"event": ev, "round": round_, "entries": entries}
+
+
+def print_and_scan(session: Any, world: dict[str, Any], tmp_path: Path, **scan: Any) -> Path:
+    return print_and_plan(session, world, tmp_path, **scan)[0]
+
+
+def print_and_plan(
+    session: Any, world: dict[str, Any], tmp_path: Path, **scan: Any
+) -> tuple[Path, ScanPlan, Path]:
+    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=world["round"])
+    session.commit()
+    kit_path = tmp_path / "kits.pdf"
+    kit_path.write_bytes(pdf)
+    scan_path = tmp_path / "scan.pdf"
+    plan = simulate_scans(kit_path, scan_path, random.Random(7), Degradation(), **scan)
+    return scan_path, plan, kit_path
+
+
+def ingest_file(session: Any, world: dict[str, Any], path: Path) -> ingest.IngestReport:
+    with path.open("rb") as stream:
+        upload, _ = ingest.create_upload(
+            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename=path.name
+        )
+    session.commit()
+    report = ingest.process_upload(
+        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+    )
+    session.commit()
+    return report
+
+
+def test_every_page_of_a_degraded_scan_is_identified_and_every_work_gets_a_fresh_cipher(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path)
+    report = ingest_file(session, round_world, path)
+    assert report.totals() == {"cover": 4, "answer": 8}
+    works = session.query(Work).all()
+    assert len(works) == 4
+    assert len({w.cipher for w in works}) == 4
+    assert all(len(w.pages) == 2 for w in works)
+    serials = {b.serial for b in session.query(Booklet)}
+    assert all(line.serial in serials for line in report.lines)
+    # No page row of a work keeps the serial; only the sealed vault record links them.
+    assert all(
+        p.serial is None for p in session.query(ScanPage).filter(ScanPage.work_id.isnot(None))
+    )
+    assert session.query(SealedLink).count() == 4
+    assert all(b.has_work and b.cover_seen for b in session.query(Booklet))
+
+
+def test_masked_pages_hold_no_code_any_reader_can_find(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
+    masked = [
+        p.masked_sha256
+        for p in session.query(ScanPage).filter(ScanPage.status == PageStatus.ANSWER)
+    ]
+    assert len(masked) == 8
+    for digest in masked:
+        image = Image.open(io.BytesIO(file_store().read_bytes(digest)))
+        assert not image.info.get("exif") and not image.info.get("comment")
+        assert zxingcpp.read_barcodes(image) == []
+
+
+def test_reuploading_the_same_file_changes_nothing(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path)
+    ingest_file(session, round_world, path)
+    with path.open("rb") as stream, expect_events():
+        _, created = ingest.create_upload(
+            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="again.pdf"
+        )
+    assert not created
+    assert session.query(Upload).count() == 1
+
+
+def test_duplicates_and_unreadable_pages_go_to_the_queue_and_block_the_freeze(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path, duplicates=2, unreadable=1)
+    report = ingest_file(session, round_world, path)
+    totals = report.totals()
+    assert totals.get("duplicate", 0) == 2
+    assert totals.get("unreadable", 0) == 1
+    waiting = queue.queue(session, round_world["round"])
+    assert {p.status for p in waiting} == {PageStatus.DUPLICATE, PageStatus.UNREADABLE}
+    check = queue.freeze_check(session, round_world["round"])
+    assert not check.ready
+    with pytest.raises(Conflict):
+        queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
+
+
+def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    path, plan, kit_path = print_and_plan(
+        session, round_world, tmp_path, duplicates=1, unreadable=1
+    )
+    ingest_file(session, round_world, path)
+    unreadable = next(
+        p for p in queue.queue(session, round_world["round"]) if p.status is PageStatus.UNREADABLE
+    )
+    # The person reads the printed text: here, what the kit page it shows says.
+    (destroyed,) = plan.unreadable
+    with reader.open_source(kit_path) as kit:
+        truth = reader.find_codes(reader.load_page(kit, plan.source_pages[destroyed]))[0].payload
+    typed = format_payload(encode_payload(truth))
+    wrong = typed[:-1] + ("0" if typed[-1] != "0" else "1")
+    with pytest.raises(InvalidInput):
+        queue.resolve_typed(session, actor=f.ACTOR, page=unreadable, text=wrong)
+    session.rollback()
+    unreadable = session.get(ScanPage, unreadable.id)
+    with expect_events("scans.resolve_page"):
+        status = queue.resolve_typed(
+            session,
+            actor=f.ACTOR,
+            page=unreadable,
+            text=typed,
+            quarter_turns=round(plan.rotations[destroyed] / 90) % 4,
+        )
+    assert status in (PageStatus.ANSWER, PageStatus.COVER, PageStatus.DUPLICATE)
+    for page in queue.queue(session, round_world["round"]):
+        assert page.status is PageStatus.DUPLICATE
+        with expect_events("scans.discard_page"):
+            queue.discard_page(session, actor=f.ACTOR, page=page, reason="scanned twice")
+    session.commit()
+    assert queue.freeze_check(session, round_world["round"]).ready
+
+
+def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
+    with expect_events("scans.freeze_round"):
+        state = queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
+    session.commit()
+    assert state.ledger_hash and state.chain_head
+    assert all(w.work_hash and w.serial_tag is None for w in session.query(Work))
+    assert session.get(ScanRound, round_world["round"].id).index_key_wrapped is None
+    assert all(u.key_server is None for u in session.query(Upload))
+    assert {e.status for e in session.query(Entry)} == {EntryStatus.PRESENT}
+    with pytest.raises(Conflict):
+        kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
+
+
+def test_an_absent_entry_must_be_marked_before_the_freeze(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
+    session.commit()
+    kit_path = tmp_path / "kits.pdf"
+    kit_path.write_bytes(pdf)
+    scan_path = tmp_path / "scan.pdf"
+    simulate_scans(
+        kit_path, scan_path, random.Random(3), Degradation(), pages=list(range(9))
+    )  # the 4th kit is missing
+    ingest_file(session, round_world, scan_path)
+    check = queue.freeze_check(session, round_world["round"])
+    assert len(check.entries_without_work) == 1
+    absent = next(
+        e
+        for e in session.query(Entry)
+        if not any(b.has_work for b in session.query(Booklet).filter_by(entry_id=e.id))
+    )
+    people.set_entry_status(session, actor=f.ACTOR, entry=absent, status=EntryStatus.ABSENT)
+    assert queue.freeze_check(session, round_world["round"]).ready
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"", "empty"), (b"hello, not a scan", "not_a_scan"), (b"%PDF-1.7\n%broken\n", "broken_pdf")],
+)
+def test_a_file_that_is_not_a_scan_is_refused_with_its_name_and_nothing_is_stored(
+    session: Any, round_world: dict[str, Any], content: bytes, code: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused, expect_events():
+        ingest.create_upload(
+            session,
+            actor=f.ACTOR,
+            round_=round_world["round"],
+            stream=io.BytesIO(content),
+            filename="scan-07.pdf",
+        )
+    assert refused.value.details["code"] == code
+    assert "scan-07.pdf" in str(refused.value.message)
+    assert session.query(Upload).count() == 0
+
+
+def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
+    session: Any, round_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path)
+    with path.open("rb") as stream:
+        upload, _ = ingest.create_upload(
+            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
+        )
+    session.commit()
+    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 3)
+    real = ingest.reader.read_page
+
+    def dies_on_page_7(source: Any, index: int) -> Any:
+        if index == 7:
+            raise RuntimeError("the worker was killed")
+        return real(source, index)
+
+    monkeypatch.setattr(ingest.reader, "read_page", dies_on_page_7)
+    with pytest.raises(RuntimeError):
+        ingest.process_upload(
+            session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+        )
+    session.rollback()
+    assert session.query(ScanPage).count() == 6  # two checkpoints of three pages were committed
+    monkeypatch.setattr(ingest.reader, "read_page", real)
+    report = ingest.process_upload(
+        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+    )
+    session.commit()
+    assert sorted(line.index for line in report.lines) == list(range(12))
+    assert session.query(ScanPage).count() == 12
+    assert report.totals() == {"cover": 4, "answer": 8}
+
+
+def test_a_voided_kit_is_reissued_with_a_new_serial_and_its_pages_are_refused(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
+    old = session.query(Booklet).first()
+    with expect_events("scans.void_kit"):
+        new, _, pdf = kits.void_and_reissue(
+            session, actor=f.ACTOR, serial=old.serial, reason="ink spilt"
+        )
+    assert new.serial != old.serial and new.entry_id == old.entry_id
+    assert pdf.startswith(b"%PDF")
+    with pytest.raises(Conflict):
+        kits.void_and_reissue(session, actor=f.ACTOR, serial=old.serial, reason="again")
