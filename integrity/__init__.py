@@ -48,8 +48,11 @@ def create_app(
     from integrity.audit.views import bp as audit_bp
     from integrity.public.views import bp as public_bp
     from integrity.registry.views import bp as registry_bp
+    from integrity.scans.ledger_views import bp as ledger_bp
+    from integrity.scans.views import bp as scans_bp
+    from integrity.vault.views import bp as vault_bp
 
-    for blueprint in (public_bp, accounts_bp, audit_bp, registry_bp):
+    for blueprint in (public_bp, accounts_bp, audit_bp, registry_bp, scans_bp, ledger_bp, vault_bp):
         app.register_blueprint(blueprint)
 
     web.init_app(app)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey
 
 from integrity import ROOT
@@ -37,8 +37,11 @@ _app: Flask | None = None
 
 
 def application() -> Flask:
-    """The worker's own app, made once per worker process."""
+    """The worker's own app, made once per worker process (or the running app, when a job runs
+    immediately inside a request)."""
     global _app
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
     if _app is None:
         from integrity import create_app
 

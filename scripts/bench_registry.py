@@ -51,7 +51,7 @@ def main() -> int:
         with app.app_context():
             upgrade()
             started = time.perf_counter()
-            loader.load_demo(db.session, participants=args.participants)
+            loader.load_demo(db.session, participants=args.participants, scans=False)
             db.session.commit()
             load_s = time.perf_counter() - started
             user = create_user(

@@ -7,21 +7,23 @@ from integrity.extensions import db
 
 @click.command("demo")
 @click.option(
-    "--reset",
-    is_flag=True,
-    help="Delete this instance's database and stored files, then rebuild the demo.",
+    "--reset", is_flag=True, help="Delete this instance's database, then rebuild the demo."
 )
 @click.option(
     "--if-empty", is_flag=True, help="Load the demo only when the database holds nothing yet."
 )
 @click.option("--yes", is_flag=True, help="Do not ask before --reset deletes data.")
-def demo(reset: bool, if_empty: bool, yes: bool) -> None:
+@click.option(
+    "--no-scans", is_flag=True, help="Skip the scan step (kits, simulated scans, a frozen round)."
+)
+def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
     """Load the generated demo event (600 participants, 30 jurors, an account per role)."""
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
     from integrity.accounts.models import User
     from integrity.demo.loader import DEMO_PASSWORD, demo_accounts, load_demo
+    from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE
 
     if reset:
         if not yes:
@@ -31,16 +33,25 @@ def demo(reset: bool, if_empty: bool, yes: bool) -> None:
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     upgrade()
-    has_users = db.session.scalar(select(func.count()).select_from(User))
-    if has_users:
-        if if_empty:
-            click.echo("demo data already loaded")
-            return
-        raise click.ClickException(
-            "the database is not empty; use `integrity demo --reset` to rebuild it"
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if not if_empty:
+            raise click.ClickException(
+                "the database is not empty; use `integrity demo --reset` to rebuild it"
+            )
+        click.echo("The demo is already loaded (rebuild it with `integrity demo --reset`).")
+    else:
+        click.echo(
+            "Loading the demo (the scan step takes a minute)…"
+            if not no_scans
+            else "Loading the demo…"
         )
-    event = load_demo(db.session)
-    db.session.commit()
-    click.echo(f"demo loaded: event {event.id}; accounts (password: {DEMO_PASSWORD}):")
+        event = load_demo(db.session, scans=not no_scans)
+        db.session.commit()
+        click.echo(f"Demo loaded: event {event.id}.")
+    click.echo(f"Demo accounts, one per role (password for all: {DEMO_PASSWORD}):")
     for username, role in demo_accounts():
         click.echo(f"  {username:<10} {role}")
+    click.echo(f"The jury chair's vault passphrase (demo only): {DEMO_CHAIR_PASSPHRASE}")
+    click.echo(
+        "Scans to upload: sign in as itspec, open Scans, then the round that offers demo scans."
+    )

@@ -98,9 +98,14 @@ def _jurors_csv(data: DemoData) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def load_demo(session: AnySession, *, seed: int = DEMO_SEED, participants: int = 600) -> Event:
-    """Load the whole demo; the caller commits."""
+def load_demo(
+    session: AnySession, *, seed: int = DEMO_SEED, participants: int = 600, scans: bool = True
+) -> Event:
+    """Load the whole demo; the caller commits. ``scans`` adds the scan step (about a minute)."""
     data = generate(random.Random(seed), participants=participants)
+    # The two smallest subjects show the scan step, with two answer pages a kit to stay quick.
+    sizes = Counter(p.subject_code for p in data.participants)
+    scan_codes = sorted(sizes, key=lambda code: (sizes[code], code))[:2]
     system = Actor(None, "demo")
     users = {
         a.username: create_user(
@@ -180,7 +185,12 @@ def load_demo(session: AnySession, *, seed: int = DEMO_SEED, participants: int =
             grade_min=sub.grade_min,
             grade_max=sub.grade_max,
         )
-        round_ = catalogue.add_round(session, actor=organiser, subject=subject, answer_pages=4)
+        round_ = catalogue.add_round(
+            session,
+            actor=organiser,
+            subject=subject,
+            answer_pages=2 if sub.code in scan_codes else 4,
+        )
         for t in sub.tasks:
             catalogue.add_task(
                 session,
@@ -230,6 +240,18 @@ def load_demo(session: AnySession, *, seed: int = DEMO_SEED, participants: int =
             locale="kk",
         )
         people.link_juror_account(session, actor=organiser, juror=juror, user_id=account.id)
+    if scans:
+        from integrity.demo.scans import load_scan_demo
+
+        by_code = {s.code: s.rounds[0] for s in event.subjects}
+        load_scan_demo(
+            session,
+            event=event,
+            frozen=by_code[scan_codes[0]],
+            waiting=by_code[scan_codes[1]],
+            chair=users["chair"].as_actor(),
+            it=users["itspec"].as_actor(),
+        )
     return event
 
 

@@ -288,19 +288,20 @@ def _round_and_date(header: KitHeader) -> str:
 
 def _draw_cover(pen: _Pen, kit: KitSpec) -> None:
     h = kit.header
-    pen.text(CENTRE_MM, 42, "Титул парағы / Титульный лист", 20, FONT_BOLD, "centre")
-    y = pen.block(53, h.event_title_kk, 12, FONT_BOLD)
-    y = pen.block(y, h.event_title_ru, 12)
-    y = pen.block(y + 2, f"Пән / Предмет: {_subject(h)}", 12, lines=1)
-    y = pen.block(y, _round_and_date(h), 12, lines=1)
+    # Sizes leave room for two-line event titles, schools and names above the lower codes.
+    pen.text(CENTRE_MM, 38, "Титул парағы / Титульный лист", 18, FONT_BOLD, "centre")
+    y = pen.block(47, h.event_title_kk, 10.5, FONT_BOLD)
+    y = pen.block(y, h.event_title_ru, 10.5)
+    y = pen.block(y + 1, f"Пән / Предмет: {_subject(h)}", 10.5, lines=1)
+    y = pen.block(y, _round_and_date(h), 10.5, lines=1)
 
     # The participant: the only place the name is printed.
     x, inner = CONTENT_LEFT_MM + 6, CONTENT_WIDTH_MM - 12
     top = y + 1
     pen.label(x, top + 8, "Қатысушы / Участник")
-    y = pen.block(top + 17, kit.participant_name, 22, FONT_BOLD, x=x, width=inner, align="left")
+    y = pen.block(top + 16, kit.participant_name, 19, FONT_BOLD, x=x, width=inner, align="left")
     pen.label(x, y, "Мектеп / Школа")
-    y = pen.block(y + 6.5, kit.school, 13, x=x, width=inner, align="left")
+    y = pen.block(y + 6, kit.school, 11.5, x=x, width=inner, align="left")
     cells = (
         ("Сынып / Класс", str(kit.grade), 0.2),
         ("Аудитория", kit.room or "—", 0.22),
@@ -319,8 +320,8 @@ def _draw_cover(pen: _Pen, kit: KitSpec) -> None:
     # The instruction.
     top = bottom + 7
     pen.text(x, top + 7, "Назар аударыңыз! / Внимание!", 11, FONT_BOLD)
-    y = pen.block(top + 13, INSTRUCTION_KK, 10, lines=3, x=x, width=inner, align="left")
-    y = pen.block(y + 1.5, INSTRUCTION_RU, 10, lines=3, x=x, width=inner, align="left")
+    y = pen.block(top + 13, INSTRUCTION_KK, 9, lines=3, x=x, width=inner, align="left")
+    y = pen.block(y + 1.5, INSTRUCTION_RU, 9, lines=3, x=x, width=inner, align="left")
     bottom = y - 1
     pen.rect(Box(CONTENT_LEFT_MM, top, CONTENT_WIDTH_MM, bottom - top), 0.5, radius=2)
     if bottom > COVER_CONTENT_BOTTOM_MM:

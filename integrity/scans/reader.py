@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,11 @@ from PIL import Image, ImageDraw, ImageSequence
 from integrity.scans.codes import CodeType, PagePayload, PayloadError, decode_payload
 from integrity.scans.layout import (
     BOOKLET_BOX,
+    COVER_TEAR_Y_MM,
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
     PRINTED_CORNERS,
+    QR_SIZE_MM,
     Box,
     Corner,
     mask_box,
@@ -33,6 +36,7 @@ RENDER_DPI = 200
 MAX_PIXELS = 60_000_000
 MAX_PAGE_POINTS = 2000.0  # ~70 cm: larger "pages" are not sheets of paper
 CORNER_CROP_MM = 52.0
+COVER_BAND_MM = 30.0
 MASKED_JPEG_QUALITY = 82
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -91,10 +95,10 @@ def open_source(path: Path) -> SourceFile:
     if kind == "pdf":
         try:
             pdf = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise UnreadableFile("encrypted_pdf") from None
-            raise UnreadableFile("broken_pdf", str(exc)) from None
+        except pdfium.PdfiumError:
+            # pdfium's error text can be left over from an earlier file, so the file itself says
+            # which it is: an encryption dictionary, an empty page tree, or plain damage.
+            raise UnreadableFile(_pdf_problem(path)) from None
         if len(pdf) == 0:
             pdf.close()
             raise UnreadableFile("empty")
@@ -109,6 +113,21 @@ def open_source(path: Path) -> SourceFile:
     except (OSError, SyntaxError) as exc:
         raise UnreadableFile("not_a_scan", str(exc)) from None
     return SourceFile(path, kind, frames)
+
+
+def _pdf_problem(path: Path) -> str:
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+        handle.seek(max(0, size - (1 << 16)))
+        tail = handle.read()
+    if b"/Encrypt" in head or b"/Encrypt" in tail:
+        return "encrypted_pdf"
+    if re.search(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b", head + tail, re.S) or re.search(
+        rb"/Count\s+0\b[^>]*?/Type\s*/Pages\b", head + tail, re.S
+    ):
+        return "empty"
+    return "broken_pdf"
 
 
 def load_page(source: SourceFile, index: int) -> Image.Image:
@@ -143,7 +162,10 @@ def _single_embedded_image(page: Any) -> Image.Image | None:
             buffer = io.BytesIO()
             picture.extract(buffer)
             buffer.seek(0)
-            image = Image.open(buffer)
+            try:
+                image = Image.open(buffer)
+            except Image.DecompressionBombError:
+                raise UnreadableFile("too_large") from None
             if image.width * image.height > MAX_PIXELS:
                 raise UnreadableFile("too_large")
             image.draft("L", image.size)
@@ -152,6 +174,8 @@ def _single_embedded_image(page: Any) -> Image.Image | None:
         return bitmap.convert("L")
     except pdfium.PdfiumError:
         return None
+    except Image.DecompressionBombError:
+        raise UnreadableFile("too_large") from None
 
 
 @dataclass(frozen=True)
@@ -186,6 +210,18 @@ def find_codes(image: Image.Image) -> list[CodeRead]:
     for left, top in ((0, 0), (w - side, 0), (0, h - side), (w - side, h - side)):
         box = (max(0, left), max(0, top), min(w, left + side), min(h, top + side))
         reads.extend(_reads(image.crop(box), (box[0], box[1])))
+    if len(reads) < 2:
+        # A cover's lower codes stand above its tear-off stub, not in a corner: look there too
+        # (both ways up), so a cover is cross-checked by more than one code.
+        band = int(COVER_BAND_MM / 25.4 * dpi)
+        for top_mm in (
+            COVER_TEAR_Y_MM - 4.0 - QR_SIZE_MM - 6.0,
+            PAGE_HEIGHT_MM - COVER_TEAR_Y_MM - 2.0,
+        ):
+            top = int(top_mm / PAGE_HEIGHT_MM * h)
+            for left in (0, w - side):
+                box = (max(0, left), max(0, top), min(w, left + side), min(h, top + band))
+                reads.extend(_reads(image.crop(box), (box[0], box[1])))
     if not reads:
         reads = _reads(image, (0, 0))
     return reads

@@ -175,7 +175,7 @@ def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
             actor=f.ACTOR,
             page=unreadable,
             text=typed,
-            quarter_turns=round(plan.rotations[destroyed] / 90) % 4,
+            quarter_turns=-round(plan.rotations[destroyed] / 90) % 4,
         )
     assert status in (PageStatus.ANSWER, PageStatus.COVER, PageStatus.DUPLICATE)
     for page in queue.queue(session, round_world["round"]):
@@ -292,3 +292,47 @@ def test_a_voided_kit_is_reissued_with_a_new_serial_and_its_pages_are_refused(
     assert pdf.startswith(b"%PDF")
     with pytest.raises(Conflict):
         kits.void_and_reissue(session, actor=f.ACTOR, serial=old.serial, reason="again")
+
+
+def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_work_finds_its_entry(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    from integrity.db import utcnow
+    from integrity.vault.models import IdentityLink
+
+    ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
+    queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
+    session.commit()
+    with pytest.raises(Conflict):
+        vault.unseal_round(
+            session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
+        )
+    round_world["round"].results_frozen_at = utcnow()
+    with pytest.raises(InvalidInput):
+        vault.unseal_round(
+            session, actor=f.ACTOR, round_=round_world["round"], passphrase="not the passphrase"
+        )
+    with expect_events("vault.unseal"):
+        count = vault.unseal_round(
+            session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
+        )
+    assert count == 4
+    booklet_of = {b.entry_id: b.serial for b in session.query(Booklet)}
+    for link in session.query(IdentityLink):
+        assert booklet_of[link.entry_id] == link.serial
+    assert len({link.work_id for link in session.query(IdentityLink)}) == 4
+    with pytest.raises(Conflict):
+        vault.unseal_round(
+            session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
+        )
+
+
+def test_lost_passphrase_the_commission_shares_open_the_vault(session: Any) -> None:
+    ev = f.event(session)
+    shares = vault.create_vault(
+        session, actor=f.ACTOR, event=ev, passphrase=PASSPHRASE, threshold=3, shares=5, n_log2=10
+    )
+    stored = vault.vault_for_event(session, ev.id)
+    assert vault.open_private_key(stored, passphrase=None, shares=shares[1:4])
+    with pytest.raises(InvalidInput):
+        vault.open_private_key(stored, passphrase=None, shares=shares[:2])

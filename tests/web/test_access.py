@@ -24,6 +24,7 @@ CATALOGUE = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST, R.DIRECTOR, R.CHAIR, R.OBSER
 PEOPLE = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST, R.DIRECTOR}
 JURY = {R.ADMIN, R.ORGANISER, R.CHAIR, R.DIRECTOR}
 AUDIT = {R.ADMIN, R.DIRECTOR, R.CHAIR, R.OBSERVER}
+SCANS = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST}
 
 POLICY: dict[str, Any] = {
     "static": PUBLIC,
@@ -59,9 +60,30 @@ POLICY: dict[str, Any] = {
     "registry.jurors": JURY,
     "registry.new_juror": EDITORS,
     "registry.juror": JURY,
+    "scans.index": SCANS,
+    "scans.round_": SCANS,
+    "scans.print_kits": SCANS,
+    "scans.print_run_pdf": SCANS,
+    "scans.void_kit": SCANS,
+    "scans.upload": SCANS,
+    "scans.upload_progress": SCANS,
+    "scans.demo_scans": SCANS,
+    "scans.upload_report": SCANS,
+    "scans.page_queue": SCANS,
+    "scans.page_image": SCANS,
+    "scans.resolve_page": SCANS,
+    "scans.attach_page": SCANS,
+    "scans.discard_page": SCANS,
+    "scans.freeze": SCANS,
+    "ledger.index": PUBLIC,
+    "ledger.round_": PUBLIC,
+    "ledger.round_json": PUBLIC,
+    "ledger.work_json": PUBLIC,
+    "vault.event_vault": {R.CHAIR},
+    "vault.unseal": {R.CHAIR},
 }
 
-SAMPLE_VALUES = {"kind": "participants", "fmt": "csv", "filename": "app.css"}
+SAMPLE_VALUES = {"kind": "participants", "fmt": "csv", "filename": "app.css", "cipher": "ABCDE1"}
 
 
 def routes(app: Flask) -> list[tuple[str, str, str]]:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -70,7 +70,7 @@ def _scratch() -> Path:
     return folder
 
 
-def _spool(stream: BinaryIO, path: Path) -> tuple[str, int]:
+def _spool(stream: IO[bytes], path: Path) -> tuple[str, int]:
     """Copy an incoming file to disk while hashing it, without holding it in memory."""
     digest = hashlib.sha256()
     size = 0
@@ -89,7 +89,7 @@ def refusal(code: str, filename: str) -> InvalidInput:
 
 
 def create_upload(
-    session: AnySession, *, actor: Actor, round_: Round, stream: BinaryIO, filename: str
+    session: AnySession, *, actor: Actor, round_: Round, stream: IO[bytes], filename: str
 ) -> tuple[Upload, bool]:
     """Check and store an uploaded file (encrypted) before any processing; the same file twice is
     the same upload. Returns the upload and whether it is new."""

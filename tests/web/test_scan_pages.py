@@ -1,0 +1,230 @@
+"""The IT specialist's scan screens, the public ledger and the chair's vault, through the web."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from integrity.accounts.domain import Role
+from integrity.registry.services import people
+from integrity.scans.models import PageStatus, ScanPage, Work
+from integrity.scans.services import kits
+from integrity.scans.simulate import Degradation, simulate_scans
+from integrity.vault import services as vault
+from integrity.vault.domain import combine_shares, private_matches
+from integrity.vault.models import IdentityLink
+from tests import factories as f
+from tests.conftest import login
+
+PASSPHRASE = "a long chair passphrase"
+
+
+@pytest.fixture
+def scanned(session: Any, tmp_path: Path) -> dict[str, Any]:
+    ev = f.event(session)
+    _, round_ = f.subject_with_round(session, ev)
+    round_.answer_pages = 2
+    school = f.school(session, f.district(session))
+    for n in range(3):
+        p = people.register_participant(
+            session,
+            actor=f.ACTOR,
+            iin=f.iin(n + 1),
+            surname=f"Қасымов{'а' * n}",
+            given_name="Ұлан",
+            patronymic=None,
+            grade=10,
+            school=school,
+        )
+        people.enter_participant(session, actor=f.ACTOR, round_=round_, participant=p)
+    vault.create_vault(session, actor=f.ACTOR, event=ev, passphrase=PASSPHRASE, n_log2=10)
+    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=round_)
+    session.commit()
+    (tmp_path / "kits.pdf").write_bytes(pdf)
+    simulate_scans(
+        tmp_path / "kits.pdf",
+        tmp_path / "scan.pdf",
+        random.Random(11),
+        Degradation(),
+        duplicates=1,
+        unreadable=1,
+    )
+    return {"event": ev, "round": round_, "scan": tmp_path / "scan.pdf"}
+
+
+def upload(client: FlaskClient, scanned: dict[str, Any], *, json_answer: bool = True) -> Any:
+    with scanned["scan"].open("rb") as handle:
+        return client.post(
+            f"/scans/rounds/{scanned['round'].id}/uploads",
+            data={"files": [(io.BytesIO(handle.read()), "mfp-0001.pdf")]},
+            content_type="multipart/form-data",
+            headers={"Accept": "application/json"} if json_answer else {},
+        )
+
+
+def test_an_it_specialist_uploads_a_scan_which_is_read_in_a_job_with_progress(
+    client: FlaskClient, as_role: Any, scanned: dict[str, Any]
+) -> None:
+    as_role(Role.IT_SPECIALIST)
+    response = upload(client, scanned)
+    assert response.status_code == 200
+    (accepted,) = response.get_json()["accepted"]
+    assert accepted["pages"] == 10
+    progress = client.get(f"/scans/uploads/{accepted['id']}.json").get_json()
+    assert progress["status"] == "done"
+    assert progress["pages_done"] == 10
+    assert progress["totals"]["answer"] + progress["totals"].get("cover", 0) >= 8
+    again = upload(client, scanned).get_json()
+    assert again["accepted"][0]["new"] is False
+
+
+def test_no_screen_of_the_it_specialist_shows_a_cipher(
+    client: FlaskClient, as_role: Any, scanned: dict[str, Any], session: Any
+) -> None:
+    as_role(Role.IT_SPECIALIST)
+    accepted = upload(client, scanned).get_json()["accepted"][0]
+    ciphers = [w.cipher for w in session.query(Work)]
+    assert len(ciphers) == 3
+    pages = [
+        f"/scans/rounds/{scanned['round'].id}",
+        f"/scans/uploads/{accepted['id']}",
+        f"/scans/rounds/{scanned['round'].id}/queue",
+        f"/scans/uploads/{accepted['id']}.json",
+        "/scans/",
+    ]
+    for url in pages:
+        text = client.get(url).get_data(as_text=True)
+        assert not any(cipher in text for cipher in ciphers), url
+
+
+def test_a_refused_file_is_named_in_the_answer(
+    client: FlaskClient, as_role: Any, scanned: dict[str, Any]
+) -> None:
+    as_role(Role.IT_SPECIALIST)
+    response = client.post(
+        f"/scans/rounds/{scanned['round'].id}/uploads",
+        data={"files": [(io.BytesIO(b"just some text"), "notes.txt")]},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "notes.txt" in response.get_json()["refused"][0]["message"]
+
+
+def test_the_queue_shows_thumbnails_and_a_person_clears_it_then_freezes_and_the_ledger_is_public(
+    client: FlaskClient, as_role: Any, scanned: dict[str, Any], session: Any
+) -> None:
+    as_role(Role.IT_SPECIALIST)
+    upload(client, scanned)
+    round_id = scanned["round"].id
+    page = client.get(f"/scans/rounds/{round_id}/queue").get_data(as_text=True)
+    queued = (
+        session.query(ScanPage)
+        .filter(ScanPage.status.in_([PageStatus.UNREADABLE, PageStatus.DUPLICATE]))
+        .all()
+    )
+    assert len(queued) == 2
+    for item in queued:
+        assert f'data-page="{item.id}"' in page
+        image = client.get(f"/scans/pages/{item.id}/image.jpg")
+        assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"
+    answer = session.query(ScanPage).filter(ScanPage.status == PageStatus.ANSWER).first()
+    assert client.get(f"/scans/pages/{answer.id}/image.jpg").status_code == 404
+    for item in queued:
+        client.post(f"/scans/pages/{item.id}/discard", data={"reason": "re-scanned below"})
+    # The discarded unreadable page leaves its booklet short of a page: scan it again by itself.
+    blocked = client.post(f"/scans/rounds/{round_id}/freeze")
+    assert blocked.status_code == 302
+    assert session.query(Work).filter(Work.work_hash.isnot(None)).count() == 0
+
+
+def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
+    client: FlaskClient, app: Flask, scanned: dict[str, Any], session: Any, tmp_path: Path
+) -> None:
+    from integrity.scans.services import ingest, queue
+
+    path = tmp_path / "clean.pdf"
+    simulate_scans(tmp_path / "kits.pdf", path, random.Random(5), Degradation())
+    with path.open("rb") as stream:
+        record, _ = ingest.create_upload(
+            session, actor=f.ACTOR, round_=scanned["round"], stream=stream, filename="clean.pdf"
+        )
+    session.commit()
+    ingest.process_upload(session, record.id, actor=f.ACTOR, workers=1)
+    queue.freeze_round(session, actor=f.ACTOR, round_=scanned["round"])
+    session.commit()
+    page = client.get(f"/ledger/rounds/{scanned['round'].id}").get_data(as_text=True)
+    works = session.query(Work).all()
+    for work in works:
+        assert work.cipher in page and work.work_hash in page
+    record_json = client.get(f"/ledger/works/{works[0].cipher}.json").get_json()
+    assert record_json["work_hash"] == works[0].work_hash
+    assert [p["page"] for p in record_json["pages"]] == [1, 2]
+    from integrity.scans.ledger import page_hash, work_hash
+
+    hashes = [
+        page_hash(works[0].cipher, p["page"], p["image_sha256"]) for p in record_json["pages"]
+    ]
+    assert work_hash(works[0].cipher, hashes) == record_json["work_hash"]
+    listing = client.get(f"/ledger/rounds/{scanned['round'].id}.json").get_json()
+    assert listing["ledger_hash"] and len(listing["works"]) == 3
+    assert "Тур" in page or "тур" in page
+
+
+def test_the_chair_creates_the_vault_sees_the_shares_once_and_unseals_only_after_the_protocol(
+    client: FlaskClient, users: Any, session: Any, tmp_path: Path
+) -> None:
+    ev = f.event(session, title_kk="Жаңа олимпиада")
+    _, round_ = f.subject_with_round(session, ev)
+    session.commit()
+    login(client, users.make(Role.CHAIR))
+    page = client.post(
+        f"/vault/events/{ev.id}",
+        data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE, "threshold": "2", "shares": "3"},
+    ).get_data(as_text=True)
+    shares = re.findall(r"<code>(IVS1-[^<]+)</code>", page)
+    assert len(shares) == 3
+    stored = vault.vault_for_event(session, ev.id)
+    assert private_matches(combine_shares(shares[:2]), stored.public_key)
+    assert "IVS1-" not in client.get(f"/vault/events/{ev.id}").get_data(as_text=True)
+    refused = client.post(
+        f"/vault/rounds/{round_.id}/unseal", data={"passphrase": PASSPHRASE}, follow_redirects=True
+    )
+    assert (
+        "протокол" in refused.get_data(as_text=True).lower()
+        or "хаттама" in refused.get_data(as_text=True).lower()
+    )
+    assert session.query(IdentityLink).count() == 0
+
+
+def test_the_cli_ingest_lists_every_page_with_serial_and_never_a_cipher(
+    app: Flask, scanned: dict[str, Any], session: Any
+) -> None:
+    result = app.test_cli_runner().invoke(
+        args=[
+            "scans",
+            "ingest",
+            "--round",
+            str(scanned["round"].id),
+            str(scanned["scan"]),
+            "--json",
+            "--workers",
+            "1",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    lines = answer["files"][0]["pages"]
+    assert [line["index"] for line in lines] == list(range(10))
+    assert {"file", "index", "status", "serial", "page"} <= set(lines[0])
+    assert answer["totals"]["unreadable"] == 1
+    ciphers = {w.cipher for w in session.query(Work)}
+    assert not any(c in result.output for c in ciphers)
