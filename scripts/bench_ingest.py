@@ -39,6 +39,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
 from integrity.scans import reader
 from integrity.scans.codes import CodeType
+from integrity.scans.pagestore import REOPEN_EVERY
 from integrity.scans.simulate import Degradation, ScanPdfWriter, rasterise_page, simulate_scans
 
 ANSWER_PAGES = 4
@@ -110,9 +111,17 @@ def make_scans(kit: Path, count: int, out: Path, processes: int, seed: int) -> l
     return [by_kit[results[s][0][i]] for s, i in order]
 
 
+_floor_pages: Any = None
+
+
+def floor_open(path: str) -> None:
+    """The floor reads pages exactly as the ingest does (the same reopening), and nothing more."""
+    global _floor_pages
+    _floor_pages = reader.reopening(Path(path), REOPEN_EVERY)
+
+
 def floor_page(index: int) -> int:
-    source = reader._worker_source
-    assert source is not None
+    _, source = next(_floor_pages)
     return len(reader.find_codes(reader.load_page(source, index)))
 
 
@@ -121,7 +130,7 @@ def measure_floor(path: Path, pages: int, workers: int) -> tuple[float, int]:
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=reader.worker_open, initargs=(str(path),)
+        workers, mp_context=context, initializer=floor_open, initargs=(str(path),)
     ) as pool:
         found = list(pool.map(floor_page, range(pages), chunksize=4))
     return time.perf_counter() - started, sum(1 for n in found if n == 0)

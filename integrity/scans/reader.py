@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -368,27 +368,36 @@ def read_page(source: SourceFile, index: int) -> PageResult:
     return PageResult(index, reading.payload, None, reading.rotation, masked, None, None)
 
 
-# One open source per worker process, so a page costs no re-opening of a 2,000-page PDF.
-_worker_source: SourceFile | None = None
-
-
-def worker_open(path: str) -> None:
-    global _worker_source
-    _worker_source = open_source(Path(path))
-
-
-def worker_read(index: int) -> PageResult:
-    assert _worker_source is not None, "worker_open was not called"
-    return read_page(_worker_source, index)
-
-
 def result_from_typed(
     image: Image.Image, payload: PagePayload, quarter_turns: int, index: int
 ) -> PageResult:
-    """What reading would have given, for a page whose code a person typed from the printed text."""
+    """What reading would have given, for a page whose code a person typed from the printed text.
+
+    ``quarter_turns`` counts the counter-clockwise quarter turns that make the page upright (the
+    queue's form offers them by how the page looks: "a quarter to the left" needs three).
+    """
     upright, _ = turn_upright(image, 90.0 * (quarter_turns % 4))
+    turned = 90.0 * (quarter_turns % 4)
     if payload.page == 0:
-        return PageResult(index, payload, None, 90.0 * quarter_turns, None, None, to_jpeg(upright))
-    return PageResult(
-        index, payload, None, 90.0 * quarter_turns, to_jpeg(mask_codes(upright)), None, None
-    )
+        return PageResult(index, payload, None, turned, None, None, to_jpeg(upright))
+    if payload.code_type is CodeType.EXTRA:
+        masked = to_jpeg(mask_codes(upright, extra=[BOOKLET_BOX]))
+        return PageResult(index, payload, None, turned, masked, to_jpeg(mask_codes(upright)), None)
+    return PageResult(index, payload, None, turned, to_jpeg(mask_codes(upright)), None, None)
+
+
+def reopening(path: Path, every: int) -> Generator[tuple[int, SourceFile], None, None]:
+    """Yield (pages read so far, source) for ever, reopening the file every ``every`` pages: pdfium
+    keeps each read page's image data until the document is closed, so reading 2,000 pages
+    through one open document would hold the whole file's images."""
+    source = open_source(path)
+    count = 0
+    try:
+        while True:
+            yield count, source
+            count += 1
+            if count % every == 0:
+                source.close()
+                source = open_source(path)
+    finally:
+        source.close()

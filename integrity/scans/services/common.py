@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 
 from integrity.db import AnySession
 from integrity.errors import Conflict
 from integrity.registry.models import Round
-from integrity.scans.models import ScanRound
+from integrity.scans.models import ScanPage, ScanRound, Upload
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.services import server_key
@@ -48,6 +50,14 @@ def serial_tag(state: ScanRound, serial: int) -> str:
         server_key("scan-index"), state.index_key_wrapped, f"round:{state.round_id}".encode()
     )
     return hmac.new(key, str(serial).encode(), hashlib.sha256).hexdigest()
+
+
+def round_pages(round_id: int) -> Select[Any]:
+    return (
+        select(ScanPage)
+        .join(Upload, ScanPage.upload_id == Upload.id)
+        .where(Upload.round_id == round_id)
+    )
 
 
 def store_private(data: bytes, purpose: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import hmac
 import multiprocessing
 import os
 import tempfile
@@ -27,7 +28,7 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import InvalidInput, NotFound
 from integrity.registry.models import Round
-from integrity.scans import reader
+from integrity.scans import pagestore, reader
 from integrity.scans.codes import CodeType, new_cipher
 from integrity.scans.ledger import page_hash
 from integrity.scans.models import (
@@ -41,15 +42,15 @@ from integrity.scans.models import (
     UploadStatus,
     Work,
 )
-from integrity.scans.services.common import ensure_open, serial_tag, store_private
+from integrity.scans.pagestore import QUEUE_IMAGE, REOPEN_EVERY, StoredPage, StoreKeys, store_result
+from integrity.scans.services.common import ensure_open, round_pages
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.models import VaultKey
 from integrity.vault.services import seal_link, server_key, vault_for_round
 from integrity.vault.streams import decrypt_stream, encrypt_stream
 
-CHECKPOINT_EVERY = 25
-QUEUE_IMAGE = "queue-image"
+CHECKPOINT_EVERY = 100
 
 FILE_PROBLEMS = {
     "empty": _l("%(file)s is empty."),
@@ -172,7 +173,9 @@ class IngestReport:
 
 
 class _Ingest:
-    """The database side of reading one upload."""
+    """The database side of reading one round's pages. It keeps what it looks up in memory (the
+    round's booklets, its works by blind index, the pages already taken), so a page costs a few
+    row inserts and nothing else."""
 
     def __init__(
         self, session: AnySession, upload: Upload, round_: Round, state: ScanRound, vault: VaultKey
@@ -184,23 +187,53 @@ class _Ingest:
             state,
             vault,
         )
-        self.booklets: dict[int, Booklet] = {}
+        assert state.index_key_wrapped is not None
+        self.index_key = vault_crypto.decrypt_blob(
+            server_key("scan-index"), state.index_key_wrapped, f"round:{state.round_id}".encode()
+        )
+        self.booklets = {
+            b.serial: b
+            for b in session.execute(select(Booklet).where(Booklet.round_id == round_.id)).scalars()
+        }
+        self.works = {
+            w.serial_tag: w
+            for w in session.execute(select(Work).where(Work.round_id == round_.id)).scalars()
+            if w.serial_tag
+        }
+        taken = session.execute(
+            round_pages(round_.id).where(ScanPage.status.in_([PageStatus.ANSWER, PageStatus.EXTRA]))
+        ).scalars()
+        self.taken: set[tuple[int, int]] = set()
+        self.extras_seen: set[int] = set()
+        for page in taken:
+            if page.work_id is not None and page.page_no is not None:
+                self.taken.add((page.work_id, page.page_no))
+            if page.status is PageStatus.EXTRA and page.serial is not None:
+                self.extras_seen.add(page.serial)
+
+    def keys(self) -> StoreKeys:
+        return StoreKeys(
+            root=str(file_store().root),
+            queue_key=server_key(QUEUE_IMAGE),
+            vault_public=self.vault.public_key,
+            round_id=self.round.id,
+        )
 
     def booklet(self, serial: int) -> Booklet | None:
-        if serial not in self.booklets:
+        found = self.booklets.get(serial)
+        if found is None:
+            # A serial of another round: looked up only to say so.
             found = self.session.execute(
                 select(Booklet).where(Booklet.serial == serial)
             ).scalar_one_or_none()
-            if found is None:
-                return None
-            self.booklets[serial] = found
-        return self.booklets[serial]
+        return found
+
+    def tag(self, serial: int) -> str:
+        return hmac.new(self.index_key, str(serial).encode(), hashlib.sha256).hexdigest()
 
     def work_for(self, booklet: Booklet) -> Work:
-        tag = serial_tag(self.state, booklet.serial)
-        work = self.session.execute(
-            select(Work).where(Work.round_id == self.round.id, Work.serial_tag == tag)
-        ).scalar_one_or_none()
+        tag = self.tag(booklet.serial)
+        work = self.works.get(tag)
         if work is not None:
             return work
         while True:
@@ -227,38 +260,28 @@ class _Ingest:
             cipher=cipher,
         )
         booklet.has_work = True
+        self.works[tag] = work
         return work
 
-    def page_taken(self, work: Work, page_no: int) -> bool:
-        return bool(
-            self.session.scalar(
-                select(func.count())
-                .select_from(ScanPage)
-                .where(
-                    ScanPage.work_id == work.id,
-                    ScanPage.page_no == page_no,
-                    ScanPage.status.in_([PageStatus.ANSWER, PageStatus.EXTRA]),
-                )
-            )
-        )
-
-    def store(self, result: reader.PageResult) -> PageLine:
-        line = PageLine(self.upload.filename, result.index, PageStatus.UNREADABLE.value)
+    def store(self, stored: StoredPage) -> PageLine:
+        line = PageLine(self.upload.filename, stored.index, PageStatus.UNREADABLE.value)
         page = ScanPage(
-            upload_id=self.upload.id, index=result.index, rotation=round(result.rotation)
+            upload_id=self.upload.id, index=stored.index, rotation=round(stored.rotation)
         )
-        self.classify(page, result, line)
+        self.classify(page, stored, line)
         line.status = page.status.value
         line.detail = page.detail
         self.session.add(page)
         return line
 
-    def classify(self, page: ScanPage, result: reader.PageResult, line: PageLine) -> None:
-        payload = result.payload
+    def classify(self, page: ScanPage, stored: StoredPage, line: PageLine) -> None:
+        payload = stored.payload
         if payload is None:
-            assert result.raw_jpeg is not None
-            page.status, page.detail = PageStatus.UNREADABLE, result.problem
-            page.image_sha256 = store_private(result.raw_jpeg, QUEUE_IMAGE)
+            page.status, page.detail, page.image_sha256 = (
+                PageStatus.UNREADABLE,
+                stored.problem,
+                stored.queue_sha256,
+            )
             return
         line.serial, line.page = payload.serial, payload.page
         booklet = self.booklet(payload.serial)
@@ -278,66 +301,45 @@ class _Ingest:
                 payload.serial,
                 payload.page,
             )
-            page.masked_sha256 = self._masked(result)
+            page.masked_sha256 = stored.masked_sha256
             return
         if payload.code_type is CodeType.COVER:
             if booklet.cover_seen:
                 page.status, page.serial, page.page_no = PageStatus.DUPLICATE, payload.serial, 0
                 return
-            assert result.cover_jpeg is not None
-            key = os.urandom(32)
-            context = f"cover:round:{self.round.id}".encode()
-            page.image_sha256 = file_store().put_bytes(
-                vault_crypto.encrypt_blob(key, result.cover_jpeg, context)
-            )
-            page.image_key_sealed = vault_crypto.seal(self.vault.public_key, key, context)
             page.status = PageStatus.COVER
+            page.image_sha256, page.image_key_sealed = stored.cover_sha256, stored.cover_key_sealed
             booklet.cover_seen = True
             return
         if payload.code_type is CodeType.EXTRA:
-            if self.session.scalar(
-                select(func.count())
-                .select_from(ScanPage)
-                .where(ScanPage.serial == payload.serial, ScanPage.status == PageStatus.EXTRA)
-            ):
-                page.status, page.serial, page.page_no = (
-                    PageStatus.DUPLICATE,
-                    payload.serial,
-                    payload.page,
-                )
-            else:
-                page.status, page.serial, page.page_no = PageStatus.EXTRA, payload.serial, None
-            page.masked_sha256 = self._masked(result)
-            if result.raw_jpeg is not None:
-                page.image_sha256 = store_private(result.raw_jpeg, QUEUE_IMAGE)
+            duplicate = payload.serial in self.extras_seen
+            page.status = PageStatus.DUPLICATE if duplicate else PageStatus.EXTRA
+            page.serial, page.page_no = payload.serial, payload.page if duplicate else None
+            page.masked_sha256, page.image_sha256 = stored.masked_sha256, stored.queue_sha256
+            self.extras_seen.add(payload.serial)
             return
         if payload.page > booklet.answer_pages:
             page.status, page.detail = PageStatus.UNREADABLE, "page out of range"
-            page.serial, page.page_no = payload.serial, payload.page
-            page.masked_sha256 = self._masked(result)
+            page.serial, page.page_no, page.masked_sha256 = (
+                payload.serial,
+                payload.page,
+                stored.masked_sha256,
+            )
             return
         work = self.work_for(booklet)
-        if self.page_taken(work, payload.page):
+        if (work.id, payload.page) in self.taken:
             page.status, page.serial, page.page_no = (
                 PageStatus.DUPLICATE,
                 payload.serial,
                 payload.page,
             )
-            page.masked_sha256 = self._masked(result)
+            page.masked_sha256 = stored.masked_sha256
             return
-        masked = self._masked(result)
-        page.status, page.work_id, page.page_no, page.masked_sha256 = (
-            PageStatus.ANSWER,
-            work.id,
-            payload.page,
-            masked,
-        )
-        page.page_hash = page_hash(work.cipher, payload.page, masked)
-
-    @staticmethod
-    def _masked(result: reader.PageResult) -> str:
-        assert result.masked_jpeg is not None
-        return file_store().put_bytes(result.masked_jpeg)
+        assert stored.masked_sha256 is not None
+        self.taken.add((work.id, payload.page))
+        page.status, page.work_id, page.page_no = PageStatus.ANSWER, work.id, payload.page
+        page.masked_sha256 = stored.masked_sha256
+        page.page_hash = page_hash(work.cipher, payload.page, stored.masked_sha256)
 
 
 def _decrypted_copy(upload: Upload) -> Path:
@@ -357,33 +359,35 @@ def _decrypted_copy(upload: Upload) -> Path:
     return Path(name)
 
 
-def _results(path: Path, indices: list[int], workers: int) -> Iterator[reader.PageResult]:
-    """Page results in order. With several workers, pages are read in other processes, at most a
-    few pages ahead, so memory stays flat however long the file."""
+def _results(path: Path, indices: list[int], workers: int, keys: StoreKeys) -> Iterator[StoredPage]:
+    """Stored pages in order. With several workers, pages are read and stored in other processes,
+    at most a few pages ahead, so memory stays flat however long the file."""
     if workers <= 1 or len(indices) < 8:
-        with reader.open_source(path) as source:
-            for index in indices:
-                yield reader.read_page(source, index)
+        pages = reader.reopening(path, REOPEN_EVERY)
+        for index in indices:
+            _, source = next(pages)
+            yield store_result(reader.read_page(source, index), keys)
+        pages.close()
         return
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=reader.worker_open,
-        initargs=(str(path),),
+        initializer=pagestore.worker_open,
+        initargs=(str(path), keys),
     ) as pool:
         window = workers * 4
-        pending: list[concurrent.futures.Future[reader.PageResult]] = []
+        pending: list[concurrent.futures.Future[StoredPage]] = []
         queue = iter(indices)
         for index in queue:
-            pending.append(pool.submit(reader.worker_read, index))
+            pending.append(pool.submit(pagestore.worker_read, index))
             if len(pending) >= window:
                 break
         while pending:
             result = pending.pop(0).result()
             following = next(queue, None)
             if following is not None:
-                pending.append(pool.submit(reader.worker_read, following))
+                pending.append(pool.submit(pagestore.worker_read, following))
             yield result
 
 
@@ -419,7 +423,9 @@ def process_upload(
         checkpoint()
         ingest = _Ingest(session, upload, round_, state, vault)
         todo = [i for i in range(upload.pages_total or 0) if i not in done]
-        for count, result in enumerate(_results(path, todo, workers or default_workers()), start=1):
+        for count, result in enumerate(
+            _results(path, todo, workers or default_workers(), ingest.keys()), start=1
+        ):
             report.lines.append(ingest.store(result))
             upload.pages_done += 1
             if count % CHECKPOINT_EVERY == 0:

@@ -29,8 +29,9 @@ from integrity.scans.models import (
     UploadStatus,
     Work,
 )
-from integrity.scans.services.common import ensure_open, read_private, serial_tag
-from integrity.scans.services.ingest import QUEUE_IMAGE, PageLine, _Ingest
+from integrity.scans.pagestore import QUEUE_IMAGE, store_result
+from integrity.scans.services.common import ensure_open, read_private, round_pages, serial_tag
+from integrity.scans.services.ingest import PageLine, _Ingest
 from integrity.vault.services import vault_for_round
 
 PAYLOAD_PROBLEMS = {
@@ -41,14 +42,6 @@ PAYLOAD_PROBLEMS = {
     "type_or_corner": _l("This is not a code this system printed."),
     "fields": _l("This is not a code this system printed."),
 }
-
-
-def round_pages(round_id: int):  # type: ignore[no-untyped-def]
-    return (
-        select(ScanPage)
-        .join(Upload, ScanPage.upload_id == Upload.id)
-        .where(Upload.round_id == round_id)
-    )
 
 
 def queue(session: AnySession, round_: Round) -> list[ScanPage]:
@@ -106,7 +99,11 @@ def resolve_typed(
     result = reader.result_from_typed(image, payload, quarter_turns, page.index)
     ingest = _Ingest(session, upload, round_, state, vault_for_round(session, round_))
     page.status, page.detail, page.serial, page.page_no = PageStatus.UNREADABLE, None, None, None
-    ingest.classify(page, result, PageLine(upload.filename, page.index, page.status.value))
+    ingest.classify(
+        page,
+        store_result(result, ingest.keys()),
+        PageLine(upload.filename, page.index, page.status.value),
+    )
     if page.status is PageStatus.COVER:
         page.image_sha256 = (
             page.image_sha256

@@ -1,0 +1,77 @@
+"""Content-addressed file storage under the data folder. Pure (the app-bound accessor lives in
+integrity.storage).
+
+A file is stored once, under the SHA-256 of its bytes (``ab/cdef….bin``), written to a temporary
+name and renamed, so a reader never sees half a file and the same bytes never take space twice.
+Stored files are never rewritten; that is what lets `integrity backup` copy them after the database
+snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK = 1 << 20
+
+
+class FileStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, digest: str) -> Path:
+        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            raise ValueError("not a SHA-256 hex digest")
+        return self.root / digest[:2] / f"{digest[2:]}.bin"
+
+    def exists(self, digest: str) -> bool:
+        return self.path(digest).exists()
+
+    def put_bytes(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            self._write(target, iter((data,)))
+        return digest
+
+    def put_stream(self, stream: BinaryIO) -> tuple[str, int]:
+        """Store a stream without holding it in memory; returns (sha256, size)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for block in iter(lambda: stream.read(CHUNK), b""):
+                    digest.update(block)
+                    size += len(block)
+                    out.write(block)
+            target = self.path(digest.hexdigest())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                os.unlink(temp_name)
+            else:
+                os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        return digest.hexdigest(), size
+
+    def read_bytes(self, digest: str) -> bytes:
+        return self.path(digest).read_bytes()
+
+    def _write(self, target: Path, blocks: Iterator[bytes]) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for block in blocks:
+                    out.write(block)
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
