@@ -29,19 +29,20 @@ class ResolveForm(FlaskForm):
     code = StringField(
         _l("The code printed beside a QR"), validators=[DataRequired(), Length(max=40)]
     )
-    turns = SelectField(
-        _l("The page as shown is turned"),
-        coerce=int,
-        choices=choice_list(
+    # Values are the counter-clockwise quarter turns that straighten the page as it looks: a page
+    # turned a quarter to the left needs three. Labels are made per request, in its language.
+    turns = SelectField(_l("The page as shown is turned"), coerce=int, choices=[], default=0)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.turns.choices = choice_list(
             [
                 (0, _l("upright")),
-                (1, _l("a quarter to the left")),
+                (3, _l("a quarter to the left")),
                 (2, _l("upside down")),
-                (3, _l("a quarter to the right")),
+                (1, _l("a quarter to the right")),
             ]
-        ),
-        default=0,
-    )
+        )
 
 
 class AttachForm(FlaskForm):

@@ -63,16 +63,51 @@ def page_status_labels() -> dict[str, str]:
     }
 
 
+def detail_label(detail: str | None) -> str:
+    """A page's problem in words: the codes the reader records, translated."""
+    if not detail:
+        return ""
+    labels = {
+        "no_code": _("no code could be read"),
+        "conflict": _("the codes on the page disagree"),
+        "corner_mismatch": _("a code is not in the corner it names"),
+        "page out of range": _("the booklet has no such page"),
+        "unknown serial": _("no kit of this round has this serial"),
+        "voided serial": _("this kit was voided"),
+        "wrong code type": _("the code's type does not match its sheet"),
+    }
+    if detail.startswith("round "):
+        return str(_("a page of round %(code)s", code=detail.removeprefix("round ")))
+    return str(labels.get(detail, detail))
+
+
+def scope_label(scope: str) -> str:
+    kind, _sep, value = scope.partition(":")
+    if kind == "room":
+        return str(_("room %(name)s", name=value))
+    if kind == "entry":
+        return str(_("entry %(n)s", n=value))
+    if kind == "reissue":
+        return str(_("a re-issued kit"))
+    return str(_("the whole round"))
+
+
+def upload_status_labels() -> dict[str, str]:
+    return {
+        "queued": _("waiting"),
+        "processing": _("reading"),
+        "done": _("done"),
+        "failed": _("failed"),
+    }
+
+
 @bp.app_context_processor
 def scan_labels() -> dict[str, object]:
     return {
         "page_status_labels": page_status_labels(),
-        "upload_status_labels": {
-            "queued": _("waiting"),
-            "processing": _("reading"),
-            "done": _("done"),
-            "failed": _("failed"),
-        },
+        "detail_label": detail_label,
+        "scope_label": scope_label,
+        "upload_status_labels": upload_status_labels(),
     }
 
 
@@ -325,6 +360,7 @@ def upload_progress(upload_id: int) -> Response:
             "id": record.id,
             "file": record.filename,
             "status": record.status,
+            "status_label": upload_status_labels().get(record.status, record.status),
             "pages_total": record.pages_total,
             "pages_done": record.pages_done,
             "error": record.error,

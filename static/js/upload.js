@@ -15,7 +15,7 @@
           bar.max = data.pages_total || 1;
           bar.value = data.pages_done;
           text.textContent = data.pages_done + "/" + (data.pages_total || "?");
-          state.textContent = data.status + (data.error ? ": " + data.error : "");
+          state.textContent = (data.status_label || data.status) + (data.error ? ": " + data.error : "");
           row.setAttribute("data-status", data.status);
           if (data.status === "done" || data.status === "failed") {
             if (!document.querySelector("[data-upload][data-status=queued], [data-upload][data-status=processing]")) {

@@ -60,7 +60,7 @@ def get_pages(app: Flask) -> list[str]:
 
 @pytest.fixture
 def demo(app: Flask) -> None:
-    load_demo(db.session)
+    load_demo(db.session, participants=60)  # with the scan step, kept small
     db.session.commit()
 
 
