@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -61,6 +61,25 @@ class FileStore:
             raise
         return digest.hexdigest(), size
 
+    def put_written(self, write: Callable[[_HashingWriter], object]) -> tuple[str, int]:
+        """Store what ``write`` writes (hashed on the way), without a second pass over it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                sink = _HashingWriter(out)
+                write(sink)
+            target = self.path(sink.digest.hexdigest())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                os.unlink(temp_name)
+            else:
+                os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        return sink.digest.hexdigest(), sink.size
+
     def read_bytes(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()
 
@@ -75,3 +94,17 @@ class FileStore:
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
+
+
+class _HashingWriter:
+    """A write-only file that hashes what passes through it."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.out.write(data)

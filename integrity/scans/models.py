@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -211,7 +212,10 @@ class ScanPage(Base):
     # still in the queue, or an extra sheet's own serial. Never on a cover or a page of a work.
     serial: Mapped[int | None] = mapped_column(Integer)
     page_no: Mapped[int | None] = mapped_column(Integer)
-    rotation: Mapped[int | None] = mapped_column(Integer)  # degrees applied to straighten, rounded
+    # Degrees the page was turned counter-clockwise to stand upright, to a tenth of a degree. The
+    # quarter turns are undone in the stored image; the skew of a few degrees is left in its pixels
+    # (resampling would cost more than the rest of the page) and is what a viewer may still undo.
+    rotation: Mapped[float | None] = mapped_column(Float)
     work_id: Mapped[int | None] = mapped_column(ForeignKey("work.id"), index=True)
     # The straightened page (queue thumbnail), encrypted with a server-wrapped key; for covers the
     # key is sealed to the vault only.

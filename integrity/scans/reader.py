@@ -348,7 +348,12 @@ class PageResult:
 
 
 def read_page(source: SourceFile, index: int) -> PageResult:
-    image = load_page(source, index)
+    try:
+        image = load_page(source, index)
+    except UnreadableFile as exc:
+        # One impossible page (a decompression bomb inside a PDF, say) is a page for a person to
+        # discard, not a reason to stop the other 1,999.
+        return PageResult(index, None, exc.code, 0.0, None, None, None)
     reading = interpret(find_codes(image), image.size)
     if reading.payload is None:
         return PageResult(

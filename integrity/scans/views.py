@@ -75,6 +75,7 @@ def detail_label(detail: str | None) -> str:
         "unknown serial": _("no kit of this round has this serial"),
         "voided serial": _("this kit was voided"),
         "wrong code type": _("the code's type does not match its sheet"),
+        "too_large": _("the page is far too large to be a scanned sheet"),
     }
     if detail.startswith("round "):
         return str(_("a page of round %(code)s", code=detail.removeprefix("round ")))

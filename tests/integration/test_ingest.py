@@ -103,6 +103,11 @@ def test_every_page_of_a_degraded_scan_is_identified_and_every_work_gets_a_fresh
     )
     assert session.query(SealedLink).count() == 4
     assert all(b.has_work and b.cover_seen for b in session.query(Booklet))
+    # Once read, no plain copy of the upload is left on disk: only the encrypted original.
+    from flask import current_app
+
+    leftovers = list((Path(current_app.config["INTEGRITY"]["DATA_DIR"]) / "tmp").glob("*"))
+    assert leftovers == []
 
 
 def test_masked_pages_hold_no_code_any_reader_can_find(

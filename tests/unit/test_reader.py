@@ -655,3 +655,21 @@ def test_a_typed_cover_is_straightened_and_kept_unmasked_for_the_vault(
     straightened = Image.open(io.BytesIO(result.cover_jpeg))
     reads = reader.find_codes(straightened)
     assert reads and abs(_difference(reader.interpret(reads, straightened.size).rotation, 0)) < 1
+
+
+def test_one_impossible_page_is_read_as_unreadable_and_the_others_still_read(
+    raster: Callable[[int, int], Image.Image], tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.pdf"
+    good = raster(ANSWER_1, 150)
+    buffer = io.BytesIO()
+    good.save(buffer, "JPEG", quality=85)
+    with path.open("wb") as out, ScanPdfWriter(out) as writer:
+        writer.add_jpeg_page(buffer.getvalue(), good.width, good.height, 150)
+        writer.add_jpeg_page(_jpeg_claiming(60_000, 60_000), 1240, 1754, 150)
+        writer.add_jpeg_page(buffer.getvalue(), good.width, good.height, 150)
+    with reader.open_source(path) as source:
+        first, bomb, last = (reader.read_page(source, i) for i in range(3))
+    assert first.payload is not None and last.payload is not None
+    assert bomb.payload is None and bomb.problem == "too_large"
+    assert bomb.raw_jpeg is None and bomb.masked_jpeg is None

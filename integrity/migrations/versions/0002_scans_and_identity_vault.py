@@ -269,7 +269,7 @@ def upgrade():
         sa.Column("detail", sa.String(length=200), nullable=True),
         sa.Column("serial", sa.Integer(), nullable=True),
         sa.Column("page_no", sa.Integer(), nullable=True),
-        sa.Column("rotation", sa.Integer(), nullable=True),
+        sa.Column("rotation", sa.Float(), nullable=True),
         sa.Column("work_id", sa.Integer(), nullable=True),
         sa.Column("image_sha256", sa.String(length=64), nullable=True),
         sa.Column("image_key_sealed", sa.LargeBinary(), nullable=True),

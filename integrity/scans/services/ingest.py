@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -89,6 +89,11 @@ def refusal(code: str, filename: str) -> InvalidInput:
     )
 
 
+def _plain_copy(sha256: str) -> Path:
+    """The upload as received, kept on disk only until it has been read (then deleted)."""
+    return _scratch() / f"plain-{sha256}.bin"
+
+
 def create_upload(
     session: AnySession, *, actor: Actor, round_: Round, stream: IO[bytes], filename: str
 ) -> tuple[Upload, bool]:
@@ -97,15 +102,14 @@ def create_upload(
     ensure_open(session, round_)
     vault = vault_for_round(session, round_)
     filename = Path(filename).name[:300] or "upload"
-    with tempfile.NamedTemporaryFile(dir=_scratch(), prefix="upload-", delete=False) as plain:
-        plain_path = Path(plain.name)
+    handle, name = tempfile.mkstemp(dir=_scratch(), prefix="upload-")
+    os.close(handle)
+    spool = Path(name)
     try:
-        sha256, size = _spool(stream, plain_path)
+        sha256, size = _spool(stream, spool)
         try:
-            source = reader.open_source(plain_path)
-            pages = source.pages
-            kind = source.kind
-            source.close()
+            with reader.open_source(spool) as source:
+                pages, kind = source.pages, source.kind
         except reader.UnreadableFile as exc:
             raise refusal(exc.code, filename) from None
         existing = session.execute(
@@ -114,12 +118,15 @@ def create_upload(
         if existing is not None:
             return existing, False
         key = os.urandom(32)
-        with plain_path.open("rb") as source_file, tempfile.TemporaryFile(dir=_scratch()) as sealed:
-            encrypt_stream(key, source_file, sealed, _upload_aad(sha256))
-            sealed.seek(0)
-            stored_sha, _ = file_store().put_stream(sealed)
+
+        def encrypt(sink: Any) -> None:
+            with spool.open("rb") as plain:
+                encrypt_stream(key, plain, sink, _upload_aad(sha256))
+
+        stored_sha, _ = file_store().put_written(encrypt)
+        os.replace(spool, _plain_copy(sha256))  # read from here next, sparing a decryption
     finally:
-        plain_path.unlink(missing_ok=True)
+        spool.unlink(missing_ok=True)
     upload = Upload(
         round_id=round_.id,
         sha256=sha256,
@@ -203,13 +210,17 @@ class _Ingest:
         taken = session.execute(
             round_pages(round_.id).where(ScanPage.status.in_([PageStatus.ANSWER, PageStatus.EXTRA]))
         ).scalars()
-        self.taken: set[tuple[int, int]] = set()
+        # Pages taken, by (cipher, page): new works have no id until the next checkpoint's flush.
+        self.taken: set[tuple[str, int]] = set()
         self.extras_seen: set[int] = set()
+        ciphers = {w.id: w.cipher for w in self.works.values()}
         for page in taken:
-            if page.work_id is not None and page.page_no is not None:
-                self.taken.add((page.work_id, page.page_no))
+            if page.work_id is not None and page.page_no is not None and page.work_id in ciphers:
+                self.taken.add((ciphers[page.work_id], page.page_no))
             if page.status is PageStatus.EXTRA and page.serial is not None:
                 self.extras_seen.add(page.serial)
+
+    ciphers: set[str] | None = None  # every cipher in use, loaded when the first work is made
 
     def keys(self) -> StoreKeys:
         return StoreKeys(
@@ -266,7 +277,7 @@ class _Ingest:
     def store(self, stored: StoredPage) -> PageLine:
         line = PageLine(self.upload.filename, stored.index, PageStatus.UNREADABLE.value)
         page = ScanPage(
-            upload_id=self.upload.id, index=stored.index, rotation=round(stored.rotation)
+            upload_id=self.upload.id, index=stored.index, rotation=round(stored.rotation, 1)
         )
         self.classify(page, stored, line)
         line.status = page.status.value
@@ -327,7 +338,7 @@ class _Ingest:
             )
             return
         work = self.work_for(booklet)
-        if (work.id, payload.page) in self.taken:
+        if (work.cipher, payload.page) in self.taken:
             page.status, page.serial, page.page_no = (
                 PageStatus.DUPLICATE,
                 payload.serial,
@@ -336,8 +347,8 @@ class _Ingest:
             page.masked_sha256 = stored.masked_sha256
             return
         assert stored.masked_sha256 is not None
-        self.taken.add((work.id, payload.page))
-        page.status, page.work_id, page.page_no = PageStatus.ANSWER, work.id, payload.page
+        self.taken.add((work.cipher, payload.page))
+        page.status, page.work, page.page_no = PageStatus.ANSWER, work, payload.page
         page.masked_sha256 = stored.masked_sha256
         page.page_hash = page_hash(work.cipher, payload.page, stored.masked_sha256)
 
@@ -416,7 +427,8 @@ def process_upload(
     )
     if upload.status == UploadStatus.DONE.value:
         return _report_from_rows(session, upload, report)
-    path = _decrypted_copy(upload)
+    kept = _plain_copy(upload.sha256)
+    path = kept if kept.exists() and kept.stat().st_size == upload.size else _decrypted_copy(upload)
     try:
         upload.status = UploadStatus.PROCESSING.value
         upload.pages_done = len(done)
@@ -431,8 +443,12 @@ def process_upload(
             if count % CHECKPOINT_EVERY == 0:
                 session.flush()
                 checkpoint()
-    finally:
-        path.unlink(missing_ok=True)
+    except BaseException:
+        if path != kept:
+            path.unlink(missing_ok=True)
+        raise
+    path.unlink(missing_ok=True)
+    kept.unlink(missing_ok=True)
     upload.status = UploadStatus.DONE.value
     upload.finished_at = utcnow()
     session.flush()
@@ -473,6 +489,7 @@ def mark_failed(session: AnySession, upload_id: int, *, actor: Actor, error: str
         return
     upload.status = UploadStatus.FAILED.value
     upload.error = error[:500]
+    _plain_copy(upload.sha256).unlink(missing_ok=True)  # a retry decrypts the stored original
     upload.finished_at = utcnow()
     session.flush()
     record_event(

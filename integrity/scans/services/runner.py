@@ -15,6 +15,11 @@ def run_ingest(
     from integrity.jobs import log_job
 
     started = time.perf_counter()
+    session = db.session()
+    # Checkpoints commit every hundred pages; reloading every loaded row after each would cost
+    # more than the pages themselves, and nothing else writes these rows meanwhile.
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
     try:
         report = process_upload(
             db.session, upload_id, actor=actor, checkpoint=db.session.commit, workers=workers
@@ -29,6 +34,8 @@ def run_ingest(
             "ingest_upload", status="failed", user_id=actor.id, started=started, upload_id=upload_id
         )
         raise
+    finally:
+        session.expire_on_commit = expire
     log_job(
         "ingest_upload",
         status="done",
