@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from integrity.audit.chain import Actor
@@ -10,6 +13,7 @@ from integrity.registry.iin import make_iin
 from integrity.registry.kinds import EventKind, Stage
 from integrity.registry.models import District, Event, Round, School, Subject
 from integrity.registry.services import catalogue, places
+from integrity.scans.simulate import ScanPlan
 
 ACTOR = Actor(None, "test")
 
@@ -64,3 +68,54 @@ def school(
     session: Any, d: District, name_kk: str = "№1 мектеп", name_ru: str = "Школа №1"
 ) -> School:
     return places.add_school(session, actor=ACTOR, district=d, name_kk=name_kk, name_ru=name_ru)
+
+
+@dataclass(frozen=True)
+class ScannedRound:
+    event: Event
+    round: Round
+    scan_path: Path
+    plan: ScanPlan
+    kit_path: Path
+
+
+def scanned_round(
+    session: Any,
+    folder: Path,
+    *,
+    entries: int = 3,
+    answer_pages: int = 2,
+    seed: int = 11,
+    **scan: Any,
+) -> ScannedRound:
+    """A round with its entries, its event's vault, its printed kits and their realistic scans
+    (committed): what an IT specialist has in hand after a sitting."""
+    from integrity.registry.services import people
+    from integrity.scans.services import kits
+    from integrity.scans.simulate import Degradation, simulate_scans
+    from integrity.vault.services import create_vault
+
+    ev = event(session)
+    _, round_ = subject_with_round(session, ev)
+    round_.answer_pages = answer_pages
+    place = school(session, district(session))
+    for n in range(entries):
+        participant = people.register_participant(
+            session,
+            actor=ACTOR,
+            iin=iin(n + 1),
+            surname=f"Қасымов{'а' * n}",
+            given_name="Ұлан",
+            patronymic=None,
+            grade=10,
+            school=place,
+        )
+        people.enter_participant(session, actor=ACTOR, round_=round_, participant=participant)
+    create_vault(session, actor=ACTOR, event=ev, passphrase="a long chair passphrase", n_log2=10)
+    _, pdf = kits.print_kits(session, actor=ACTOR, round_=round_)
+    session.commit()
+    kit_path = folder / "kits.pdf"
+    kit_path.write_bytes(pdf)
+    scan_path = folder / "mfp-0001.pdf"
+    plan = simulate_scans(kit_path, scan_path, random.Random(seed), Degradation(), **scan)
+    return ScannedRound(ev, round_, scan_path, plan, kit_path)

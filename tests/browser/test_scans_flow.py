@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -11,13 +10,10 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
-from integrity.registry.services import people
 from integrity.scans import reader
 from integrity.scans.codes import encode_payload, format_payload
 from integrity.scans.models import ScanRound, Work
-from integrity.scans.services import kits
-from integrity.scans.simulate import Degradation, ScanPlan, simulate_scans
-from integrity.vault import services as vault
+from integrity.scans.simulate import ScanPlan
 from tests import factories as f
 from tests.conftest import PASSWORD, Users
 
@@ -81,32 +77,8 @@ def sign_in(page: Page, base: str, username: str) -> None:
 
 def scanned_round(session: Any, tmp_path: Path) -> tuple[int, Path, ScanPlan, Path]:
     """A round of 3 entries, its vault, its printed kits and their realistic scans (committed)."""
-    ev = f.event(session, title_kk=EVENT)
-    _, round_ = f.subject_with_round(session, ev)
-    round_.answer_pages = 2
-    school = f.school(session, f.district(session))
-    for n in range(3):
-        participant = people.register_participant(
-            session,
-            actor=f.ACTOR,
-            iin=f.iin(n + 1),
-            surname=f"Қасымов{'а' * n}",
-            given_name="Ұлан",
-            patronymic=None,
-            grade=10,
-            school=school,
-        )
-        people.enter_participant(session, actor=f.ACTOR, round_=round_, participant=participant)
-    vault.create_vault(session, actor=f.ACTOR, event=ev, passphrase="a long passphrase", n_log2=10)
-    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=round_)
-    session.commit()
-    kit_path = tmp_path / "kits.pdf"
-    kit_path.write_bytes(pdf)
-    scan_path = tmp_path / "mfp-0001.pdf"
-    plan = simulate_scans(
-        kit_path, scan_path, random.Random(11), Degradation(), duplicates=1, unreadable=1
-    )
-    return round_.id, scan_path, plan, kit_path
+    made = f.scanned_round(session, tmp_path, duplicates=1, unreadable=1)
+    return made.round.id, made.scan_path, made.plan, made.kit_path
 
 
 def printed_code_and_look(plan: ScanPlan, kit_path: Path) -> tuple[str, str]:

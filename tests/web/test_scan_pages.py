@@ -14,9 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from integrity.accounts.domain import Role
-from integrity.registry.services import people
 from integrity.scans.models import PageStatus, ScanPage, Work
-from integrity.scans.services import kits
 from integrity.scans.simulate import Degradation, simulate_scans
 from integrity.vault import services as vault
 from integrity.vault.domain import combine_shares, private_matches
@@ -29,35 +27,9 @@ PASSPHRASE = "a long chair passphrase"
 
 @pytest.fixture
 def scanned(session: Any, tmp_path: Path) -> dict[str, Any]:
-    ev = f.event(session)
-    _, round_ = f.subject_with_round(session, ev)
-    round_.answer_pages = 2
-    school = f.school(session, f.district(session))
-    for n in range(3):
-        p = people.register_participant(
-            session,
-            actor=f.ACTOR,
-            iin=f.iin(n + 1),
-            surname=f"Қасымов{'а' * n}",
-            given_name="Ұлан",
-            patronymic=None,
-            grade=10,
-            school=school,
-        )
-        people.enter_participant(session, actor=f.ACTOR, round_=round_, participant=p)
-    vault.create_vault(session, actor=f.ACTOR, event=ev, passphrase=PASSPHRASE, n_log2=10)
-    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=round_)
-    session.commit()
-    (tmp_path / "kits.pdf").write_bytes(pdf)
-    simulate_scans(
-        tmp_path / "kits.pdf",
-        tmp_path / "scan.pdf",
-        random.Random(11),
-        Degradation(),
-        duplicates=1,
-        unreadable=1,
-    )
-    return {"event": ev, "round": round_, "scan": tmp_path / "scan.pdf"}
+    made = f.scanned_round(session, tmp_path, duplicates=1, unreadable=1)
+    (tmp_path / "scan.pdf").write_bytes(made.scan_path.read_bytes())
+    return {"event": made.event, "round": made.round, "scan": tmp_path / "scan.pdf"}
 
 
 def upload(client: FlaskClient, scanned: dict[str, Any], *, json_answer: bool = True) -> Any:
