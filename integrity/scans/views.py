@@ -76,6 +76,7 @@ def detail_label(detail: str | None) -> str:
         "voided serial": _("this kit was voided"),
         "wrong code type": _("the code's type does not match its sheet"),
         "too_large": _("the page is far too large to be a scanned sheet"),
+        "cover again": _("this cover was already scanned; a cover's image is shown to nobody"),
     }
     if detail.startswith("round "):
         return str(_("a page of round %(code)s", code=detail.removeprefix("round ")))

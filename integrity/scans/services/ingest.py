@@ -317,6 +317,7 @@ class _Ingest:
         if payload.code_type is CodeType.COVER:
             if booklet.cover_seen:
                 page.status, page.serial, page.page_no = PageStatus.DUPLICATE, payload.serial, 0
+                page.detail = "cover again"  # no image: a cover is shown to nobody
                 return
             page.status = PageStatus.COVER
             page.image_sha256, page.image_key_sealed = stored.cover_sha256, stored.cover_key_sealed
