@@ -286,10 +286,12 @@ def turn_upright(image: Image.Image, rotation: float) -> tuple[Image.Image, floa
     return image, residual
 
 
-def mask_codes(image: Image.Image, skew: float = 0.0, *, extra: Sequence[Box] = ()) -> Image.Image:
+def mask_codes(
+    image: Image.Image, skew: float = 0.0, *, extra: Sequence[Box] = (), in_place: bool = False
+) -> Image.Image:
     """Paint over every code corner and the text beside it, following the page's skew, so that
     what a juror sees holds no code (a test runs the reader over every masked page to check)."""
-    masked = image.copy()
+    masked = image if in_place else image.copy()
     draw = ImageDraw.Draw(masked)
     scale_x = masked.width / PAGE_WIDTH_MM
     scale_y = masked.height / PAGE_HEIGHT_MM
@@ -364,12 +366,13 @@ def read_page(source: SourceFile, index: int) -> PageResult:
         return PageResult(
             index, reading.payload, None, reading.rotation, None, None, to_jpeg(upright)
         )
+    # The page is ours alone from here: mask it where it lies rather than copying 4 MB.
     if reading.payload.code_type is CodeType.EXTRA:
         # The queue shows the booklet number the invigilator wrote; the juror's copy hides it.
-        queue_copy = to_jpeg(mask_codes(upright, skew))
-        masked = to_jpeg(mask_codes(upright, skew, extra=[BOOKLET_BOX]))
+        queue_copy = to_jpeg(mask_codes(upright, skew, in_place=True))
+        masked = to_jpeg(mask_codes(upright, skew, extra=[BOOKLET_BOX], in_place=True))
         return PageResult(index, reading.payload, None, reading.rotation, masked, queue_copy, None)
-    masked = to_jpeg(mask_codes(upright, skew))
+    masked = to_jpeg(mask_codes(upright, skew, in_place=True))
     return PageResult(index, reading.payload, None, reading.rotation, masked, None, None)
 
 
