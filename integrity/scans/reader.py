@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -329,11 +329,6 @@ def to_jpeg(image: Image.Image, quality: int = MASKED_JPEG_QUALITY) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality, optimize=False, progressive=False)
     return buffer.getvalue()
-
-
-def iter_pages(source: SourceFile, start: int = 0) -> Iterator[tuple[int, Image.Image]]:
-    for index in range(start, source.pages):
-        yield index, load_page(source, index)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.models import Event, Round, Subject
+from integrity.registry.models import Event, Round
 from integrity.scans.models import Work
 from integrity.vault import domain
 from integrity.vault.models import IdentityLink, SealedLink, VaultKey
@@ -166,9 +166,3 @@ def unseal_round(
         data={"links": count, "with": "passphrase" if passphrase else "shares"},
     )
     return count
-
-
-def event_of_round(session: AnySession, round_id: int) -> int:
-    return session.execute(
-        select(Subject.event_id).join(Round).where(Round.id == round_id)
-    ).scalar_one()

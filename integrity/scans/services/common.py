@@ -42,13 +42,17 @@ def ensure_open(session: AnySession, round_: Round) -> ScanRound:
     return state
 
 
-def serial_tag(state: ScanRound, serial: int) -> str:
-    """The blind index of a sheet serial: finds a booklet's work while the round is open, and is
-    erased at freeze, after which nothing in the database links the two."""
+def index_key(state: ScanRound) -> bytes:
+    """The round's blind-index key, while the round is open (it is erased at freeze)."""
     assert state.index_key_wrapped is not None
-    key = vault_crypto.decrypt_blob(
+    return vault_crypto.decrypt_blob(
         server_key("scan-index"), state.index_key_wrapped, f"round:{state.round_id}".encode()
     )
+
+
+def serial_tag(key: bytes, serial: int) -> str:
+    """The blind index of a sheet serial: finds a booklet's work while the round is open, and is
+    erased at freeze, after which nothing in the database links the two."""
     return hmac.new(key, str(serial).encode(), hashlib.sha256).hexdigest()
 
 

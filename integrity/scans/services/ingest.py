@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
-import hmac
 import multiprocessing
 import os
 import tempfile
@@ -43,7 +42,7 @@ from integrity.scans.models import (
     Work,
 )
 from integrity.scans.pagestore import QUEUE_IMAGE, REOPEN_EVERY, StoredPage, StoreKeys, store_result
-from integrity.scans.services.common import ensure_open, round_pages
+from integrity.scans.services.common import ensure_open, index_key, round_pages, serial_tag
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.models import VaultKey
@@ -195,9 +194,7 @@ class _Ingest:
             vault,
         )
         assert state.index_key_wrapped is not None
-        self.index_key = vault_crypto.decrypt_blob(
-            server_key("scan-index"), state.index_key_wrapped, f"round:{state.round_id}".encode()
-        )
+        self.index_key = index_key(state)
         self.booklets = {
             b.serial: b
             for b in session.execute(select(Booklet).where(Booklet.round_id == round_.id)).scalars()
@@ -239,11 +236,8 @@ class _Ingest:
             ).scalar_one_or_none()
         return found
 
-    def tag(self, serial: int) -> str:
-        return hmac.new(self.index_key, str(serial).encode(), hashlib.sha256).hexdigest()
-
     def work_for(self, booklet: Booklet) -> Work:
-        tag = self.tag(booklet.serial)
+        tag = serial_tag(self.index_key, booklet.serial)
         work = self.works.get(tag)
         if work is not None:
             return work

@@ -30,7 +30,13 @@ from integrity.scans.models import (
     Work,
 )
 from integrity.scans.pagestore import QUEUE_IMAGE, store_result
-from integrity.scans.services.common import ensure_open, read_private, round_pages, serial_tag
+from integrity.scans.services.common import (
+    ensure_open,
+    index_key,
+    read_private,
+    round_pages,
+    serial_tag,
+)
 from integrity.scans.services.ingest import PageLine, _Ingest
 from integrity.vault.services import vault_for_round
 
@@ -139,7 +145,8 @@ def attach_extra(session: AnySession, *, actor: Actor, page: ScanPage, booklet_s
         raise InvalidInput(_l("No issued kit of this round has this serial."), field="serial")
     work = session.execute(
         select(Work).where(
-            Work.round_id == round_.id, Work.serial_tag == serial_tag(state, booklet.serial)
+            Work.round_id == round_.id,
+            Work.serial_tag == serial_tag(index_key(state), booklet.serial),
         )
     ).scalar_one_or_none()
     if work is None:
@@ -225,11 +232,12 @@ def freeze_check(session: AnySession, round_: Round) -> FreezeCheck:
             Entry.status.not_in([EntryStatus.ABSENT, EntryStatus.DISQUALIFIED]),
         )
     ).all()
+    key = index_key(state) if state is not None and state.index_key_wrapped is not None else None
     for entry, booklet in entries:
         if booklet is None or not booklet.has_work:
             check.entries_without_work.append(entry.participant.full_name)
-        elif state is not None and state.index_key_wrapped is not None:
-            got = counts.get(serial_tag(state, booklet.serial), 0)
+        elif key is not None:
+            got = counts.get(serial_tag(key, booklet.serial), 0)
             if got < booklet.answer_pages:
                 check.incomplete_booklets.append(
                     f"{format_serial(booklet.serial)} ({got}/{booklet.answer_pages})"
