@@ -169,6 +169,9 @@ def _single_embedded_image(page: Any) -> Image.Image | None:
             if image.width * image.height > MAX_PIXELS:
                 raise UnreadableFile("too_large")
             image.draft("L", image.size)
+            if image.mode == "L":  # the usual greyscale scan: decode it, no copy
+                image.load()
+                return image
             return image.convert("L")
         bitmap: Image.Image = picture.get_bitmap(render=False).to_pil()
         return bitmap.convert("L")
@@ -325,9 +328,12 @@ def mask_codes(
 
 
 def to_jpeg(image: Image.Image, quality: int = MASKED_JPEG_QUALITY) -> bytes:
-    """Plain JPEG bytes: no EXIF, no comment, no file name: pixels only."""
+    """Plain JPEG bytes: no EXIF, no comment, no file name: pixels only. (Pillow carries a source
+    JPEG's comment over unless told otherwise, and scanners write user and job names there.)"""
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality, optimize=False, progressive=False)
+    image.save(
+        buffer, "JPEG", quality=quality, optimize=False, progressive=False, comment=b"", exif=b""
+    )
     return buffer.getvalue()
 
 

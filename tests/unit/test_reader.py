@@ -12,6 +12,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -286,11 +287,11 @@ def _write_booklet_serial(page: Image.Image, digits: str = "1234-5678") -> None:
         x += width
 
 
-def _scan_pdf(path: Path, pages: list[Image.Image], dpi: int) -> Path:
+def _scan_pdf(path: Path, pages: list[Image.Image], dpi: int, **save: Any) -> Path:
     with path.open("wb") as out, ScanPdfWriter(out) as writer:
         for page in pages:
             buffer = io.BytesIO()
-            page.save(buffer, "JPEG", quality=85)
+            page.save(buffer, "JPEG", quality=85, **save)
             writer.add_jpeg_page(buffer.getvalue(), page.width, page.height, dpi)
     return path
 
@@ -673,3 +674,26 @@ def test_one_impossible_page_is_read_as_unreadable_and_the_others_still_read(
     assert first.payload is not None and last.payload is not None
     assert bomb.payload is None and bomb.problem == "too_large"
     assert bomb.raw_jpeg is None and bomb.masked_jpeg is None
+
+
+def test_what_a_scanner_writes_into_its_jpegs_reaches_neither_the_jury_nor_the_queue(
+    scans: Callable[[str, float], tuple[Image.Image, Image.Image]], tmp_path: Path
+) -> None:
+    _, scanned = scans("answer", 0.0)
+    unreadable = destroy_codes(scanned.copy(), random.Random(3))
+    exif = Image.Exif()
+    exif[0x010E] = "Scanned by A. Seitkali, room 12"  # ImageDescription
+    stamped = {"comment": b"MFP-4 user A. Seitkali", "exif": exif}
+    probe = io.BytesIO()
+    scanned.save(probe, "JPEG", **stamped)
+    assert probe.getvalue().count(b"Seitkali") == 2  # the scanner's JPEG does carry both
+    path = _scan_pdf(tmp_path / "stamped.pdf", [scanned, unreadable], 200, **stamped)
+
+    with reader.open_source(path) as source:
+        read, queued = reader.read_page(source, 0), reader.read_page(source, 1)
+    assert read.payload is not None and queued.payload is None
+    assert read.masked_jpeg is not None and queued.raw_jpeg is not None
+    for data in (read.masked_jpeg, queued.raw_jpeg):
+        assert b"Seitkali" not in data
+        with Image.open(io.BytesIO(data)) as copy:
+            assert "comment" not in copy.info and "exif" not in copy.info
