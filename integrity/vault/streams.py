@@ -26,19 +26,40 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
+class StreamEncryptor:
+    """The format above, one chunk at a time, for a caller that reads the chunks itself."""
+
+    def __init__(self, key: bytes, aad: bytes) -> None:
+        self._cipher = AESGCM(key)
+        self._prefix = os.urandom(PREFIX)
+        self._aad = aad
+        self._counter = 0
+        self._done = False
+
+    def header(self) -> bytes:
+        return bytes([STREAM_VERSION]) + self._prefix
+
+    def chunk(self, block: bytes, *, last: bool) -> bytes:
+        """Encrypt the next chunk (at most CHUNK bytes); ``last`` must be said of the final one."""
+        if self._done or len(block) > CHUNK:
+            raise ValueError("a chunk after the last one, or a chunk too long")
+        sealed = self._cipher.encrypt(_nonce(self._prefix, self._counter, last), block, self._aad)
+        self._counter += 1
+        self._done = last
+        return sealed
+
+
 def encrypt_stream(key: bytes, source: BinaryIO, sink: BinaryIO, aad: bytes) -> int:
     """Encrypt ``source`` into ``sink`` chunk by chunk; returns the plaintext size."""
-    cipher = AESGCM(key)
-    prefix = os.urandom(PREFIX)
-    sink.write(bytes([STREAM_VERSION]) + prefix)
-    size, counter = 0, 0
+    encryptor = StreamEncryptor(key, aad)
+    sink.write(encryptor.header())
+    size = 0
     block = source.read(CHUNK)
     while True:
         following = source.read(CHUNK)
         last = not following
-        sink.write(cipher.encrypt(_nonce(prefix, counter, last), block, aad))
+        sink.write(encryptor.chunk(block, last=last))
         size += len(block)
-        counter += 1
         if last:
             return size
         block = following

@@ -130,12 +130,21 @@ def test_reuploading_the_same_file_changes_nothing(
 ) -> None:
     path = print_and_scan(session, round_world, tmp_path)
     ingest_file(session, round_world, path)
+    before = _data_files()
     with path.open("rb") as stream, expect_events():
         _, created = ingest.create_upload(
             session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="again.pdf"
         )
     assert not created
     assert session.query(Upload).count() == 1
+    assert _data_files() == before
+
+
+def _data_files() -> set[Path]:
+    from flask import current_app
+
+    root = Path(current_app.config["INTEGRITY"]["DATA_DIR"])
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
 
 
 def test_duplicates_and_unreadable_pages_go_to_the_queue_and_block_the_freeze(
@@ -237,6 +246,7 @@ def test_an_absent_entry_must_be_marked_before_the_freeze(
 def test_a_file_that_is_not_a_scan_is_refused_with_its_name_and_nothing_is_stored(
     session: Any, round_world: dict[str, Any], content: bytes, code: str
 ) -> None:
+    before = _data_files()
     with pytest.raises(InvalidInput) as refused, expect_events():
         ingest.create_upload(
             session,
@@ -248,6 +258,7 @@ def test_a_file_that_is_not_a_scan_is_refused_with_its_name_and_nothing_is_store
     assert refused.value.details["code"] == code
     assert "scan-07.pdf" in str(refused.value.message)
     assert session.query(Upload).count() == 0
+    assert _data_files() == before  # no encrypted copy, no spool left behind
 
 
 def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
@@ -47,7 +47,7 @@ from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.models import VaultKey
 from integrity.vault.services import seal_link, server_key, vault_for_round
-from integrity.vault.streams import decrypt_stream, encrypt_stream
+from integrity.vault.streams import CHUNK, StreamEncryptor, decrypt_stream
 
 CHECKPOINT_EVERY = 100
 
@@ -61,7 +61,14 @@ FILE_PROBLEMS = {
 
 
 def _upload_aad(sha256: str) -> bytes:
+    """Binds an upload's key (wrapped for the server and sealed to the vault) to its file."""
     return f"upload:{sha256}".encode()
+
+
+# The stored original's own associated data. Every upload has its own random key, which is what
+# ties the ciphertext to its upload; a fixed label lets the file be encrypted while it arrives,
+# before its hash is known.
+ORIGINAL_AAD = b"upload:original"
 
 
 def _scratch() -> Path:
@@ -70,16 +77,47 @@ def _scratch() -> Path:
     return folder
 
 
-def _spool(stream: IO[bytes], path: Path) -> tuple[str, int]:
-    """Copy an incoming file to disk while hashing it, without holding it in memory."""
+def _spool_and_seal(stream: IO[bytes], path: Path, key: bytes, sink: IO[bytes]) -> tuple[str, int]:
+    """One pass over an incoming file, never all of it in memory: a plain copy at ``path``
+    (hashed) for the reading to come, and the encrypted original into ``sink`` (which hashes it).
+    Reading and encrypting, keeping the plain copy, and writing the encrypted one run on three
+    threads; hashing and AES-GCM release the GIL, so the work spreads over the cores."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("wb") as out:
-        for block in iter(lambda: stream.read(1 << 20), b""):
+    encryptor = StreamEncryptor(key, ORIGINAL_AAD)
+    with (
+        path.open("wb") as out,
+        concurrent.futures.ThreadPoolExecutor(1) as plain_side,
+        concurrent.futures.ThreadPoolExecutor(1) as sealed_side,  # one thread: writes stay in order
+    ):
+
+        def keep(block: bytes) -> None:
             digest.update(block)
-            size += len(block)
             out.write(block)
-    return digest.hexdigest(), size
+
+        sink.write(encryptor.header())
+        in_flight: list[concurrent.futures.Future[Any]] = []
+        block = stream.read(CHUNK)
+        while True:
+            following = stream.read(CHUNK)  # read ahead: the last chunk is marked as such
+            step: list[concurrent.futures.Future[Any]] = [
+                plain_side.submit(keep, block),
+                sealed_side.submit(sink.write, encryptor.chunk(block, last=not following)),
+            ]
+            for future in in_flight:  # at most two chunks a side in memory
+                future.result()
+            in_flight = step
+            size += len(block)
+            if not following:
+                for future in in_flight:
+                    future.result()
+                return digest.hexdigest(), size
+            block = following
+
+
+class _Known(Exception):
+    def __init__(self, upload: Upload) -> None:
+        self.upload = upload
 
 
 def refusal(code: str, filename: str) -> InvalidInput:
@@ -104,26 +142,29 @@ def create_upload(
     handle, name = tempfile.mkstemp(dir=_scratch(), prefix="upload-")
     os.close(handle)
     spool = Path(name)
-    try:
-        sha256, size = _spool(stream, spool)
+    key = os.urandom(32)
+    read: dict[str, Any] = {}
+
+    def store(sink: Any) -> None:
+        # Checked before the encrypted copy is kept: a refused or known file leaves nothing.
+        read["sha256"], read["size"] = _spool_and_seal(stream, spool, key, sink)
         try:
             with reader.open_source(spool) as source:
-                pages, kind = source.pages, source.kind
+                read["pages"], read["kind"] = source.pages, source.kind
         except reader.UnreadableFile as exc:
             raise refusal(exc.code, filename) from None
         existing = session.execute(
-            select(Upload).where(Upload.round_id == round_.id, Upload.sha256 == sha256)
+            select(Upload).where(Upload.round_id == round_.id, Upload.sha256 == read["sha256"])
         ).scalar_one_or_none()
         if existing is not None:
-            return existing, False
-        key = os.urandom(32)
+            raise _Known(existing)
 
-        def encrypt(sink: Any) -> None:
-            with spool.open("rb") as plain:
-                encrypt_stream(key, plain, sink, _upload_aad(sha256))
-
-        stored_sha, _ = file_store().put_written(encrypt)
+    try:
+        stored_sha, _ = file_store().put_written(store)
+        sha256, size, pages, kind = read["sha256"], read["size"], read["pages"], read["kind"]
         os.replace(spool, _plain_copy(sha256))  # read from here next, sparing a decryption
+    except _Known as known:
+        return known.upload, False
     finally:
         spool.unlink(missing_ok=True)
     upload = Upload(
@@ -241,12 +282,14 @@ class _Ingest:
         work = self.works.get(tag)
         if work is not None:
             return work
-        while True:
+        if self.ciphers is None:
+            self.ciphers = set(self.session.execute(select(Work.cipher)).scalars())
+        cipher = new_cipher()
+        while cipher in self.ciphers:
             cipher = new_cipher()
-            if not self.session.scalar(
-                select(func.count()).select_from(Work).where(Work.cipher == cipher)
-            ):
-                break
+        self.ciphers.add(cipher)
+        # No flush here: the checkpoint writes new works with their pages (flushing per work cost
+        # more than reading the page), and Work.cipher's unique index stays the last word.
         work = Work(
             round_id=self.round.id,
             cipher=cipher,
@@ -254,7 +297,6 @@ class _Ingest:
             expected_pages=booklet.answer_pages,
         )
         self.session.add(work)
-        self.session.flush()
         assert booklet.entry_id is not None
         seal_link(
             self.session,
@@ -357,11 +399,15 @@ def _decrypted_copy(upload: Upload) -> Path:
         server_key("upload"), upload.key_server, _upload_aad(upload.sha256)
     )
     handle, name = tempfile.mkstemp(dir=_scratch(), prefix="ingest-")
-    with (
-        os.fdopen(handle, "wb") as plain,
-        file_store().path(upload.stored_sha256).open("rb") as sealed,
-    ):
-        decrypt_stream(key, sealed, plain, _upload_aad(upload.sha256))
+    try:
+        with (
+            os.fdopen(handle, "wb") as plain,
+            file_store().path(upload.stored_sha256).open("rb") as sealed,
+        ):
+            decrypt_stream(key, sealed, plain, ORIGINAL_AAD)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name)
 
 
