@@ -46,13 +46,25 @@ def create_app(
     from integrity import models  # noqa: F401  (registers every table on the metadata)
     from integrity.accounts.views import bp as accounts_bp
     from integrity.audit.views import bp as audit_bp
+    from integrity.jury.views import bp as jury_bp
+    from integrity.jury.views import public_bp as draws_bp
     from integrity.public.views import bp as public_bp
     from integrity.registry.views import bp as registry_bp
     from integrity.scans.ledger_views import bp as ledger_bp
     from integrity.scans.views import bp as scans_bp
     from integrity.vault.views import bp as vault_bp
 
-    for blueprint in (public_bp, accounts_bp, audit_bp, registry_bp, scans_bp, ledger_bp, vault_bp):
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        audit_bp,
+        registry_bp,
+        scans_bp,
+        ledger_bp,
+        vault_bp,
+        jury_bp,
+        draws_bp,
+    ):
         app.register_blueprint(blueprint)
 
     web.init_app(app)

@@ -37,12 +37,26 @@ def register_commands(app: Flask) -> None:
     from integrity.accounts.cli import users
     from integrity.audit.cli import audit
     from integrity.demo.cli import demo
+    from integrity.jury.cli import jury
     from integrity.ops.cli import backup, restore, serve
     from integrity.registry.cli import registry
     from integrity.scans.cli import jobs, kits, scans
     from integrity.vault.cli import vault
 
-    for command in (users, audit, registry, kits, scans, vault, jobs, demo, backup, restore, serve):
+    for command in (
+        users,
+        audit,
+        registry,
+        kits,
+        scans,
+        vault,
+        jury,
+        jobs,
+        demo,
+        backup,
+        restore,
+        serve,
+    ):
         app.cli.add_command(command)
 
 

@@ -2,6 +2,16 @@
 
 from integrity.accounts.models import User, UserRole
 from integrity.audit.models import AuditEvent, AuditHead
+from integrity.jury.models import (
+    Assignment,
+    ConflictCheck,
+    ConflictDecision,
+    Draw,
+    DrawContribution,
+    Mark,
+    TaskScore,
+    WorkConflict,
+)
 from integrity.registry.models import (
     District,
     Entry,
@@ -24,10 +34,15 @@ from integrity.scans.models import Booklet, PrintRun, ScanPage, ScanRound, Uploa
 from integrity.vault.models import IdentityLink, SealedLink, VaultKey
 
 __all__ = [
+    "Assignment",
     "AuditEvent",
     "AuditHead",
     "Booklet",
+    "ConflictCheck",
+    "ConflictDecision",
     "District",
+    "Draw",
+    "DrawContribution",
     "Entry",
     "Event",
     "IdentityLink",
@@ -35,6 +50,7 @@ __all__ = [
     "JurorDeclaration",
     "JurorRelation",
     "JurorSubject",
+    "Mark",
     "Participant",
     "PrintRun",
     "Room",
@@ -47,10 +63,12 @@ __all__ = [
     "Subject",
     "Task",
     "TaskCriterion",
+    "TaskScore",
     "Upload",
     "User",
     "UserRole",
     "VaultKey",
     "Venue",
     "Work",
+    "WorkConflict",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +120,78 @@ def scanned_round(
     scan_path = folder / "mfp-0001.pdf"
     plan = simulate_scans(kit_path, scan_path, random.Random(seed), Degradation(), **scan)
     return ScannedRound(ev, round_, scan_path, plan, kit_path)
+
+
+@dataclass(frozen=True)
+class DrawableRound:
+    event: Event
+    round: Round
+    jurors: list[Any]  # registry Juror rows, each with a juror account
+    accounts: list[Any]  # their User rows, in the same order
+    schools: list[School]
+
+
+def drawable_round(
+    session: Any,
+    *,
+    entries: int = 6,
+    jurors: int = 5,
+    tasks: int = 2,
+    kind: EventKind = EventKind.SUBJECT_OLYMPIAD,
+    freeze: bool = True,
+    answer_pages: int = 1,
+) -> DrawableRound:
+    """A round whose kits were printed and read back (the kit PDF itself is a clean scan), with
+    ``jurors`` jurors of its subject holding accounts and signed declarations, and its scans
+    frozen (conflicts written down): what the jury chair has before a draw. Juror j teaches at
+    school j mod 3; entry e studies at school e mod 3."""
+    from integrity.accounts.domain import Role
+    from integrity.accounts.services import create_user
+    from integrity.registry.kinds import OrganisationKind
+    from integrity.registry.services import people
+    from integrity.scans.services import ingest, kits, queue
+    from integrity.vault.services import create_vault
+
+    ev = event(session, kind=kind)
+    subject, round_ = subject_with_round(session, ev)
+    round_.answer_pages = answer_pages
+    for t in range(1, tasks + 1):
+        catalogue.add_task(
+            session, actor=ACTOR, round_=round_, title_kk=f"{t}-есеп", title_ru=f"Задача {t}",
+            max_units=20, criteria=[("Шешімі", "Решение", 14), ("Жауабы", "Ответ", 6)],
+        )  # fmt: skip
+    where = district(session)
+    schools = [
+        school(session, where, name_kk=f"№{n} мектеп", name_ru=f"Школа №{n}") for n in (1, 2, 3)
+    ]
+    for n in range(entries):
+        participant = people.register_participant(
+            session, actor=ACTOR, iin=iin(n + 1), surname=f"Оқушы{chr(0x410 + n)}ова",
+            given_name="Айя", patronymic=None, grade=10, school=schools[n % 3],
+        )  # fmt: skip
+        people.enter_participant(session, actor=ACTOR, round_=round_, participant=participant)
+    juror_rows, accounts = [], []
+    for j in range(jurors):
+        user = create_user(
+            session, actor=ACTOR, username=f"juror{j + 1:02d}", display_name=f"Juror {j + 1}",
+            password="a juror's long password", roles=[Role.JUROR],
+        )  # fmt: skip
+        juror = people.register_juror(
+            session, actor=ACTOR, surname=f"Мұғалім{chr(0x410 + j)}ов", given_name="Ерлан",
+            patronymic=None, organisation_kind=OrganisationKind.SCHOOL,
+            organisation=schools[j % 3].name_kk, school=schools[j % 3], subjects=[subject],
+            user_id=user.id,
+        )  # fmt: skip
+        people.sign_declaration(session, actor=ACTOR, juror=juror, event=ev)
+        juror_rows.append(juror)
+        accounts.append(user)
+    create_vault(session, actor=ACTOR, event=ev, passphrase="a long chair passphrase", n_log2=10)
+    _, pdf = kits.print_kits(session, actor=ACTOR, round_=round_)
+    upload, _ = ingest.create_upload(
+        session, actor=ACTOR, round_=round_, stream=io.BytesIO(pdf), filename="kits.pdf"
+    )
+    ingest.process_upload(session, upload.id, actor=ACTOR, workers=1)
+    if freeze:
+        queue.freeze_round(session, actor=ACTOR, round_=round_)
+    session.commit()
+    return DrawableRound(ev, round_, juror_rows, accounts, schools)

@@ -214,6 +214,7 @@ def assign_double(problem: Problem, seed_hex: str) -> list[list[int]]:
                 f"work {cipher} has only {n} eligible juror{'s' if n != 1 else ''}; {k} needed",
                 work=cipher,
                 eligible=n,
+                needed=k,
             )
     lower, upper = load_bounds(problem)
     eligible_sets = [set(e) for e in problem.eligible]
@@ -426,14 +427,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with open(args.file, encoding="utf-8") as handle:
         data = json.load(handle)
-    if "manifest" in data:
-        manifest, secret = data["manifest"], data.get("secret")
+    if "contributions" in data:  # a published record
+        manifest, secret = data.get("manifest"), data.get("secret")
         contributions = [c["value"] if isinstance(c, dict) else c for c in data["contributions"]]
     else:
         manifest, secret, contributions = data, args.secret, args.contribution
     if not secret:
-        parser.error("the secret is needed (--secret, or in the draw file)")
+        parser.error("the secret is needed (--secret, or in the draw file): is it revealed yet?")
+    if "commitment" in data and commitment(secret) != data["commitment"]:
+        print("the secret does NOT match the published commitment", file=sys.stderr)
+        return 1
+    if manifest is None:
+        # Before the results, a record carries the manifest's hash but not the manifest: the
+        # seed can be checked now, the assignment once the manifest is published.
+        seed = final_seed(data["manifest_sha256"], secret, contributions)
+        print(f"manifest sha256:   {data['manifest_sha256']} (manifest not published yet)")
+        print(f"commitment:        {commitment(secret)} (matches)")
+        print(f"final seed:        {seed}")
+        if data.get("final_seed") not in (None, seed):
+            print("the published final seed does NOT match", file=sys.stderr)
+            return 1
+        return 0
     digest = manifest_hash(manifest)
+    if data.get("manifest_sha256") not in (None, digest):
+        print("the manifest does NOT match its published hash", file=sys.stderr)
+        return 1
     seed = final_seed(digest, secret, contributions)
     try:
         result = assignment(manifest, seed)
@@ -444,6 +462,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"commitment:        {commitment(secret)}")
     print(f"final seed:        {seed}")
     print(f"assignment sha256: {assignment_hash(result)}")
+    for key, value in (("final_seed", seed), ("assignment_sha256", assignment_hash(result))):
+        if data.get(key) not in (None, value):
+            print(f"the published {key} does NOT match", file=sys.stderr)
+            return 1
     if args.assignment:
         print(json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True))
     return 0

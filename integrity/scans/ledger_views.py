@@ -60,7 +60,14 @@ def round_(round_id: int) -> str:
         .scalars()
         .all()
     )
-    return render_template("ledger/round.html", round=round_, state=state, works=works)
+    from integrity.jury.models import Draw
+
+    draws = (
+        db.session.execute(select(Draw).where(Draw.round_id == round_id).order_by(Draw.id))
+        .scalars()
+        .all()
+    )
+    return render_template("ledger/round.html", round=round_, state=state, works=works, draws=draws)
 
 
 @bp.route("/rounds/<int:round_id>.json")

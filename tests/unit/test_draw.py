@@ -262,3 +262,32 @@ def test_the_stand_alone_script_reproduces_the_draw_with_the_standard_library_on
     assert f"assignment sha256: {draw.assignment_hash(result)}" in lines
     printed = json.loads(done.stdout[done.stdout.index("{") :])
     assert printed == result
+
+
+def _run_script(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-I", "-S", str(ROOT / "scripts" / "verify_draw.py"), str(path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_a_record_published_before_the_results_checks_the_seed_and_catches_a_false_one(
+    tmp_path: Path,
+) -> None:
+    data = manifest([f"C{i:02d}" for i in range(6)], {}, jurors=3)
+    digest = draw.manifest_hash(data)
+    contributions = [{"position": 1, "contributor": "A", "value": "1 2 3"},
+                     {"position": 2, "contributor": "B", "value": "4 5 6"}]  # fmt: skip
+    seed = draw.final_seed(digest, SECRET, ["1 2 3", "4 5 6"])
+    record = {"manifest_sha256": digest, "commitment": draw.commitment(SECRET),
+              "contributions": contributions, "secret": SECRET, "final_seed": seed}  # fmt: skip
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(record))
+    done = _run_script(path)
+    assert done.returncode == 0 and f"final seed:        {seed}" in done.stdout
+    path.write_text(json.dumps({**record, "commitment": "0" * 64}))
+    assert _run_script(path).returncode == 1
+    path.write_text(json.dumps({**record, "final_seed": "0" * 64}))
+    assert _run_script(path).returncode == 1
+    path.write_text(json.dumps({**record, "manifest": data, "assignment_sha256": "0" * 64}))
+    assert _run_script(path).returncode == 1

@@ -25,6 +25,7 @@ PEOPLE = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST, R.DIRECTOR}
 JURY = {R.ADMIN, R.ORGANISER, R.CHAIR, R.DIRECTOR}
 AUDIT = {R.ADMIN, R.DIRECTOR, R.CHAIR, R.OBSERVER}
 SCANS = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST}
+DRAW_WATCHERS = {R.ADMIN, R.CHAIR, R.DIRECTOR, R.OBSERVER}
 
 POLICY: dict[str, Any] = {
     "static": PUBLIC,
@@ -79,6 +80,16 @@ POLICY: dict[str, Any] = {
     "ledger.round_": PUBLIC,
     "ledger.round_json": PUBLIC,
     "ledger.work_json": PUBLIC,
+    "jury.round_conflicts": {R.ADMIN, R.CHAIR, R.ORGANISER},
+    "jury.round_draw": DRAW_WATCHERS,
+    "jury.draw_manifest": DRAW_WATCHERS,
+    "jury.round_marking": DRAW_WATCHERS,
+    "jury.home": {R.JUROR},
+    "jury.work": {R.JUROR},
+    "jury.page_image": {R.JUROR},
+    "draws.public_draw": PUBLIC,
+    "draws.public_record": PUBLIC,
+    "draws.verify_script": PUBLIC,
     "vault.event_vault": {R.CHAIR},
     "vault.unseal": {R.CHAIR},
 }

@@ -13,6 +13,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
+from integrity.jury.services import conflicts
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Round
 from integrity.scans import reader
@@ -190,6 +191,7 @@ class FreezeCheck:
     uploads_unfinished: int = 0
     entries_without_work: list[str] = field(default_factory=list)
     incomplete_booklets: list[str] = field(default_factory=list)
+    conflicts_undecided: int = 0  # potential conflicts the chair has yet to decide
 
     @property
     def ready(self) -> bool:
@@ -198,6 +200,7 @@ class FreezeCheck:
             or self.uploads_unfinished
             or self.entries_without_work
             or self.incomplete_booklets
+            or self.conflicts_undecided
         )
 
 
@@ -243,6 +246,9 @@ def freeze_check(session: AnySession, round_: Round) -> FreezeCheck:
                     f"{format_serial(booklet.serial)} ({got}/{booklet.answer_pages})"
                 )
     check.entries_without_work.sort()
+    # After the freeze nothing links a work to its participant, so each work's conflicts are
+    # written down at the freeze, and every potential one must be decided by then.
+    check.conflicts_undecided = len(conflicts.check_round(session, round_).undecided)
     return check
 
 
@@ -256,6 +262,23 @@ def freeze_round(session: AnySession, *, actor: Actor, round_: Round) -> ScanRou
             _l("The round cannot be frozen yet: clear the page queue and account for every entry.")
         )
     works = list(session.execute(select(Work).where(Work.round_id == round_.id)).scalars())
+    key = index_key(state)
+    by_tag = {w.serial_tag: w for w in works}
+    work_of_entry = {
+        b.entry_id: by_tag[tag]
+        for b in session.execute(
+            select(Booklet).where(
+                Booklet.round_id == round_.id,
+                Booklet.status == BookletStatus.ISSUED,
+                Booklet.has_work.is_(True),
+                Booklet.entry_id.isnot(None),
+            )
+        ).scalars()
+        if b.entry_id is not None and (tag := serial_tag(key, b.serial)) in by_tag
+    }
+    excluded, checked = conflicts.write_snapshot(
+        session, round_=round_, work_of_entry=work_of_entry
+    )
     for work in works:
         pages = [p for p in work.pages if p.status in (PageStatus.ANSWER, PageStatus.EXTRA)]
         pages.sort(key=lambda p: p.page_no or 0)
@@ -286,7 +309,13 @@ def freeze_round(session: AnySession, *, actor: Actor, round_: Round) -> ScanRou
         actor=actor,
         action="scans.freeze_round",
         subject=f"round:{round_.id}",
-        data={"ledger_hash": state.ledger_hash, "works": len(works), "marked_present": present},
+        data={
+            "ledger_hash": state.ledger_hash,
+            "works": len(works),
+            "marked_present": present,
+            "conflicts_excluded": excluded,
+            "jurors_checked": checked,
+        },
     )
     state.chain_head = chain_head(session)[1]
     session.flush()

@@ -1,0 +1,1 @@
+"""Jury services: conflicts, the draw ceremony, marking and reconciliation (flush and audit only)."""
