@@ -49,9 +49,13 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
         db.session.commit()
         click.echo(f"Demo loaded: event {event.id}.")
     click.echo(f"Demo accounts, one per role (password for all: {DEMO_PASSWORD}):")
-    for username, role in demo_accounts():
+    for username, role in demo_accounts(db.session):
         click.echo(f"  {username:<10} {role}")
     click.echo(f"The jury chair's vault passphrase (demo only): {DEMO_CHAIR_PASSPHRASE}")
     click.echo(
         "Scans to upload: sign in as itspec, open Scans, then the round that offers demo scans."
+    )
+    click.echo(
+        "Jury: sign in as chair and open Events → a round → Jury draw (one round is drawn and "
+        "being marked, another is ready for a draw by hand); the juror above has works to mark."
     )

@@ -103,9 +103,11 @@ def load_demo(
 ) -> Event:
     """Load the whole demo; the caller commits. ``scans`` adds the scan step (about a minute)."""
     data = generate(random.Random(seed), participants=participants)
-    # The two smallest subjects show the scan step, with two answer pages a kit to stay quick.
+    # The three smallest subjects show the scan and jury steps, with two answer pages a kit to
+    # stay quick: the first frozen, drawn and being marked; the second with scans to upload; the
+    # third frozen and ready for the chair's draw.
     sizes = Counter(p.subject_code for p in data.participants)
-    scan_codes = sorted(sizes, key=lambda code: (sizes[code], code))[:2]
+    scan_codes = sorted(sizes, key=lambda code: (sizes[code], code))[:3]
     system = Actor(None, "demo")
     users = {
         a.username: create_user(
@@ -241,9 +243,11 @@ def load_demo(
         )
         people.link_juror_account(session, actor=organiser, juror=juror, user_id=account.id)
     if scans:
+        from integrity.demo.jury import load_jury_demo, settle_conflicts
         from integrity.demo.scans import load_scan_demo
 
         by_code = {s.code: s.rounds[0] for s in event.subjects}
+        settle_conflicts(session, round_=by_code[scan_codes[0]], chair=users["chair"].as_actor())
         load_scan_demo(
             session,
             event=event,
@@ -252,8 +256,32 @@ def load_demo(
             chair=users["chair"].as_actor(),
             it=users["itspec"].as_actor(),
         )
+        load_jury_demo(
+            session,
+            drawn=by_code[scan_codes[0]],
+            ready=by_code[scan_codes[2]],
+            chair=users["chair"].as_actor(),
+            it=users["itspec"].as_actor(),
+        )
     return event
 
 
-def demo_accounts() -> list[tuple[str, str]]:
-    return [(a.username, a.role.value) for a in ACCOUNTS] + [("juror01", Role.JUROR.value)]
+def demo_accounts(session: AnySession | None = None) -> list[tuple[str, str]]:
+    """One account per role; for the juror, one with works still to mark when there is one."""
+    juror = (marking_juror(session) if session is not None else None) or "juror01"
+    return [(a.username, a.role.value) for a in ACCOUNTS] + [(juror, Role.JUROR.value)]
+
+
+def marking_juror(session: AnySession) -> str | None:
+    """The first juror account (by name) with an unsubmitted marking."""
+    from integrity.accounts.models import User
+    from integrity.jury.models import Assignment
+
+    return session.execute(
+        select(User.username)
+        .join(Juror, Juror.user_id == User.id)
+        .join(Assignment, Assignment.juror_id == Juror.id)
+        .where(Assignment.submitted_at.is_(None))
+        .order_by(User.username)
+        .limit(1)
+    ).scalar_one_or_none()

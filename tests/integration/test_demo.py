@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -18,6 +22,8 @@ from integrity.registry.models import (
     School,
     Subject,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def count(session: Any, model: type) -> int:
@@ -56,8 +62,8 @@ def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
     assert verify(session).ok
 
 
-def test_the_demo_scan_step_freezes_one_round_and_offers_realistic_scans_for_another(
-    app: Flask, session: Any
+def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_third(
+    app: Flask, session: Any, tmp_path: Path
 ) -> None:
     from integrity.demo.loader import load_demo
     from integrity.demo.scans import demo_scans_path
@@ -68,10 +74,33 @@ def test_the_demo_scan_step_freezes_one_round_and_offers_realistic_scans_for_ano
     session.commit()
     states = session.query(ScanRound).all()
     frozen = [s for s in states if s.frozen_at is not None]
-    assert len(frozen) == 1 and frozen[0].ledger_hash
+    assert len(frozen) == 2 and all(s.ledger_hash for s in frozen)
     waiting = [s for s in states if s.frozen_at is None]
     assert len(waiting) == 1
     assert demo_scans_path(waiting[0].round_id).stat().st_size > 10_000
-    assert session.query(Work).filter(Work.round_id == frozen[0].round_id).count() > 0
+    assert all(session.query(Work).filter(Work.round_id == s.round_id).count() for s in frozen)
     assert queue(session, waiting[0].round) == []  # nothing uploaded for it yet
     assert event.id
+
+    # The jury step: one frozen round drawn and being marked, the other ready for a draw.
+    from integrity.jury.models import Assignment, Draw, DrawState, ScoreStatus, TaskScore
+
+    (draw,) = session.query(Draw).all()
+    assert draw.state is DrawState.REVEALED and len(draw.contributions) == 2
+    assert {s.round_id for s in frozen} - {draw.round_id}  # a round left for the chair
+    submitted = session.query(Assignment).filter(Assignment.submitted_at.isnot(None)).count()
+    assert 0 < submitted < session.query(Assignment).count()
+    statuses = [s.status for s in session.query(TaskScore)]
+    assert statuses.count(ScoreStatus.AWAITING_THIRD) == 1
+    from integrity.jury.services.draws import published_record
+
+    record = tmp_path / "draw.json"
+    record.write_text(json.dumps(published_record(draw, with_manifest=True)))
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", str(ROOT / "scripts" / "verify_draw.py"), str(record)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert f"assignment sha256: {draw.assignment_sha256}" in done.stdout
+    from integrity.demo.loader import marking_juror
+
+    assert marking_juror(session) is not None
