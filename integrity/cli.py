@@ -39,6 +39,7 @@ def register_commands(app: Flask) -> None:
     from integrity.demo.cli import demo
     from integrity.jury.cli import jury
     from integrity.ops.cli import backup, restore, serve
+    from integrity.protocols.cli import protocols
     from integrity.registry.cli import registry
     from integrity.scans.cli import jobs, kits, scans
     from integrity.vault.cli import vault
@@ -51,6 +52,7 @@ def register_commands(app: Flask) -> None:
         scans,
         vault,
         jury,
+        protocols,
         jobs,
         demo,
         backup,

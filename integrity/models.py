@@ -12,6 +12,7 @@ from integrity.jury.models import (
     TaskScore,
     WorkConflict,
 )
+from integrity.protocols.models import Protocol, ProtocolVersion, ScoreEvent
 from integrity.registry.models import (
     District,
     Entry,
@@ -53,12 +54,15 @@ __all__ = [
     "Mark",
     "Participant",
     "PrintRun",
+    "Protocol",
+    "ProtocolVersion",
     "Room",
     "RoomObserver",
     "Round",
     "ScanPage",
     "ScanRound",
     "School",
+    "ScoreEvent",
     "SealedLink",
     "Subject",
     "Task",

@@ -59,6 +59,11 @@ class Event(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     # Conflict-of-interest policy: a juror from the participant's district is in conflict.
     same_district_conflict: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Prize policy as JSON (integrity.protocols.domain.Policy.from_config); None: the default.
+    prize_policy: Mapped[str | None] = mapped_column(Text)
+    appeal_hours: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=24, server_default="24"
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     subjects: Mapped[list[Subject]] = relationship(

@@ -188,6 +188,11 @@ class Work(Base):
     )  # HMAC of the serial; erased at freeze
     expected_pages: Mapped[int] = mapped_column(Integer, nullable=False)
     work_hash: Mapped[str | None] = mapped_column(String(64))
+    # The participant's grade: protocols rank per subject and grade, and a grade names nobody.
+    grade: Mapped[int | None] = mapped_column(Integer)
+    # HMAC (server key) of the kit's appeal access code: lets a participant holding the code reach
+    # their own work after the freeze, and tells a copied database nothing without the secret.
+    appeal_tag: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     pages: Mapped[list[ScanPage]] = relationship(back_populates="work", order_by="ScanPage.page_no")
 

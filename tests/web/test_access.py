@@ -90,6 +90,10 @@ POLICY: dict[str, Any] = {
     "draws.public_draw": PUBLIC,
     "draws.public_record": PUBLIC,
     "draws.verify_script": PUBLIC,
+    "protocols.round_protocols": {R.ADMIN, R.CHAIR, R.ORGANISER, R.DIRECTOR, R.OBSERVER},
+    "results.event_results": PUBLIC,
+    "results.protocol_page": PUBLIC,
+    "results.protocol_csv": PUBLIC,
     "vault.event_vault": {R.CHAIR},
     "vault.unseal": {R.CHAIR},
 }

@@ -79,3 +79,8 @@ def read_private(digest: str, purpose: str) -> bytes:
 
 def access_code_hash(code: str) -> str:
     return hashlib.sha256(f"integrity-access-code:{code}".encode()).hexdigest()
+
+
+def appeal_tag(code: str) -> str:
+    """The work's key for appeals, from the access code on the kit's stub (see Work.appeal_tag)."""
+    return hmac.new(server_key("appeal-tag"), code.encode(), hashlib.sha256).hexdigest()

@@ -42,7 +42,14 @@ from integrity.scans.models import (
     Work,
 )
 from integrity.scans.pagestore import QUEUE_IMAGE, REOPEN_EVERY, StoredPage, StoreKeys, store_result
-from integrity.scans.services.common import ensure_open, index_key, round_pages, serial_tag
+from integrity.scans.services.common import (
+    appeal_tag,
+    ensure_open,
+    index_key,
+    round_pages,
+    serial_tag,
+)
+from integrity.scans.services.kits import access_code_of
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.models import VaultKey
@@ -290,11 +297,14 @@ class _Ingest:
         self.ciphers.add(cipher)
         # No flush here: the checkpoint writes new works with their pages (flushing per work cost
         # more than reading the page), and Work.cipher's unique index stays the last word.
+        assert booklet.entry is not None
         work = Work(
             round_id=self.round.id,
             cipher=cipher,
             serial_tag=tag,
             expected_pages=booklet.answer_pages,
+            grade=booklet.entry.participant.grade,
+            appeal_tag=appeal_tag(access_code_of(booklet)) if booklet.access_code_enc else None,
         )
         self.session.add(work)
         assert booklet.entry_id is not None

@@ -74,7 +74,7 @@ def _new_booklet(
     return booklet, code
 
 
-def _access_code(booklet: Booklet) -> str:
+def access_code_of(booklet: Booklet) -> str:
     assert booklet.access_code_enc is not None
     return vault_crypto.decrypt_blob(
         server_key("access-code"), booklet.access_code_enc, b"access-code"
@@ -154,7 +154,7 @@ def print_kits(
             booklet, code = _new_booklet(session, round_, e)
             created += 1
         else:
-            code = _access_code(booklet)
+            code = access_code_of(booklet)
         assert code is not None
         kits.append((booklet, _spec(round_, header, booklet, code)))
     extras = [_new_booklet(session, round_, None)[0] for _ in range(extra_sheets)]

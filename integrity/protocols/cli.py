@@ -1,0 +1,122 @@
+"""`integrity protocols …`: freeze, publish, close appeals, export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import click
+from flask_babel import gettext as _
+
+from integrity.cli import cli_actor, echo_json
+from integrity.errors import DomainError
+from integrity.extensions import db
+from integrity.registry.models import Round
+
+
+def _round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
+    return round_
+
+
+def _chosen(round_id: int, grade: int | None) -> list[Any]:
+    from integrity.protocols import services
+
+    found = services.protocols_of(db.session, _round(round_id))
+    if grade is not None:
+        found = [p for p in found if p.grade == grade]
+    if not found:
+        raise click.ClickException(_("No protocol: are the round's scans frozen?"))
+    return found
+
+
+def _summary(protocol: Any) -> dict[str, Any]:
+    version = protocol.current
+    return {
+        "protocol_id": protocol.id,
+        "round_id": protocol.round_id,
+        "grade": protocol.grade,
+        "state": protocol.state.value,
+        "version": version.number if version else None,
+        "content_sha256": version.content_sha256 if version else None,
+        "chain_head": version.chain_head if version else None,
+        "appeals_until": protocol.appeals_until,
+    }
+
+
+def _step(step: str, round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
+    from integrity.protocols import services
+
+    actor = cli_actor(as_user)
+    done = []
+    for protocol in _chosen(round_id, grade):
+        try:
+            getattr(services, step)(db.session, actor=actor, protocol=protocol)
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"grade {protocol.grade}: {exc.message}") from None
+        done.append(_summary(protocol))
+    db.session.commit()
+    if as_json:
+        echo_json(done)
+    else:
+        for item in done:
+            click.echo(f"grade {item['grade']}: {item['state']} v{item['version']} "
+                       f"{item['content_sha256']}")  # fmt: skip
+
+
+@click.group("protocols")
+def protocols() -> None:
+    """Score protocols: freeze (hash and chain head), publish, close appeals, export."""
+
+
+def _options(f: Any) -> Any:
+    f = click.option("--json", "as_json", is_flag=True)(f)
+    f = click.option("--as", "as_user", default=None)(f)
+    f = click.option("--grade", type=int, default=None, help="Only this grade's protocol.")(f)
+    return click.option("--round", "round_id", type=int, required=True)(f)
+
+
+@protocols.command("freeze")
+@_options
+def freeze_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
+    """Freeze the round's ciphered protocols (one per grade)."""
+    _step("freeze", round_id, grade, as_user, as_json)
+
+
+@protocols.command("publish")
+@_options
+def publish_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
+    """Publish the frozen ciphered protocols; their appeal windows open."""
+    _step("publish", round_id, grade, as_user, as_json)
+
+
+@protocols.command("close-appeals")
+@_options
+def close_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
+    """Close the appeal windows that have run out."""
+    _step("close_appeals", round_id, grade, as_user, as_json)
+
+
+@protocols.command("export")
+@click.option("--round", "round_id", type=int, required=True)
+@click.option("--grade", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_command(round_id: int, grade: int, fmt: str, out: Path) -> None:
+    """Write the protocol's current version (CSV, or its canonical JSON)."""
+    from integrity.protocols import services
+
+    (protocol,) = _chosen(round_id, grade)
+    version = protocol.current
+    if version is None:
+        raise click.ClickException(_("This protocol is not frozen yet."))
+    if fmt == "json":
+        out.write_text(version.content, encoding="utf-8")
+    else:
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle, delimiter=";").writerows(services.csv_rows(version))
+    click.echo(str(out))

@@ -1,0 +1,301 @@
+"""Protocols: build from reconciled scores, freeze (hash and chain head), publish, close appeals.
+
+The ciphered protocol shows cipher, score per task, total, rank and provisional award. Its content
+is canonical JSON; freezing stores its SHA-256 and the audit chain head of that moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from integrity.audit.chain import Actor
+from integrity.audit.services import chain_head, record_event
+from integrity.db import AnySession, utcnow
+from integrity.errors import Conflict as Refused
+from integrity.errors import NotFound
+from integrity.jury.domain import format_sixtieths
+from integrity.jury.models import ScoreStatus, TaskScore
+from integrity.protocols import domain
+from integrity.protocols.models import Protocol, ProtocolState, ProtocolVersion, ScoreEvent
+from integrity.registry.kinds import EntryStatus
+from integrity.registry.models import Entry, Participant, Round
+from integrity.scans.models import ScanRound, Work
+
+FORMAT = "integrity-protocol/1"
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def state_labels() -> dict[ProtocolState, str]:
+    return {
+        ProtocolState.DRAFT: str(_l("draft")),
+        ProtocolState.FROZEN: str(_l("frozen (ciphered)")),
+        ProtocolState.PUBLISHED: str(_l("published (ciphered), appeals open")),
+        ProtocolState.APPEALS_CLOSED: str(_l("appeals closed")),
+        ProtocolState.UNSEALED: str(_l("unsealed")),
+        ProtocolState.FINAL: str(_l("final (named)")),
+        ProtocolState.FINAL_PUBLISHED: str(_l("final, published")),
+    }
+
+
+def grades_of(session: AnySession, round_: Round) -> list[int]:
+    return sorted(
+        g
+        for g in session.execute(
+            select(Work.grade).where(Work.round_id == round_.id).distinct()
+        ).scalars()
+        if g is not None
+    )
+
+
+def protocols_of(session: AnySession, round_: Round) -> list[Protocol]:
+    """The round's protocols, one per grade with works, created as drafts on first sight."""
+    state = session.get(ScanRound, round_.id)
+    if state is None or state.frozen_at is None:
+        return []
+    existing = {
+        p.grade: p
+        for p in session.execute(select(Protocol).where(Protocol.round_id == round_.id)).scalars()
+    }
+    for grade in grades_of(session, round_):
+        if grade not in existing:
+            existing[grade] = Protocol(round_id=round_.id, grade=grade, state=ProtocolState.DRAFT)
+            session.add(existing[grade])
+    session.flush()
+    return [existing[g] for g in sorted(existing)]
+
+
+def get_protocol(session: AnySession, protocol_id: int) -> Protocol:
+    found = session.get(Protocol, protocol_id)
+    if found is None:
+        raise NotFound(_l("No such protocol."))
+    return found
+
+
+def effective_scores(session: AnySession, works: list[Work]) -> dict[int, dict[int, int | None]]:
+    """Per work, per task: the score that counts (the latest score event after a freeze, else the
+    reconciled score; None while a task is unsettled)."""
+    ids = [w.id for w in works]
+    scores: dict[int, dict[int, int | None]] = {w: {} for w in ids}
+    for score in session.execute(select(TaskScore).where(TaskScore.work_id.in_(ids))).scalars():
+        settled = score.status not in (ScoreStatus.AWAITING_THIRD, ScoreStatus.AWAITING_CHAIR)
+        scores[score.work_id][score.task_id] = score.sixtieths if settled else None
+    for event in session.execute(
+        select(ScoreEvent).where(ScoreEvent.work_id.in_(ids)).order_by(ScoreEvent.id)
+    ).scalars():
+        scores[event.work_id][event.task_id] = event.after
+    return scores
+
+
+def build_ciphered(session: AnySession, protocol: Protocol) -> dict[str, Any]:
+    """The ciphered protocol's content. Refused while a task of one of its works is unsettled."""
+    round_ = protocol.round
+    tasks = sorted(round_.tasks, key=lambda t: t.number)
+    works = list(
+        session.execute(
+            select(Work)
+            .where(Work.round_id == round_.id, Work.grade == protocol.grade)
+            .order_by(Work.cipher)
+        ).scalars()
+    )
+    scores = effective_scores(session, works)
+    unsettled = sum(1 for w in works for t in tasks if scores[w.id].get(t.id) is None)
+    if unsettled:
+        raise Refused(
+            _l(
+                "%(n)d task scores are not settled yet (marking, a third marker or the chair).",
+                n=unsettled,
+            ),
+            code="unsettled",
+            unsettled=unsettled,
+        )
+    totals = [(w.cipher, sum(scores[w.id][t.id] or 0 for t in tasks)) for w in works]
+    policy = domain.Policy.from_config(
+        json.loads(round_.subject.event.prize_policy) if round_.subject.event.prize_policy else None
+    )
+    awarded = domain.award(domain.rank(totals), policy)
+    per_work = {w.cipher: w for w in works}
+    statuses = Counter(
+        session.execute(
+            select(Entry.status)
+            .join(Participant, Participant.id == Entry.participant_id)
+            .where(
+                Entry.round_id == round_.id,
+                Participant.grade == protocol.grade,
+                Entry.status.in_([EntryStatus.ABSENT, EntryStatus.DISQUALIFIED]),
+            )
+        ).scalars()
+    )
+    return {
+        "format": FORMAT,
+        "kind": "ciphered",
+        "protocol": protocol.id,
+        "event": round_.subject.event_id,
+        "subject": round_.subject.code,
+        "round": round_.number,
+        "grade": protocol.grade,
+        "policy": policy.kind,
+        "quotas": list(awarded.quotas) if awarded.quotas else None,
+        "overflow": {d.value: n for d, n in awarded.overflow.items()},
+        "tasks": [t.number for t in tasks],
+        "rows": [
+            {
+                "cipher": p.key,
+                "tasks": [format_sixtieths(scores[per_work[p.key].id][t.id] or 0) for t in tasks],
+                "total": format_sixtieths(p.score),
+                "rank": p.rank,
+                "award": p.award.value if p.award else None,
+            }
+            for p in awarded.placed
+        ],
+        "absent": statuses.get(EntryStatus.ABSENT, 0),
+        "disqualified": statuses.get(EntryStatus.DISQUALIFIED, 0),
+    }
+
+
+def _expect(protocol: Protocol, *states: ProtocolState) -> None:
+    if protocol.state not in states:
+        raise Refused(
+            _l(
+                "This step cannot be taken now: the protocol is %(state)s.",
+                state=state_labels()[protocol.state],
+            ),
+            code="wrong_state",
+        )
+
+
+def _new_version(
+    session: AnySession, *, actor: Actor, protocol: Protocol, content: dict[str, Any], reason: str
+) -> ProtocolVersion:
+    number = len(protocol.versions) + 1
+    content = {**content, "version": number}
+    text = canonical(content)
+    version = ProtocolVersion(
+        protocol=protocol,
+        number=number,
+        named=content["kind"] == "named",
+        content=text.decode(),
+        content_sha256=hashlib.sha256(text).hexdigest(),
+        chain_head=chain_head(session)[1],
+        reason=reason,
+        frozen_by_id=actor.id,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
+    """Freeze the ciphered protocol: its content hash and the audit chain head are stored (and
+    printed on every export)."""
+    _expect(protocol, ProtocolState.DRAFT)
+    version = _new_version(
+        session,
+        actor=actor,
+        protocol=protocol,
+        content=build_ciphered(session, protocol),
+        reason="frozen",
+    )
+    protocol.state = ProtocolState.FROZEN
+    protocol.frozen_at = version.frozen_at
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="protocols.frozen",
+        subject=f"protocol:{protocol.id}",
+        data={"version": version.number, "content_sha256": version.content_sha256,
+              "chain_head": version.chain_head},
+    )  # fmt: skip
+    return version
+
+
+def publish(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol:
+    """Publish the frozen ciphered protocol; the appeal window opens now."""
+    _expect(protocol, ProtocolState.FROZEN)
+    now = utcnow()
+    protocol.state = ProtocolState.PUBLISHED
+    protocol.published_at = now
+    protocol.appeals_until = now + dt.timedelta(hours=protocol.round.subject.event.appeal_hours)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="protocols.published",
+        subject=f"protocol:{protocol.id}",
+        data={"appeals_until": protocol.appeals_until.isoformat()},
+    )
+    return protocol
+
+
+def close_appeals(
+    session: AnySession, *, actor: Actor, protocol: Protocol, now: dt.datetime | None = None
+) -> Protocol:
+    """Close the appeal window once it has run out. When every protocol of the round is closed, the
+    round's results are frozen: the vault may be unsealed and the draw's manifest published."""
+    _expect(protocol, ProtocolState.PUBLISHED)
+    now = now or utcnow()
+    assert protocol.appeals_until is not None
+    if now < protocol.appeals_until:
+        raise Refused(
+            _l("The appeal window is open until %(when)s UTC.",
+               when=protocol.appeals_until.strftime("%Y-%m-%d %H:%M")),
+            code="window_open",
+        )  # fmt: skip
+    protocol.state = ProtocolState.APPEALS_CLOSED
+    protocol.appeals_closed_at = now
+    round_ = protocol.round
+    open_ = session.scalar(
+        select(func.count())
+        .select_from(Protocol)
+        .where(
+            Protocol.round_id == round_.id,
+            Protocol.state.in_([ProtocolState.DRAFT, ProtocolState.FROZEN,
+                                ProtocolState.PUBLISHED]),
+        )
+    )  # fmt: skip
+    if not open_ and round_.results_frozen_at is None:
+        round_.results_frozen_at = now
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="protocols.appeals_closed",
+        subject=f"protocol:{protocol.id}",
+        data={"round_results_frozen": round_.results_frozen_at is not None},
+    )
+    return protocol
+
+
+def published_protocols(session: AnySession, event_id: int) -> list[Protocol]:
+    return list(
+        session.execute(
+            select(Protocol)
+            .join(Round, Round.id == Protocol.round_id)
+            .where(
+                Round.subject.has(event_id=event_id),
+                Protocol.state.not_in([ProtocolState.DRAFT, ProtocolState.FROZEN]),
+            )
+            .order_by(Protocol.round_id, Protocol.grade)
+        ).scalars()
+    )
+
+
+def csv_rows(version: ProtocolVersion) -> list[list[str]]:
+    content = json.loads(version.content)
+    header = ["cipher", *[f"task {n}" for n in content["tasks"]], "total", "rank", "award"]
+    rows = [header]
+    for row in content["rows"]:
+        rows.append([row["cipher"], *row["tasks"], row["total"], str(row["rank"]),
+                     row["award"] or ""])  # fmt: skip
+    rows.append([f"sha256 {version.content_sha256}", f"chain head {version.chain_head}"])
+    return rows

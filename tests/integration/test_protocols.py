@@ -1,0 +1,125 @@
+"""The protocol's state machine: draft → frozen → published (ciphered) → appeals closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from integrity.audit.services import chain_head
+from integrity.errors import Conflict
+from integrity.jury.models import Assignment, AssignmentRole
+from integrity.jury.services import marking
+from integrity.protocols import services as protocols
+from integrity.protocols.models import ProtocolState
+from integrity.scans.models import Work
+from tests import factories as f
+from tests.conftest import expect_events
+from tests.integration.test_draw_ceremony import ceremony
+from tests.integration.test_marking import full_marks
+
+
+def marked_round(session: Any, totals: dict[int, int] | None = None) -> f.DrawableRound:
+    """A drawn round whose every work is marked by both markers alike: work n (by cipher order)
+    gets ``totals[n]`` units on each task (default 10 + n)."""
+    world = f.drawable_round(session)
+    ceremony(session, world)
+    works = session.execute(select(Work).order_by(Work.cipher)).scalars().all()
+    for n, work in enumerate(works):
+        units = (totals or {}).get(n, 10 + n)
+        for a in session.execute(
+            select(Assignment).where(
+                Assignment.work_id == work.id, Assignment.role == AssignmentRole.MARKER
+            )
+        ).scalars():
+            marking.save(session, actor=f.ACTOR, assignment=a,
+                         values=full_marks(session, a, {1: units, 2: units}), submit=True)  # fmt: skip
+    return world
+
+
+def test_works_know_their_grade_and_the_round_has_one_protocol_per_grade(session: Any) -> None:
+    world = f.drawable_round(session)
+    assert {w.grade for w in session.execute(select(Work)).scalars()} == {10}
+    assert all(w.appeal_tag for w in session.execute(select(Work)).scalars())
+    (protocol,) = protocols.protocols_of(session, world.round)
+    assert protocol.grade == 10 and protocol.state is ProtocolState.DRAFT
+
+
+def test_a_protocol_is_not_frozen_while_a_score_is_unsettled(session: Any) -> None:
+    world = f.drawable_round(session)
+    ceremony(session, world)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    with pytest.raises(Conflict) as refused:
+        protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    assert refused.value.details["unsettled"] == 12  # six works, two tasks
+
+
+def test_freezing_hashes_the_ciphered_ranking_and_publishing_opens_the_appeal_window(
+    session: Any,
+) -> None:
+    world = marked_round(session, totals={0: 14, 1: 14, 2: 12, 3: 8, 4: 2, 5: 0})
+    (protocol,) = protocols.protocols_of(session, world.round)
+    head_before = chain_head(session)[1]
+    with expect_events("protocols.frozen"):
+        version = protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    content = json.loads(version.content)
+    assert hashlib.sha256(version.content.encode()).hexdigest() == version.content_sha256
+    assert version.chain_head == head_before
+    ranks = [(row["total"], row["rank"], row["award"]) for row in content["rows"]]
+    # Six participants: at most 2 winners (45%), I up to 0.4 → 0, II up to 1.0 → 1, III to 2.
+    # Two tie at the top: both get II, one beyond the quota.
+    assert ranks == [("14", 1, "II"), ("14", 1, "II"), ("12", 3, None), ("8", 4, None),
+                     ("2", 5, None), ("0", 6, None)]  # fmt: skip
+    assert content["overflow"] == {"II": 1} and content["quotas"] == [0, 1, 1]
+    text = version.content
+    assert "Оқушы" not in text and "Мұғалім" not in text
+    with pytest.raises(Conflict):
+        protocols.freeze(session, actor=f.ACTOR, protocol=protocol)  # not twice
+
+    with expect_events("protocols.published"):
+        protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    assert protocol.appeals_until == protocol.published_at + dt.timedelta(hours=24)
+    with pytest.raises(Conflict) as early:
+        protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol)
+    assert early.value.details["code"] == "window_open"
+    assert world.round.results_frozen_at is None
+    later = protocol.appeals_until + dt.timedelta(minutes=1)
+    with expect_events("protocols.appeals_closed"):
+        protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol, now=later)
+    assert protocol.state is ProtocolState.APPEALS_CLOSED
+    assert world.round.results_frozen_at == later  # the vault may open; the draw is public
+
+
+def test_a_protocol_exports_as_csv_with_its_hash_and_chain_head(session: Any) -> None:
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    version = protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    rows = protocols.csv_rows(version)
+    assert rows[0] == ["cipher", "task 1", "task 2", "total", "rank", "award"]
+    assert len(rows) == 1 + 6 + 1
+    assert rows[-1] == [f"sha256 {version.content_sha256}", f"chain head {version.chain_head}"]
+
+
+def test_the_protocol_commands_freeze_publish_and_export(
+    app: Any, session: Any, tmp_path: Any
+) -> None:
+    world = marked_round(session)
+    session.commit()
+    run = app.test_cli_runner().invoke
+    rid = str(world.round.id)
+    frozen = run(args=["protocols", "freeze", "--round", rid, "--json"])
+    assert frozen.exit_code == 0, frozen.output
+    (summary,) = json.loads(frozen.output)
+    assert summary["state"] == "frozen" and summary["version"] == 1
+    again = run(args=["protocols", "freeze", "--round", rid])
+    assert again.exit_code == 1
+    assert run(args=["protocols", "publish", "--round", rid]).exit_code == 0
+    out = tmp_path / "protocol.csv"
+    done = run(args=["protocols", "export", "--round", rid, "--grade", "10", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    text = out.read_text(encoding="utf-8-sig")
+    assert summary["content_sha256"] in text and text.count("\n") == 8
