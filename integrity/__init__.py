@@ -48,8 +48,8 @@ def create_app(
     from integrity.audit.views import bp as audit_bp
     from integrity.jury.views import bp as jury_bp
     from integrity.jury.views import public_bp as draws_bp
+    from integrity.protocols.views import appeal_bp, results_bp
     from integrity.protocols.views import bp as protocols_bp
-    from integrity.protocols.views import results_bp
     from integrity.public.views import bp as public_bp
     from integrity.registry.views import bp as registry_bp
     from integrity.scans.ledger_views import bp as ledger_bp
@@ -68,6 +68,7 @@ def create_app(
         draws_bp,
         protocols_bp,
         results_bp,
+        appeal_bp,
     ):
         app.register_blueprint(blueprint)
 

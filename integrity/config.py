@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Where rate-limit counters live (`redis://…` for several servers).",
     ),
     Setting("LOGIN_RATE_LIMIT", str, "10 per minute", "Login attempts allowed per client address."),
+    Setting(
+        "ACCESS_CODE_RATE_LIMIT",
+        str,
+        "10 per minute",
+        "Appeal access-code attempts allowed per client address.",
+    ),
     Setting("COOKIE_SECURE", bool, False, "Send cookies over HTTPS only; switch on behind TLS."),
     Setting(
         "JOBS_URL",

@@ -12,7 +12,7 @@ from integrity.jury.models import (
     TaskScore,
     WorkConflict,
 )
-from integrity.protocols.models import Protocol, ProtocolVersion, ScoreEvent
+from integrity.protocols.models import Appeal, Protocol, ProtocolVersion, ScoreEvent
 from integrity.registry.models import (
     District,
     Entry,
@@ -35,6 +35,7 @@ from integrity.scans.models import Booklet, PrintRun, ScanPage, ScanRound, Uploa
 from integrity.vault.models import IdentityLink, SealedLink, VaultKey
 
 __all__ = [
+    "Appeal",
     "Assignment",
     "AuditEvent",
     "AuditHead",

@@ -99,3 +99,32 @@ class ScoreEvent(Base):
 
     work: Mapped[Work] = relationship()
     task: Mapped[Task] = relationship()
+
+
+class Appeal(Base):
+    """A participant's (or supervisor's) appeal against the marking of their work; one per work."""
+
+    __tablename__ = "appeal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("work.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    protocol_id: Mapped[int] = mapped_column(
+        ForeignKey("protocol.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    filed_as: Mapped[str] = mapped_column(String(16), nullable=False)  # participant | supervisor
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    commission: Mapped[str] = mapped_column(String(200), nullable=False)  # juror ids, drawn
+    outcome: Mapped[str | None] = mapped_column(String(16))  # unchanged | raised | lowered
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    work: Mapped[Work] = relationship()
+    protocol: Mapped[Protocol] = relationship()
+
+    @property
+    def commission_ids(self) -> list[int]:
+        return [int(n) for n in self.commission.split(",") if n]

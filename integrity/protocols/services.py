@@ -173,7 +173,7 @@ def _expect(protocol: Protocol, *states: ProtocolState) -> None:
         )
 
 
-def _new_version(
+def new_version(
     session: AnySession, *, actor: Actor, protocol: Protocol, content: dict[str, Any], reason: str
 ) -> ProtocolVersion:
     number = len(protocol.versions) + 1
@@ -198,7 +198,7 @@ def freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol
     """Freeze the ciphered protocol: its content hash and the audit chain head are stored (and
     printed on every export)."""
     _expect(protocol, ProtocolState.DRAFT)
-    version = _new_version(
+    version = new_version(
         session,
         actor=actor,
         protocol=protocol,

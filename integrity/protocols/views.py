@@ -11,25 +11,35 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
-from integrity.extensions import db
-from integrity.protocols import services
-from integrity.protocols.models import Protocol, ProtocolState
+from integrity.db import utcnow
+from integrity.errors import DomainError
+from integrity.extensions import db, limiter
+from integrity.jury.services import marking
+from integrity.protocols import appeals, services
+from integrity.protocols.forms import AccessCodeForm, AppealForm
+from integrity.protocols.models import Appeal, Protocol, ProtocolState
+from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Round
 from integrity.registry.views import perform
+from integrity.scans.models import Work
+from integrity.storage import file_store
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
 results_bp = Blueprint("results", __name__, url_prefix="/results")
@@ -63,6 +73,7 @@ def round_protocols(round_id: int) -> Any:
         states=services.state_labels(),
         can_act=current_user.has_role(*ACTORS),
         ProtocolState=ProtocolState,
+        appeals={p.id: appeals.pending(db.session, p) for p in found},
     )
 
 
@@ -113,3 +124,119 @@ def protocol_csv(protocol_id: int) -> Response:
         f'attachment; filename="protocol-{protocol.id}-v{protocol.current.number}.csv"'
     )
     return response
+
+
+# -- appeals ---------------------------------------------------------------------------------------
+
+appeal_bp = Blueprint("appeal", __name__, url_prefix="/appeal")
+APPEAL_SESSION_KEY = "appeal_work"
+
+
+def _code_limit() -> str:
+    return str(current_app.config["INTEGRITY"]["ACCESS_CODE_RATE_LIMIT"])
+
+
+@appeal_bp.route("/", methods=["GET", "POST"])
+@limiter.limit(_code_limit, methods=["POST"])
+@public
+def appeal_start() -> Any:
+    """The participant (or their supervisor) types the access code from the kit's stub."""
+    form = AccessCodeForm()
+    if form.validate_on_submit():
+        try:
+            work = appeals.find_work(db.session, form.code.data or "")
+        except DomainError as exc:
+            current_app.logger.info(
+                "access code refused", extra={"fields": {"event": "access_code_miss"}}
+            )
+            form.code.errors = [*form.code.errors, str(exc.message)]
+        else:
+            session[APPEAL_SESSION_KEY] = work.id
+            return redirect(url_for(".appeal_work"))
+    return render_template("protocols/appeal_start.html", form=form)
+
+
+def _appeal_work() -> Work:
+    work_id = session.get(APPEAL_SESSION_KEY)
+    work = db.session.get(Work, work_id) if work_id else None
+    if work is None:
+        abort(404)
+    return work
+
+
+@appeal_bp.route("/work", methods=["GET", "POST"])
+@public
+def appeal_work() -> Any:
+    work = _appeal_work()
+    form = AppealForm()
+    existing = db.session.execute(
+        select(Appeal).where(Appeal.work_id == work.id)
+    ).scalar_one_or_none()
+    if form.validate_on_submit() and existing is None:
+        if perform(
+            form,
+            lambda: appeals.file_appeal(
+                db.session, work=work, reason=form.reason.data or "", filed_as=form.filed_as.data
+            ),
+        ):
+            flash(_("Your appeal is filed."), "success")
+            return redirect(url_for(".appeal_work"))
+    protocol = appeals.protocol_of(db.session, work)
+    return render_template(
+        "protocols/appeal_work.html",
+        work=work,
+        protocol=protocol,
+        tasks=appeals.work_view(db.session, work),
+        pages=marking.pages_of(db.session, work),
+        appeal=existing,
+        form=form,
+        units_to_points=units_to_points,
+        open=protocol is not None
+        and protocol.state is ProtocolState.PUBLISHED
+        and protocol.appeals_until is not None
+        and utcnow() <= protocol.appeals_until,
+    )
+
+
+@appeal_bp.route("/work/pages/<int:number>.jpg")
+@public
+def appeal_page(number: int) -> Response:
+    work = _appeal_work()
+    pages = marking.pages_of(db.session, work)
+    if not 1 <= number <= len(pages):
+        abort(404)
+    digest = pages[number - 1].masked_sha256
+    assert digest is not None
+    response = make_response(file_store().read_bytes(digest))
+    response.headers["Content-Type"] = "image/jpeg"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])
+@roles(*ACTORS)
+def decide_appeal(appeal_id: int) -> Response:
+    appeal = db.session.get(Appeal, appeal_id) or abort(404)
+    scores: dict[int, int] = {}
+    for task in appeal.protocol.round.tasks:
+        raw = (request.form.get(f"task-{task.id}") or "").strip()
+        if raw:
+            try:
+                scores[task.id] = points_to_units(raw)
+            except ValueError:
+                flash(_("Whole or half points, e.g. 3 or 3.5."), "error")
+                return redirect(url_for(".round_protocols", round_id=appeal.protocol.round_id))
+    actor = Actor(current_user.id, current_user.username)
+    if perform(
+        None,
+        lambda: appeals.decide(
+            db.session,
+            actor=actor,
+            appeal=appeal,
+            scores=scores,
+            reason=request.form.get("reason", ""),
+            password=request.form.get("password", ""),
+        ),
+    ):
+        flash(_("The appeal is decided."), "success")
+    return redirect(url_for(".round_protocols", round_id=appeal.protocol.round_id))

@@ -94,6 +94,10 @@ POLICY: dict[str, Any] = {
     "results.event_results": PUBLIC,
     "results.protocol_page": PUBLIC,
     "results.protocol_csv": PUBLIC,
+    "appeal.appeal_start": PUBLIC,
+    "appeal.appeal_work": PUBLIC,
+    "appeal.appeal_page": PUBLIC,
+    "protocols.decide_appeal": {R.ADMIN, R.CHAIR},
     "vault.event_vault": {R.CHAIR},
     "vault.unseal": {R.CHAIR},
 }

@@ -1,0 +1,92 @@
+"""A participant's appeal on the public site: access code, own work, one appeal; the chair decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from integrity.accounts.domain import Role
+from integrity.protocols.models import Appeal, ProtocolState
+from integrity.scans.codes import format_access_code
+from integrity.scans.models import Booklet, ScanPage
+from integrity.scans.services.kits import access_code_of
+from tests.conftest import PASSWORD, login
+from tests.integration.test_appeals import published
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"WTF_CSRF_ENABLED": False, "ACCESS_CODE_RATE_LIMIT": "5 per minute"}
+
+
+def a_code(session: Any) -> str:
+    booklet = (
+        session.execute(select(Booklet).where(Booklet.has_work.is_(True)).order_by(Booklet.id))
+        .scalars()
+        .first()
+    )
+    return format_access_code(access_code_of(booklet))
+
+
+def test_a_participant_opens_their_work_with_the_code_and_files_one_appeal(
+    client: FlaskClient, session: Any, users: Any
+) -> None:
+    _, protocol = published(session)
+    code = a_code(session)
+    session.commit()
+    opened = client.post("/appeal/", data={"code": code})
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/appeal/work")
+    page = client.get("/appeal/work").get_data(as_text=True)
+    assert 'data-testid="marks"' in page and "Оқушы" not in page
+    assert client.get("/appeal/work/pages/1.jpg").headers["Content-Type"] == "image/jpeg"
+    assert client.get("/appeal/work/pages/2.jpg").status_code == 404
+    filed = client.post("/appeal/work", data={"filed_as": "participant",
+                                              "reason": "Task 2: my answer is right"})  # fmt: skip
+    assert filed.status_code == 302
+    appeal = session.execute(select(Appeal)).scalar_one()
+    assert 'data-testid="appeal-state"' in client.get("/appeal/work").get_data(as_text=True)
+
+    # The chair decides it on the protocols page, re-entering their password.
+    with client.session_transaction() as flask_session:
+        flask_session.clear()
+    login(client, users.make(Role.CHAIR))
+    g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches on g
+    task_id = protocol.round.tasks[1].id
+    refused = client.post(f"/protocols/appeals/{appeal.id}/decide",
+                          data={f"task-{task_id}": "3", "reason": "Re-read", "password": "wrong"})  # fmt: skip
+    assert refused.status_code == 302
+    session.expire_all()
+    assert session.get(Appeal, appeal.id).decided_at is None
+    client.post(f"/protocols/appeals/{appeal.id}/decide",
+                data={f"task-{task_id}": "3", "reason": "Re-read step 4", "password": PASSWORD})  # fmt: skip
+    session.expire_all()
+    decided = session.get(Appeal, appeal.id)
+    assert decided.decided_at is not None and decided.outcome in ("raised", "lowered")
+    assert decided.protocol.state is ProtocolState.PUBLISHED
+    assert len(decided.protocol.versions) == 2
+
+
+def test_a_wrong_access_code_is_refused_alike_and_guessing_is_rate_limited(
+    client: FlaskClient, session: Any
+) -> None:
+    published(session)
+    session.commit()
+    answers = [client.post("/appeal/", data={"code": f"AAAA-BBBB-CC{n}"}) for n in range(5)]
+    assert all(a.status_code == 200 for a in answers)
+    assert len({a.get_data(as_text=True).count('class="error"') for a in answers}) == 1
+    assert client.get("/appeal/work").status_code == 404
+    assert client.post("/appeal/", data={"code": "AAAA-BBBB-CCC"}).status_code == 429
+
+
+def test_a_page_of_another_work_cannot_be_reached_without_its_code(
+    client: FlaskClient, session: Any
+) -> None:
+    published(session)
+    session.commit()
+    page = session.execute(select(ScanPage).where(ScanPage.work_id.isnot(None))).scalars().first()
+    assert page is not None
+    assert client.get("/appeal/work/pages/1.jpg").status_code == 404
