@@ -83,15 +83,15 @@ def _options(f: Any) -> Any:
 @protocols.command("freeze")
 @_options
 def freeze_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
-    """Freeze the round's ciphered protocols (one per grade)."""
-    _step("freeze", round_id, grade, as_user, as_json)
+    """Freeze the round's protocols (one per grade): ciphered from a draft, named once unsealed."""
+    _step("advance_freeze", round_id, grade, as_user, as_json)
 
 
 @protocols.command("publish")
 @_options
 def publish_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
-    """Publish the frozen ciphered protocols; their appeal windows open."""
-    _step("publish", round_id, grade, as_user, as_json)
+    """Publish the frozen protocols: ciphered (the appeal windows open), or final and named."""
+    _step("advance_publish", round_id, grade, as_user, as_json)
 
 
 @protocols.command("close-appeals")
@@ -120,3 +120,18 @@ def export_command(round_id: int, grade: int, fmt: str, out: Path) -> None:
         with out.open("w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle, delimiter=";").writerows(services.csv_rows(version))
     click.echo(str(out))
+
+
+@protocols.command("unseal")
+@click.option("--round", "round_id", type=int, required=True)
+@click.option("--shares", "use_shares", is_flag=True, help="Read key shares (one a line).")
+@click.option("--as", "as_user", default=None)
+@click.pass_context
+def unseal_command(
+    ctx: click.Context, round_id: int, use_shares: bool, as_user: str | None
+) -> None:
+    """Unseal the round's identities (the chair; after its appeals close), so that its protocols
+    can be frozen with names. The same as `integrity vault unseal`."""
+    from integrity.vault.cli import unseal_command as vault_unseal
+
+    ctx.invoke(vault_unseal, round_id=round_id, use_shares=use_shares, as_user=as_user)

@@ -299,3 +299,124 @@ def csv_rows(version: ProtocolVersion) -> list[list[str]]:
                      row["award"] or ""])  # fmt: skip
     rows.append([f"sha256 {version.content_sha256}", f"chain head {version.chain_head}"])
     return rows
+
+
+def mark_unsealed(session: AnySession, round_: Round) -> int:
+    """After the vault's unsealing (its own audit event): the round's protocols whose appeals are
+    closed may now be named. Returns how many moved on."""
+    moved = 0
+    for protocol in session.execute(
+        select(Protocol).where(
+            Protocol.round_id == round_.id, Protocol.state == ProtocolState.APPEALS_CLOSED
+        )
+    ).scalars():
+        protocol.state = ProtocolState.UNSEALED
+        protocol.unsealed_at = utcnow()
+        moved += 1
+    session.flush()
+    return moved
+
+
+def build_named(session: AnySession, protocol: Protocol) -> dict[str, Any]:
+    """The final protocol: the ciphered content (after appeals) with each cipher's participant,
+    school and district, and the absent and disqualified listed apart with their reason."""
+    from integrity.registry.models import District, School
+    from integrity.vault.models import IdentityLink
+
+    content = build_ciphered(session, protocol)
+    links = dict(
+        session.execute(
+            select(Work.cipher, IdentityLink.entry_id)
+            .join(IdentityLink, IdentityLink.work_id == Work.id)
+            .where(Work.round_id == protocol.round_id)
+        ).all()
+    )
+    people = {
+        entry.id: (participant, school, district)
+        for entry, participant, school, district in session.execute(
+            select(Entry, Participant, School, District)
+            .join(Participant, Participant.id == Entry.participant_id)
+            .join(School, School.id == Participant.school_id)
+            .join(District, District.id == School.district_id)
+            .where(Entry.round_id == protocol.round_id)
+        ).all()
+    }
+
+    def person(entry_id: int) -> dict[str, Any]:
+        participant, school, district = people[entry_id]
+        return {
+            "name": participant.full_name,
+            "grade": participant.grade,
+            "school_kk": school.name_kk,
+            "school_ru": school.name_ru,
+            "district_kk": district.name_kk,
+            "district_ru": district.name_ru,
+        }
+
+    missing = [row["cipher"] for row in content["rows"] if row["cipher"] not in links]
+    if missing:
+        raise Refused(
+            _l("%(n)d works have no unsealed identity; unseal the round first.", n=len(missing)),
+            code="not_unsealed",
+        )
+    for row in content["rows"]:
+        row.update(person(links[row["cipher"]]))
+    apart = session.execute(
+        select(Entry)
+        .join(Participant, Participant.id == Entry.participant_id)
+        .where(
+            Entry.round_id == protocol.round_id,
+            Participant.grade == protocol.grade,
+            Entry.status.in_([EntryStatus.ABSENT, EntryStatus.DISQUALIFIED]),
+        )
+        .order_by(Participant.sort_key)
+    ).scalars()
+    content["apart"] = [
+        {**person(e.id), "status": e.status.value, "reason": e.status_reason or ""} for e in apart
+    ]
+    content["kind"] = "named"
+    return content
+
+
+def freeze_final(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
+    _expect(protocol, ProtocolState.UNSEALED)
+    version = new_version(
+        session, actor=actor, protocol=protocol, content=build_named(session, protocol),
+        reason="final, named",
+    )  # fmt: skip
+    protocol.state = ProtocolState.FINAL
+    protocol.final_frozen_at = version.frozen_at
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="protocols.final_frozen",
+        subject=f"protocol:{protocol.id}",
+        data={"version": version.number, "content_sha256": version.content_sha256,
+              "chain_head": version.chain_head},
+    )  # fmt: skip
+    return version
+
+
+def publish_final(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol:
+    _expect(protocol, ProtocolState.FINAL)
+    protocol.state = ProtocolState.FINAL_PUBLISHED
+    protocol.final_published_at = utcnow()
+    session.flush()
+    record_event(session, actor=actor, action="protocols.final_published",
+                 subject=f"protocol:{protocol.id}", data={})  # fmt: skip
+    return protocol
+
+
+def advance_freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
+    """`freeze`: the ciphered protocol from a draft, the named one once unsealed."""
+    if protocol.state is ProtocolState.UNSEALED:
+        return freeze_final(session, actor=actor, protocol=protocol)
+    return freeze(session, actor=actor, protocol=protocol)
+
+
+def advance_publish(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol:
+    """`publish`: the ciphered protocol once frozen, the named one once final."""
+    if protocol.state is ProtocolState.FINAL:
+        return publish_final(session, actor=actor, protocol=protocol)
+    return publish(session, actor=actor, protocol=protocol)

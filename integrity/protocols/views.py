@@ -34,7 +34,7 @@ from integrity.extensions import db, limiter
 from integrity.jury.services import marking
 from integrity.protocols import appeals, services
 from integrity.protocols.forms import AccessCodeForm, AppealForm
-from integrity.protocols.models import Appeal, Protocol, ProtocolState
+from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Round
 from integrity.registry.views import perform
@@ -46,7 +46,11 @@ results_bp = Blueprint("results", __name__, url_prefix="/results")
 
 ACTORS = (Role.ADMIN, Role.CHAIR)
 READERS = (Role.ADMIN, Role.CHAIR, Role.ORGANISER, Role.DIRECTOR, Role.OBSERVER)
-STEPS = {"freeze": services.freeze, "publish": services.publish, "close": services.close_appeals}
+STEPS = {
+    "freeze": services.advance_freeze,
+    "publish": services.advance_publish,
+    "close": services.close_appeals,
+}
 
 
 @bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
@@ -96,12 +100,19 @@ def _published(protocol_id: int) -> Protocol:
     return protocol
 
 
+def _shown_version(protocol: Protocol) -> ProtocolVersion:
+    """The named version only once it is published; the ciphered one until then."""
+    versions = protocol.versions
+    if protocol.state is not ProtocolState.FINAL_PUBLISHED:
+        versions = [v for v in versions if not v.named]
+    return versions[-1]
+
+
 @results_bp.route("/protocols/<int:protocol_id>")
 @public
 def protocol_page(protocol_id: int) -> str:
     protocol = _published(protocol_id)
-    version = protocol.current
-    assert version is not None
+    version = _shown_version(protocol)
     return render_template(
         "protocols/protocol.html",
         protocol=protocol,
@@ -115,13 +126,13 @@ def protocol_page(protocol_id: int) -> str:
 @public
 def protocol_csv(protocol_id: int) -> Response:
     protocol = _published(protocol_id)
-    assert protocol.current is not None
+    version = _shown_version(protocol)
     out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(services.csv_rows(protocol.current))
+    csv.writer(out, delimiter=";").writerows(services.csv_rows(version))
     response = make_response("\ufeff" + out.getvalue())
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="protocol-{protocol.id}-v{protocol.current.number}.csv"'
+        f'attachment; filename="protocol-{protocol.id}-v{version.number}.csv"'
     )
     return response
 

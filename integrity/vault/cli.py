@@ -74,7 +74,7 @@ def init_command(event_id: int, threshold: int, shares: int, as_user: str | None
 )
 @click.option("--as", "as_user", default=None)
 def unseal_command(round_id: int, use_shares: bool, as_user: str | None) -> None:
-    """Unseal who is behind each cipher of a round (after its protocol is frozen)."""
+    """Unseal who is behind each cipher of a round (after its appeals are closed)."""
     from integrity.registry.models import Round
     from integrity.vault.services import unseal_round
 
@@ -92,6 +92,9 @@ def unseal_command(round_id: int, use_shares: bool, as_user: str | None) -> None
                 round_=round_,
                 passphrase=_secret_line("Passphrase"),
             )
+        from integrity.protocols.services import mark_unsealed
+
+        mark_unsealed(db.session, round_)  # its protocols may now be named
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc.message)) from None

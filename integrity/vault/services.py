@@ -129,10 +129,17 @@ def unseal_round(
     passphrase: str | None = None,
     shares: Sequence[str] = (),
 ) -> int:
-    """The chair's deliberate de-anonymisation of one round, allowed only after its protocol is frozen."""
+    """The chair's deliberate de-anonymisation of one round, allowed only once its results are
+    frozen (every protocol of the round has closed its appeals). A refusal is logged."""
     if round_.results_frozen_at is None:
+        current_app.logger.warning(
+            "unseal refused: the round's appeals are not closed",
+            extra={"fields": {"event": "unseal_refused", "round_id": round_.id,
+                              "actor": actor.name}},
+        )  # fmt: skip
         raise Conflict(
-            _l("The identities can be unsealed only after the round's protocol is frozen.")
+            _l("The identities can be unsealed only after the round's appeals are closed."),
+            code="appeals_open",
         )
     if session.scalar(
         select(func.count()).select_from(IdentityLink).where(IdentityLink.round_id == round_.id)

@@ -82,6 +82,9 @@ def unseal(round_id: int) -> Response:
                 passphrase=form.passphrase.data or None,
                 shares=lines,
             )
+            from integrity.protocols.services import mark_unsealed
+
+            mark_unsealed(db.session, round_)  # its protocols may now be named
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")

@@ -123,3 +123,41 @@ def test_the_protocol_commands_freeze_publish_and_export(
     assert done.exit_code == 0, done.output
     text = out.read_text(encoding="utf-8-sig")
     assert summary["content_sha256"] in text and text.count("\n") == 8
+
+
+def test_after_appeals_close_the_chair_unseals_and_the_named_final_protocol_is_frozen(
+    session: Any, caplog: Any
+) -> None:
+    from integrity.vault.services import unseal_round
+
+    world = marked_round(session, totals={0: 14, 1: 12, 2: 10, 3: 8, 4: 6, 5: 4})
+    (protocol,) = protocols.protocols_of(session, world.round)
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    with pytest.raises(Conflict) as early:
+        unseal_round(session, actor=f.ACTOR, round_=world.round,
+                     passphrase="a long chair passphrase")  # fmt: skip
+    assert early.value.details["code"] == "appeals_open"
+    assert any("unseal refused" in r.getMessage() for r in caplog.records)  # logged
+    with pytest.raises(Conflict):
+        protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)  # not the named one yet
+
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
+    assert protocols.mark_unsealed(session, world.round) == 1
+    assert protocol.state is ProtocolState.UNSEALED
+    with expect_events("protocols.final_frozen"):
+        final = protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
+    content = json.loads(final.content)
+    assert final.named and content["kind"] == "named"
+    top = content["rows"][0]
+    assert (
+        top["rank"] == 1 and top["name"].startswith("Оқушы") and top["school_kk"].endswith("мектеп")
+    )
+    assert top["grade"] == 10 and top["district_kk"]
+    ciphered = json.loads(protocol.versions[0].content)
+    assert [r["cipher"] for r in ciphered["rows"]] == [r["cipher"] for r in content["rows"]]
+    with expect_events("protocols.final_published"):
+        protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
+    assert protocol.state is ProtocolState.FINAL_PUBLISHED and protocol.final_published_at

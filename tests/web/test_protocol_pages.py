@@ -58,3 +58,31 @@ def test_an_observer_reads_the_protocols_but_cannot_freeze_them(
         url, data={"csrf_token": token, "protocol": protocol.id, "step": "freeze"}
     )
     assert refused.status_code == 403
+
+
+def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
+    client: FlaskClient, session: Any
+) -> None:
+    import datetime as dt
+
+    from integrity.protocols import services as protocols
+    from tests import factories as f
+
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    from integrity.vault.services import unseal_round
+
+    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
+    protocols.mark_unsealed(session, world.round)
+    protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
+    session.commit()
+    url = f"/results/protocols/{protocol.id}"
+    assert "Оқушы" not in client.get(url).get_data(as_text=True)  # final, not yet published
+    protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
+    session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Оқушы" in page and protocol.current.content_sha256 in page
