@@ -104,10 +104,11 @@ def close_command(round_id: int, grade: int | None, as_user: str | None, as_json
 @protocols.command("export")
 @click.option("--round", "round_id", type=int, required=True)
 @click.option("--grade", type=int, required=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "pdf", "xlsx"]), default="csv")
+@click.option("--lang", type=click.Choice(["kk", "ru"]), default="kk", help="For PDF and XLSX.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def export_command(round_id: int, grade: int, fmt: str, out: Path) -> None:
-    """Write the protocol's current version (CSV, or its canonical JSON)."""
+def export_command(round_id: int, grade: int, fmt: str, lang: str, out: Path) -> None:
+    """Write the protocol's current version: CSV, PDF or XLSX (kk or ru), or its canonical JSON."""
     from integrity.protocols import services
 
     (protocol,) = _chosen(round_id, grade)
@@ -116,6 +117,8 @@ def export_command(round_id: int, grade: int, fmt: str, out: Path) -> None:
         raise click.ClickException(_("This protocol is not frozen yet."))
     if fmt == "json":
         out.write_text(version.content, encoding="utf-8")
+    elif fmt in ("pdf", "xlsx"):
+        out.write_bytes(services.document(version, fmt, lang))
     else:
         with out.open("w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle, delimiter=";").writerows(services.csv_rows(version))

@@ -420,3 +420,24 @@ def advance_publish(session: AnySession, *, actor: Actor, protocol: Protocol) ->
     if protocol.state is ProtocolState.FINAL:
         return publish_final(session, actor=actor, protocol=protocol)
     return publish(session, actor=actor, protocol=protocol)
+
+
+def document(version: ProtocolVersion, fmt: str, lang: str) -> bytes:
+    """The version as PDF or XLSX in Kazakh or Russian (hash and chain head on it)."""
+    from integrity.protocols import documents
+
+    if lang not in documents.LABELS or fmt not in ("pdf", "xlsx"):
+        raise NotFound(_l("No such export."))
+    subject = version.protocol.round.subject
+    heading = documents.Heading(
+        event=subject.event.title(lang),
+        subject=subject.name(lang),
+        content_sha256=version.content_sha256,
+        chain_head=version.chain_head,
+    )
+    content = json.loads(version.content)
+    return (
+        documents.pdf(content, heading, lang)
+        if fmt == "pdf"
+        else documents.xlsx(content, heading, lang)
+    )

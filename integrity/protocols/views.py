@@ -122,6 +122,28 @@ def protocol_page(protocol_id: int) -> str:
     )
 
 
+MEDIA = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@results_bp.route("/protocols/<int:protocol_id>.<any(pdf, xlsx):doc>")
+@public
+def protocol_document(protocol_id: int, doc: str) -> Response:
+    protocol = _published(protocol_id)
+    version = _shown_version(protocol)
+    lang = request.args.get("lang", "kk")
+    if lang not in ("kk", "ru"):
+        abort(404)
+    response = make_response(services.document(version, doc, lang))
+    response.headers["Content-Type"] = MEDIA[doc]
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="protocol-{protocol.id}-v{version.number}-{lang}.{doc}"'
+    )
+    return response
+
+
 @results_bp.route("/protocols/<int:protocol_id>.csv")
 @public
 def protocol_csv(protocol_id: int) -> Response:

@@ -161,3 +161,38 @@ def test_after_appeals_close_the_chair_unseals_and_the_named_final_protocol_is_f
     with expect_events("protocols.final_published"):
         protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
     assert protocol.state is ProtocolState.FINAL_PUBLISHED and protocol.final_published_at
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_final_protocol_prints_to_pdf_and_xlsx_with_its_hash_and_chain_head(
+    session: Any, tmp_path: Any, lang: str
+) -> None:
+    import io
+
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    from integrity.vault.services import unseal_round
+
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
+    protocols.mark_unsealed(session, world.round)
+    version = protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
+
+    data = protocols.document(version, "pdf", lang)
+    (tmp_path / f"protocol-{lang}.pdf").write_bytes(data)
+    pdf = pdfium.PdfDocument(data)
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    heading = "хаттамасы" if lang == "kk" else "Протокол"
+    assert heading in text and "Оқушы" in text  # Kazakh letters survive extraction
+    assert "№1 мектеп" in text if lang == "kk" else "Школа №1" in text
+    flat = text.replace("\r", "").replace("\n", "")
+    assert version.content_sha256 in flat and version.chain_head in flat
+    book = load_workbook(io.BytesIO(protocols.document(version, "xlsx", lang)))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
+    assert version.content_sha256 in cells and len(list(book.active.iter_rows())) >= 1 + 6 + 3

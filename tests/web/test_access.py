@@ -94,6 +94,7 @@ POLICY: dict[str, Any] = {
     "results.event_results": PUBLIC,
     "results.protocol_page": PUBLIC,
     "results.protocol_csv": PUBLIC,
+    "results.protocol_document": PUBLIC,
     "appeal.appeal_start": PUBLIC,
     "appeal.appeal_work": PUBLIC,
     "appeal.appeal_page": PUBLIC,
@@ -102,7 +103,13 @@ POLICY: dict[str, Any] = {
     "vault.unseal": {R.CHAIR},
 }
 
-SAMPLE_VALUES = {"kind": "participants", "fmt": "csv", "filename": "app.css", "cipher": "ABCDE1"}
+SAMPLE_VALUES = {
+    "kind": "participants",
+    "fmt": "csv",
+    "doc": "pdf",
+    "filename": "app.css",
+    "cipher": "ABCDE1",
+}
 
 
 def routes(app: Flask) -> list[tuple[str, str, str]]:

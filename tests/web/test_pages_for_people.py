@@ -46,7 +46,7 @@ def get_pages(app: Flask) -> list[str]:
     """Every HTML page reachable by GET (files and JSON answers left out)."""
     urls = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in (rule.methods or set()) or "fmt" in rule.arguments:
+        if "GET" not in (rule.methods or set()) or {"fmt", "doc"} & set(rule.arguments):
             continue
         if rule.rule.endswith((".pdf", ".json", ".jpg", ".py")):
             continue
