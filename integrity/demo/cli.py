@@ -22,7 +22,7 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
     from sqlalchemy import func, select
 
     from integrity.accounts.models import User
-    from integrity.demo.loader import DEMO_PASSWORD, demo_accounts, load_demo
+    from integrity.demo.loader import DEMO_PASSWORD, demo_access_code, demo_accounts, load_demo
     from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE
 
     if reset:
@@ -59,3 +59,9 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
         "Jury: sign in as chair and open Events → a round → Jury draw (one round is drawn and "
         "being marked, another is ready for a draw by hand); the juror above has works to mark."
     )
+    code = demo_access_code(db.session)
+    if code:
+        click.echo(
+            f"Appeal: a participant's access code (their protocol takes appeals now): {code} "
+            "— open /appeal/ with it. Results: /results/events/1."
+        )

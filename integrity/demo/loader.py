@@ -107,7 +107,7 @@ def load_demo(
     # stay quick: the first frozen, drawn and being marked; the second with scans to upload; the
     # third frozen and ready for the chair's draw.
     sizes = Counter(p.subject_code for p in data.participants)
-    scan_codes = sorted(sizes, key=lambda code: (sizes[code], code))[:3]
+    scan_codes = sorted(sizes, key=lambda code: (sizes[code], code))[:5]
     system = Actor(None, "demo")
     users = {
         a.username: create_user(
@@ -263,6 +263,17 @@ def load_demo(
             chair=users["chair"].as_actor(),
             it=users["itspec"].as_actor(),
         )
+        from integrity.demo.protocols import load_results_demo
+        from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE
+
+        load_results_demo(
+            session,
+            final=by_code[scan_codes[3]],
+            appealing=by_code[scan_codes[4]],
+            chair=users["chair"].as_actor(),
+            it=users["itspec"].as_actor(),
+            passphrase=DEMO_CHAIR_PASSPHRASE,
+        )
     return event
 
 
@@ -285,3 +296,28 @@ def marking_juror(session: AnySession) -> str | None:
         .order_by(User.username)
         .limit(1)
     ).scalar_one_or_none()
+
+
+def demo_access_code(session: AnySession) -> str | None:
+    """A participant's access code whose protocol takes appeals now, and who has not appealed."""
+    from integrity.protocols.appeals import find_work
+    from integrity.protocols.models import Appeal, Protocol, ProtocolState
+    from integrity.scans.codes import format_access_code
+    from integrity.scans.models import Booklet
+    from integrity.scans.services.kits import access_code_of
+
+    rounds = set(
+        session.execute(
+            select(Protocol.round_id).where(Protocol.state == ProtocolState.PUBLISHED)
+        ).scalars()
+    )
+    appealed = set(session.execute(select(Appeal.work_id)).scalars())
+    for booklet in session.execute(
+        select(Booklet)
+        .where(Booklet.round_id.in_(rounds), Booklet.has_work.is_(True))
+        .order_by(Booklet.serial)
+    ).scalars():
+        code = access_code_of(booklet)
+        if find_work(session, code).id not in appealed:
+            return format_access_code(code)
+    return None

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -115,6 +116,14 @@ def commission_for(session: AnySession, work: Work) -> list[int]:
     return order[:size]
 
 
+def _refused(code: str, work: Work) -> None:
+    """Refused appeals go to the log (a refusal changes no state, so it is no audit event)."""
+    current_app.logger.info(
+        "appeal refused", extra={"fields": {"event": "appeal_refused", "code": code,
+                                            "cipher": work.cipher}}
+    )  # fmt: skip
+
+
 def file_appeal(
     session: AnySession,
     *,
@@ -136,9 +145,11 @@ def file_appeal(
         or protocol.appeals_until is None
         or now > protocol.appeals_until
     ):
+        _refused("window_closed", work)
         raise Refused(_l("Appeals for this work are not open: the window is closed."),
                       code="window_closed")  # fmt: skip
     if session.execute(select(Appeal).where(Appeal.work_id == work.id)).first() is not None:
+        _refused("second_appeal", work)
         raise Refused(_l("An appeal for this work has already been filed."), code="second_appeal")
     appeal = Appeal(
         work_id=work.id,

@@ -74,7 +74,7 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     session.commit()
     states = session.query(ScanRound).all()
     frozen = [s for s in states if s.frozen_at is not None]
-    assert len(frozen) == 2 and all(s.ledger_hash for s in frozen)
+    assert len(frozen) == 4 and all(s.ledger_hash for s in frozen)
     waiting = [s for s in states if s.frozen_at is None]
     assert len(waiting) == 1
     assert demo_scans_path(waiting[0].round_id).stat().st_size > 10_000
@@ -85,11 +85,13 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     # The jury step: one frozen round drawn and being marked, the other ready for a draw.
     from integrity.jury.models import Assignment, Draw, DrawState, ScoreStatus, TaskScore
 
-    (draw,) = session.query(Draw).all()
-    assert draw.state is DrawState.REVEALED and len(draw.contributions) == 2
-    assert {s.round_id for s in frozen} - {draw.round_id}  # a round left for the chair
-    submitted = session.query(Assignment).filter(Assignment.submitted_at.isnot(None)).count()
-    assert 0 < submitted < session.query(Assignment).count()
+    draws = session.query(Draw).all()
+    assert len(draws) == 3 and all(d.state is DrawState.REVEALED for d in draws)
+    draw = min(draws, key=lambda d: d.id)  # the round being marked
+    assert len({s.round_id for s in frozen} - {d.round_id for d in draws}) == 1  # for the chair
+    in_draw = session.query(Assignment).filter(Assignment.draw_id == draw.id)
+    submitted = in_draw.filter(Assignment.submitted_at.isnot(None)).count()
+    assert 0 < submitted < in_draw.count()
     statuses = [s.status for s in session.query(TaskScore)]
     assert statuses.count(ScoreStatus.AWAITING_THIRD) == 1
     from integrity.jury.services.draws import published_record
@@ -101,6 +103,17 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert f"assignment sha256: {draw.assignment_sha256}" in done.stdout
-    from integrity.demo.loader import marking_juror
+    from integrity.demo.loader import demo_access_code, marking_juror
 
     assert marking_juror(session) is not None
+
+    # Results: a named final protocol published; ciphered ones in their appeal window, one appeal.
+    from integrity.protocols.appeals import find_work
+    from integrity.protocols.models import Appeal, Protocol, ProtocolState
+
+    states_ = {p.state for p in session.query(Protocol)}
+    assert {ProtocolState.FINAL_PUBLISHED, ProtocolState.PUBLISHED} <= states_
+    (appeal,) = session.query(Appeal).all()
+    assert appeal.decided_at is None
+    code = demo_access_code(session)
+    assert code is not None and find_work(session, code).id != appeal.work_id

@@ -1,0 +1,96 @@
+"""The demo's results step: one round fully marked with its named final protocol published, and one
+whose ciphered protocol is in its appeal window with an appeal for the chair to decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import select
+
+from integrity.audit.chain import Actor
+from integrity.db import AnySession, utcnow
+from integrity.demo.jury import freeze_clean, run_draw, settle_conflicts
+from integrity.jury.models import Assignment
+from integrity.jury.services import marking
+from integrity.protocols import appeals, services
+from integrity.protocols.models import Protocol
+from integrity.registry.models import Juror, Round
+from integrity.scans.models import Booklet, Work
+from integrity.scans.services.kits import access_code_of
+from integrity.vault.services import unseal_round
+
+
+def mark_all(session: AnySession, *, round_: Round, rng: random.Random) -> None:
+    """Every marking submitted, the two markers of a work never beyond tolerance."""
+    tasks = sorted(round_.tasks, key=lambda t: t.number)
+    for work in session.execute(
+        select(Work).where(Work.round_id == round_.id).order_by(Work.cipher)
+    ).scalars():
+        base = {t.id: [rng.randint(0, c.max_units) for c in t.criteria] for t in tasks}
+        for assignment in session.execute(
+            select(Assignment).where(Assignment.work_id == work.id).order_by(Assignment.position)
+        ).scalars():
+            values = {
+                (task.id, c.number): units
+                for task in tasks
+                for c, units in zip(task.criteria, base[task.id], strict=True)
+            }
+            juror = session.get(Juror, assignment.juror_id)
+            assert juror is not None
+            marking.save(session, actor=Actor(juror.user_id, f"juror:{juror.id}"),
+                         assignment=assignment, values=values, submit=True)  # fmt: skip
+
+
+def drawn_and_marked(
+    session: AnySession, *, round_: Round, chair: Actor, it: Actor, rng: random.Random
+) -> list[Protocol]:
+    settle_conflicts(session, round_=round_, chair=chair)
+    freeze_clean(session, round_=round_, it=it)
+    run_draw(session, round_=round_, chair=chair)
+    mark_all(session, round_=round_, rng=rng)
+    return services.protocols_of(session, round_)
+
+
+def load_results_demo(
+    session: AnySession,
+    *,
+    final: Round,
+    appealing: Round,
+    chair: Actor,
+    it: Actor,
+    passphrase: str,
+) -> None:
+    rng = random.Random(2027)
+    # The final round: published two days ago, appeals closed, unsealed, named and published.
+    for protocol in drawn_and_marked(session, round_=final, chair=chair, it=it, rng=rng):
+        services.freeze(session, actor=chair, protocol=protocol)
+        services.publish(session, actor=chair, protocol=protocol)
+        protocol.published_at = utcnow() - dt.timedelta(days=2)
+        protocol.appeals_until = protocol.published_at + dt.timedelta(hours=24)
+        services.close_appeals(session, actor=chair, protocol=protocol)
+    unseal_round(session, actor=chair, round_=final, passphrase=passphrase)
+    services.mark_unsealed(session, final)
+    for protocol in services.protocols_of(session, final):
+        services.advance_freeze(session, actor=chair, protocol=protocol)
+        services.advance_publish(session, actor=chair, protocol=protocol)
+    # The appealing round: ciphered protocols published now; one appeal filed, to decide.
+    for protocol in drawn_and_marked(session, round_=appealing, chair=chair, it=it, rng=rng):
+        services.freeze(session, actor=chair, protocol=protocol)
+        services.publish(session, actor=chair, protocol=protocol)
+    first = (
+        session.execute(
+            select(Booklet)
+            .where(Booklet.round_id == appealing.id, Booklet.has_work.is_(True))
+            .order_by(Booklet.serial)
+        )
+        .scalars()
+        .first()
+    )
+    assert first is not None
+    appeals.file_appeal(
+        session,
+        work=appeals.find_work(session, access_code_of(first)),
+        reason="2-есептің шешімі толық тексерілмеген сияқты: соңғы бетті қарауды сұраймын.",
+        filed_as="participant",
+    )
