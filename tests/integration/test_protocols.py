@@ -196,3 +196,13 @@ def test_the_final_protocol_prints_to_pdf_and_xlsx_with_its_hash_and_chain_head(
     book = load_workbook(io.BytesIO(protocols.document(version, "xlsx", lang)))
     cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c]
     assert version.content_sha256 in cells and len(list(book.active.iter_rows())) >= 1 + 6 + 3
+
+
+def test_after_the_freeze_the_chair_can_no_longer_return_a_marking(session: Any) -> None:
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    assignment = session.execute(select(Assignment).order_by(Assignment.id)).scalars().first()
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    with pytest.raises(Conflict) as refused:
+        marking.reopen_submitted(session, actor=f.ACTOR, assignment=assignment, reason="typo")
+    assert refused.value.details["code"] == "protocol_frozen"

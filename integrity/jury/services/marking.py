@@ -316,10 +316,30 @@ def _draw_third(
     )
 
 
+def _before_the_protocol(session: AnySession, work_id: int) -> None:
+    """Marks and reconciled scores change only while the work's protocol is a draft; after its
+    freeze a change is an appeal's score event (password and reason), never an edit here."""
+    from integrity.protocols.models import Protocol, ProtocolState
+
+    work = session.get(Work, work_id)
+    assert work is not None
+    state = session.execute(
+        select(Protocol.state).where(
+            Protocol.round_id == work.round_id, Protocol.grade == work.grade
+        )
+    ).scalar_one_or_none()
+    if state is not None and state is not ProtocolState.DRAFT:
+        raise Refused(
+            _l("The protocol is frozen: a score changes now only through an appeal."),
+            code="protocol_frozen",
+        )
+
+
 def chair_decide(
     session: AnySession, *, actor: Actor, score: TaskScore, units: int, reason: str
 ) -> TaskScore:
     """The chair settles a task the markers could not, with a written reason."""
+    _before_the_protocol(session, score.work_id)
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput(_l("Give the reason for the decision."), field="reason")
@@ -362,6 +382,7 @@ def reopen_submitted(
 ) -> None:
     """The chair returns a submitted marking to its author (a mistyped mark, say): the only way a
     submitted mark changes. An event with the reason; the scores it fed are reconciled again."""
+    _before_the_protocol(session, assignment.work_id)
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput(_l("Give the reason for returning the marking."), field="reason")
