@@ -83,14 +83,15 @@ def _options(f: Any) -> Any:
 @protocols.command("freeze")
 @_options
 def freeze_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
-    """Freeze the round's protocols (one per grade): ciphered from a draft, named once unsealed."""
+    """Freeze the round's protocols (one per grade): ciphered from a draft (published at once),
+    named once unsealed."""
     _step("advance_freeze", round_id, grade, as_user, as_json)
 
 
 @protocols.command("publish")
 @_options
 def publish_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
-    """Publish the frozen protocols: ciphered (the appeal windows open), or final and named."""
+    """Publish the final named protocols (a ciphered one is published when it is frozen)."""
     _step("advance_publish", round_id, grade, as_user, as_json)
 
 
@@ -138,3 +139,64 @@ def unseal_command(
     from integrity.vault.cli import unseal_command as vault_unseal
 
     ctx.invoke(vault_unseal, round_id=round_id, use_shares=use_shares, as_user=as_user)
+
+
+def _numbers(text: str | None) -> list[Any] | None:
+    if text is None:
+        return None
+    return [None if part.strip() in ("", "-") else float(part) for part in text.split(",")]
+
+
+@protocols.command("policy")
+@click.option("--event", "event_id", type=int, required=True)
+@click.option(
+    "--kind", type=click.Choice(["quota", "counts", "thresholds", "none"]), default="quota"
+)
+@click.option("--winners-percent", type=float, default=None, help="quota: winners at most (45).")
+@click.option("--split", default=None, help="quota: I,II,III shares adding up to 100 (20,30,50).")
+@click.option("--counts", default=None, help="counts: I,II,III numbers of awards, e.g. 1,2,3.")
+@click.option(
+    "--thresholds", default=None, help="thresholds: I,II,III minimum points (- for none)."
+)
+@click.option("--appeal-hours", type=int, default=None, help="The appeal window (24).")
+@click.option("--as", "as_user", default=None)
+def policy_command(
+    event_id: int,
+    kind: str,
+    winners_percent: float | None,
+    split: str | None,
+    counts: str | None,
+    thresholds: str | None,
+    appeal_hours: int | None,
+    as_user: str | None,
+) -> None:
+    """Set an event's prize policy and appeal window (before any of its protocols is frozen)."""
+    from integrity.protocols import services
+
+    config: dict[str, Any] = {"kind": kind}
+    try:
+        if winners_percent is not None:
+            config["winners_percent"] = winners_percent
+        if split is not None:
+            config["split"] = [int(v or 0) for v in _numbers(split) or []]
+        if counts is not None:
+            config["counts"] = [int(v or 0) for v in _numbers(counts) or []]
+        if thresholds is not None:
+            # Points on the command line; sixtieths of a point in the policy.
+            config["thresholds"] = [None if v is None else round(v * 60)
+                                    for v in _numbers(thresholds) or []]  # fmt: skip
+    except ValueError:
+        raise click.BadParameter(_("numbers separated by commas")) from None
+    try:
+        services.set_policy(
+            db.session,
+            actor=cli_actor(as_user),
+            event_id=event_id,
+            config=None if config == {"kind": "quota"} else config,
+            appeal_hours=appeal_hours,
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from None
+    db.session.commit()
+    click.echo(_("Prize policy set."))

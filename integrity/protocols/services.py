@@ -409,10 +409,14 @@ def publish_final(session: AnySession, *, actor: Actor, protocol: Protocol) -> P
 
 
 def advance_freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
-    """`freeze`: the ciphered protocol from a draft, the named one once unsealed."""
+    """`freeze` on the page and the command: the named protocol once unsealed; otherwise the
+    ciphered one, published on the public site at once (late publication is a corruption risk the
+    centre's analysis names, so there is no gap to leave)."""
     if protocol.state is ProtocolState.UNSEALED:
         return freeze_final(session, actor=actor, protocol=protocol)
-    return freeze(session, actor=actor, protocol=protocol)
+    version = freeze(session, actor=actor, protocol=protocol)
+    publish(session, actor=actor, protocol=protocol)
+    return version
 
 
 def advance_publish(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol:
@@ -440,4 +444,52 @@ def document(version: ProtocolVersion, fmt: str, lang: str) -> bytes:
         documents.pdf(content, heading, lang)
         if fmt == "pdf"
         else documents.xlsx(content, heading, lang)
+    )
+
+
+def set_policy(
+    session: AnySession,
+    *,
+    actor: Actor,
+    event_id: int,
+    config: dict[str, Any] | None,
+    appeal_hours: int | None = None,
+) -> None:
+    """Set the event's prize policy (None: the default) and appeal window. Refused once any of
+    its protocols is frozen: the rules of a ranking do not change after it is known."""
+    from integrity.errors import InvalidInput
+    from integrity.registry.models import Event, Subject
+
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(_l("No such event."))
+    try:
+        domain.Policy.from_config(config)
+    except ValueError as exc:
+        raise InvalidInput(
+            _l("Invalid prize policy: %(why)s", why=str(exc)), field="policy"
+        ) from None
+    if appeal_hours is not None and not 1 <= appeal_hours <= 24 * 14:
+        raise InvalidInput(_l("The appeal window is 1 to 336 hours."), field="appeal_hours")
+    frozen = session.scalar(
+        select(func.count())
+        .select_from(Protocol)
+        .join(Round, Round.id == Protocol.round_id)
+        .join(Subject, Subject.id == Round.subject_id)
+        .where(Subject.event_id == event_id, Protocol.state != ProtocolState.DRAFT)
+    )
+    if frozen:
+        raise Refused(
+            _l("A protocol of this event is frozen: its prize rules can no longer change.")
+        )
+    event.prize_policy = json.dumps(config, sort_keys=True) if config else None
+    if appeal_hours is not None:
+        event.appeal_hours = appeal_hours
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="protocols.policy_set",
+        subject=f"event:{event_id}",
+        data={"policy": event.prize_policy, "appeal_hours": event.appeal_hours},
     )

@@ -114,10 +114,11 @@ def test_the_protocol_commands_freeze_publish_and_export(
     frozen = run(args=["protocols", "freeze", "--round", rid, "--json"])
     assert frozen.exit_code == 0, frozen.output
     (summary,) = json.loads(frozen.output)
-    assert summary["state"] == "frozen" and summary["version"] == 1
+    # Frozen and published at once: the ciphered protocol is public from its freeze.
+    assert summary["state"] == "published" and summary["version"] == 1
     again = run(args=["protocols", "freeze", "--round", rid])
     assert again.exit_code == 1
-    assert run(args=["protocols", "publish", "--round", rid]).exit_code == 0
+    assert run(args=["protocols", "publish", "--round", rid]).exit_code == 1  # nothing to publish
     out = tmp_path / "protocol.csv"
     done = run(args=["protocols", "export", "--round", rid, "--grade", "10", "--out", str(out)])
     assert done.exit_code == 0, done.output
@@ -206,3 +207,30 @@ def test_after_the_freeze_the_chair_can_no_longer_return_a_marking(session: Any)
     with pytest.raises(Conflict) as refused:
         marking.reopen_submitted(session, actor=f.ACTOR, assignment=assignment, reason="typo")
     assert refused.value.details["code"] == "protocol_frozen"
+
+
+def test_the_prize_policy_is_set_per_event_and_frozen_with_its_first_protocol(
+    app: Any, session: Any
+) -> None:
+    world = marked_round(session, totals={0: 20, 1: 18, 2: 16, 3: 14, 4: 12, 5: 10})
+    session.commit()
+    run = app.test_cli_runner().invoke
+    eid = str(world.event.id)
+    bad = run(
+        args=["protocols", "policy", "--event", eid, "--kind", "counts", "--counts", "1,-2,0"]
+    )
+    assert bad.exit_code == 1
+    done = run(args=["protocols", "policy", "--event", eid, "--kind", "counts",
+                     "--counts", "1,1,1", "--appeal-hours", "48"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    session.expire_all()
+    (protocol,) = protocols.protocols_of(session, world.round)
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    content = json.loads(protocol.current.content)
+    assert content["policy"] == "counts"
+    assert [r["award"] for r in content["rows"]] == ["I", "II", "III", None, None, None]
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    assert protocol.appeals_until == protocol.published_at + dt.timedelta(hours=48)
+    session.commit()
+    late = run(args=["protocols", "policy", "--event", eid, "--kind", "none"])
+    assert late.exit_code == 1  # the rules do not change after a protocol is frozen
