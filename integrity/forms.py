@@ -1,13 +1,48 @@
-"""Helpers shared by every area's forms."""
+"""Helpers shared by every area's forms and the views that run them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
+from flask import flash, request
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+
+from integrity.errors import DomainError
+from integrity.extensions import db
+
+T = TypeVar("T")
 
 
 def choice_list(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated from WTForms 3.3)."""
     return [SelectChoice(value=value, label=str(label)) for value, label in pairs]
+
+
+def attempt(form: FlaskForm | None, action: Callable[[], T]) -> T | None:
+    """Run a service call; on a domain refusal, roll back and show the message at its field."""
+    try:
+        result = action()  # a service call that flushes and records its audit event
+    except DomainError as exc:
+        db.session.rollback()
+        field = getattr(form, str(exc.details.get("field", "")), None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(exc.message)]
+        else:
+            flash(str(exc.message), "error")
+        return None
+    db.session.commit()
+    return result
+
+
+def perform(form: FlaskForm | None, action: Callable[[], object]) -> bool:
+    """Like ``attempt`` for services that return nothing: True when the change was committed."""
+    done = attempt(form, lambda: action() or True)
+    return done is not None
+
+
+def submitted(form: FlaskForm) -> bool:
+    """Whether this POST came from ``form`` (pages with several forms give each a prefix)."""
+    prefix = form._prefix
+    return request.method == "POST" and any(key.startswith(prefix) for key in request.form)

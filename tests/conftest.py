@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, func, select, text
 
@@ -151,6 +151,9 @@ def login(client: FlaskClient, user: User) -> None:
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = str(user.id)
         flask_session["_fresh"] = True
+    # Test requests run inside the test's app context, where Flask-Login caches the user it
+    # loaded on ``g``: forget it, so a test that acted anonymously first is now signed in.
+    g.pop("_login_user", None)
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json
+from integrity.cli import cli_actor, echo_json, refused, round_or_exit
 from integrity.errors import DomainError
 from integrity.extensions import db
-from integrity.registry.models import Round
-
-
-def _round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
-    return round_
-
-
-def _fail(exc: DomainError) -> click.ClickException:
-    db.session.rollback()
-    return click.ClickException(str(exc.message))
 
 
 @click.group("jury")
@@ -37,7 +26,7 @@ def conflicts_command(round_id: int, as_json: bool) -> None:
     """List the round's hard and potential conflicts (juror, participant, reasons, decision)."""
     from integrity.jury.services import conflicts
 
-    report = conflicts.check_round(db.session, _round(round_id))
+    report = conflicts.check_round(db.session, round_or_exit(round_id))
     rows = [
         {
             "juror_id": row.juror.id,
@@ -84,7 +73,7 @@ def draw_group() -> None:
 def _draw(round_id: int) -> Any:
     from integrity.jury.services import draws
 
-    found = draws.active_draw(db.session, _round(round_id))
+    found = draws.active_draw(db.session, round_or_exit(round_id))
     if found is None:
         raise click.ClickException(_("This round has no draw under way; freeze one first."))
     return found
@@ -107,15 +96,14 @@ def _show(draw: Any, as_json: bool) -> None:
 
 
 def _capacities(values: tuple[str, ...]) -> dict[int, int]:
-    result = {}
-    for value in values:
-        left, sep, right = value.partition("=")
-        if not sep or not left.strip().isdigit() or not right.strip().isdigit():
-            raise click.BadParameter(
-                _("write JUROR_ID=MOST_WORKS, e.g. 17=5"), param_hint="--capacity"
-            )
-        result[int(left)] = int(right)
-    return result
+    from integrity.jury.domain import parse_capacities
+
+    try:
+        return parse_capacities(values)
+    except ValueError:
+        raise click.BadParameter(
+            _("write JUROR_ID=MOST_WORKS, e.g. 17=5"), param_hint="--capacity"
+        ) from None
 
 
 @draw_group.command("freeze")
@@ -137,12 +125,23 @@ def freeze_command(
     from integrity.jury.services import draws
 
     try:
-        draw = draws.freeze(db.session, actor=cli_actor(as_user), round_=_round(round_id),
+        draw = draws.freeze(db.session, actor=cli_actor(as_user), round_=round_or_exit(round_id),
                             mode=mode, size=size, capacities=_capacities(capacity))  # fmt: skip
     except DomainError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     db.session.commit()
     _show(draw, as_json)
+
+
+def _step(round_id: int, as_user: str | None, act: Callable[..., object]) -> Any:
+    """One ceremony step on the round's draw: the service call, committed once, or its refusal."""
+    draw = _draw(round_id)
+    try:
+        act(db.session, actor=cli_actor(as_user), draw=draw)
+    except DomainError as exc:
+        raise refused(exc) from None
+    db.session.commit()
+    return draw
 
 
 @draw_group.command("commit")
@@ -153,13 +152,7 @@ def commit_command(round_id: int, as_user: str | None, as_json: bool) -> None:
     """Commit to a secret seed and print its SHA-256 (to publish before any contribution)."""
     from integrity.jury.services import draws
 
-    draw = _draw(round_id)
-    try:
-        draws.commit(db.session, actor=cli_actor(as_user), draw=draw)
-    except DomainError as exc:
-        raise _fail(exc) from None
-    db.session.commit()
-    _show(draw, as_json)
+    _show(_step(round_id, as_user, draws.commit), as_json)
 
 
 @draw_group.command("contribute")
@@ -174,13 +167,8 @@ def contribute_command(
     """Enter one person's contribution."""
     from integrity.jury.services import draws
 
-    draw = _draw(round_id)
-    try:
-        draws.contribute(db.session, actor=cli_actor(as_user), draw=draw,
-                         contributor=contributor, value=value)  # fmt: skip
-    except DomainError as exc:
-        raise _fail(exc) from None
-    db.session.commit()
+    draw = _step(round_id, as_user,
+                 partial(draws.contribute, contributor=contributor, value=value))  # fmt: skip
     _show(draw, as_json)
 
 
@@ -192,13 +180,7 @@ def reveal_command(round_id: int, as_user: str | None, as_json: bool) -> None:
     """Reveal the secret, derive the final seed and write the assignment."""
     from integrity.jury.services import draws
 
-    draw = _draw(round_id)
-    try:
-        draws.reveal(db.session, actor=cli_actor(as_user), draw=draw)
-    except DomainError as exc:
-        raise _fail(exc) from None
-    db.session.commit()
-    _show(draw, as_json)
+    _show(_step(round_id, as_user, draws.reveal), as_json)
 
 
 @draw_group.command("cancel")
@@ -209,12 +191,7 @@ def cancel_command(round_id: int, reason: str, as_user: str | None) -> None:
     """Cancel the draw under way (only before its reveal)."""
     from integrity.jury.services import draws
 
-    draw = _draw(round_id)
-    try:
-        draws.cancel(db.session, actor=cli_actor(as_user), draw=draw, reason=reason)
-    except DomainError as exc:
-        raise _fail(exc) from None
-    db.session.commit()
+    _step(round_id, as_user, partial(draws.cancel, reason=reason))
     click.echo(_("Cancelled."))
 
 

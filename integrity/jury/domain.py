@@ -8,7 +8,7 @@ five (tenths): one unit is 30 sixtieths.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,7 +18,6 @@ SIXTIETHS_PER_UNIT = 30
 class Outcome(StrEnum):
     AGREED = "agreed"
     MEDIAN = "median"
-    PANEL = "panel"
     AWAITING_THIRD = "awaiting_third"
     AWAITING_CHAIR = "awaiting_chair"
 
@@ -56,15 +55,6 @@ def format_sixtieths(value: int) -> str:
     """Points with at most two decimals: 450 → '7.5', 455 → '7.58', 440 → '7.33'."""
     text = f"{value / 60:.2f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def check_points(values: Mapping[int, int | None], maxima: Mapping[int, int]) -> dict[int, str]:
-    """Problems by criterion: a value above its maximum (or below zero). None is a blank."""
-    problems: dict[int, str] = {}
-    for key, units in values.items():
-        if units is not None and not 0 <= units <= maxima[key]:
-            problems[key] = "range"
-    return problems
 
 
 @dataclass(frozen=True)
@@ -125,3 +115,17 @@ def juror_statistics(markings: Sequence[Marking], *, min_markings: int = 5) -> l
         )
         for juror, own in sorted(by_juror.items())
     ]
+
+
+def parse_capacities(lines: Sequence[str]) -> dict[int, int]:
+    """``["17 = 5", "4=2"]`` → ``{17: 5, 4: 2}``: a juror number and the most works they take.
+    ValueError on anything else. Blank lines are skipped."""
+    result: dict[int, int] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        left, sep, right = line.partition("=")
+        if not sep or not left.strip().isdigit() or not right.strip().isdigit():
+            raise ValueError(line)
+        result[int(left)] = int(right)
+    return result

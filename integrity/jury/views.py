@@ -26,8 +26,9 @@ from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.errors import DomainError, InvalidInput
 from integrity.extensions import db
+from integrity.forms import perform, submitted
 from integrity.jury import draw as algorithm
-from integrity.jury.domain import format_sixtieths
+from integrity.jury.domain import format_sixtieths, parse_capacities
 from integrity.jury.forms import (
     ChairDecisionForm,
     ContributionForm,
@@ -40,9 +41,7 @@ from integrity.jury.models import Draw, DrawState, TaskScore
 from integrity.jury.services import conflicts, draws, marking
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Round
-from integrity.registry.views import perform, submitted
 from integrity.scans.models import Work
-from integrity.storage import file_store
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 public_bp = Blueprint("draws", __name__, url_prefix="/draws")
@@ -99,18 +98,13 @@ def round_conflicts(round_id: int) -> Any:
 
 
 def _capacities(text: str) -> dict[int, int]:
-    result: dict[int, int] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        left, sep, right = line.partition("=")
-        if not sep or not left.strip().isdigit() or not right.strip().isdigit():
-            raise InvalidInput(
-                _("Write each capacity as “juror number = most works”, e.g. 17 = 5."),
-                field="capacities",
-            )
-        result[int(left)] = int(right)
-    return result
+    try:
+        return parse_capacities(text.splitlines())
+    except ValueError:
+        raise InvalidInput(
+            _("Write each capacity as “juror number = most works”, e.g. 17 = 5."),
+            field="capacities",
+        ) from None
 
 
 @bp.route("/rounds/<int:round_id>/draw", methods=["GET", "POST"])
@@ -332,7 +326,10 @@ def work(assignment_id: int) -> Any:
         tasks=tasks,
         values=shown,
         problems=problems,
-        pages=pages,
+        page_urls=[
+            url_for(".page_image", assignment_id=assignment.id, number=n)
+            for n in range(1, len(pages) + 1)
+        ],
         units_to_points=units_to_points,
     )
 
@@ -342,14 +339,14 @@ def work(assignment_id: int) -> Any:
 def page_image(assignment_id: int, number: int) -> Response:
     try:
         assignment = marking.own_assignment(db.session, _juror(), assignment_id)
+        return private_jpeg(marking.masked_page(db.session, assignment.work, number))
     except DomainError:
         abort(404)
-    pages = marking.pages_of(db.session, assignment.work)
-    if not 1 <= number <= len(pages):
-        abort(404)
-    digest = pages[number - 1].masked_sha256
-    assert digest is not None
-    response = make_response(file_store().read_bytes(digest))
+
+
+def private_jpeg(data: bytes) -> Response:
+    """A page image for one person's eyes: never cached on the way."""
+    response = make_response(data)
     response.headers["Content-Type"] = "image/jpeg"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -9,23 +9,15 @@ from typing import Any
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json
+from integrity.cli import cli_actor, echo_json, refused, round_or_exit
 from integrity.errors import DomainError
 from integrity.extensions import db
-from integrity.registry.models import Round
-
-
-def _round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
-    return round_
 
 
 def _chosen(round_id: int, grade: int | None) -> list[Any]:
     from integrity.protocols import services
 
-    found = services.protocols_of(db.session, _round(round_id))
+    found = services.protocols_of(db.session, round_or_exit(round_id))
     if grade is not None:
         found = [p for p in found if p.grade == grade]
     if not found:
@@ -196,7 +188,6 @@ def policy_command(
             appeal_hours=appeal_hours,
         )
     except DomainError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc.message)) from None
+        raise refused(exc) from None
     db.session.commit()
     click.echo(_("Prize policy set."))

@@ -58,7 +58,8 @@ def grades_of(session: AnySession, round_: Round) -> list[int]:
 
 
 def protocols_of(session: AnySession, round_: Round) -> list[Protocol]:
-    """The round's protocols, one per grade with works, created as drafts on first sight."""
+    """The round's protocols, one per grade with works. A grade without a stored protocol gets a
+    draft that is not saved: a protocol is written when it is first frozen, with its event."""
     state = session.get(ScanRound, round_.id)
     if state is None or state.frozen_at is None:
         return []
@@ -68,17 +69,8 @@ def protocols_of(session: AnySession, round_: Round) -> list[Protocol]:
     }
     for grade in grades_of(session, round_):
         if grade not in existing:
-            existing[grade] = Protocol(round_id=round_.id, grade=grade, state=ProtocolState.DRAFT)
-            session.add(existing[grade])
-    session.flush()
+            existing[grade] = Protocol(round=round_, grade=grade, state=ProtocolState.DRAFT)
     return [existing[g] for g in sorted(existing)]
-
-
-def get_protocol(session: AnySession, protocol_id: int) -> Protocol:
-    found = session.get(Protocol, protocol_id)
-    if found is None:
-        raise NotFound(_l("No such protocol."))
-    return found
 
 
 def effective_scores(session: AnySession, works: list[Work]) -> dict[int, dict[int, int | None]]:

@@ -31,15 +31,15 @@ from integrity.audit.chain import Actor
 from integrity.db import utcnow
 from integrity.errors import DomainError
 from integrity.extensions import db, limiter
+from integrity.forms import perform
 from integrity.jury.services import marking
+from integrity.jury.views import private_jpeg
 from integrity.protocols import appeals, services
 from integrity.protocols.forms import AccessCodeForm, AppealForm
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Round
-from integrity.registry.views import perform
 from integrity.scans.models import Work
-from integrity.storage import file_store
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
 results_bp = Blueprint("results", __name__, url_prefix="/results")
@@ -58,11 +58,10 @@ STEPS = {
 def round_protocols(round_id: int) -> Any:
     round_ = db.session.get(Round, round_id) or abort(404)
     found = services.protocols_of(db.session, round_)
-    db.session.commit()  # drafts created on first sight
     if request.method == "POST":
         if not current_user.has_role(*ACTORS):
             abort(403)
-        protocol = next((p for p in found if str(p.id) == request.form.get("protocol")), None)
+        protocol = next((p for p in found if str(p.grade) == request.form.get("grade")), None)
         step = STEPS.get(request.form.get("step", ""))
         if protocol is None or step is None:
             abort(400)
@@ -77,7 +76,7 @@ def round_protocols(round_id: int) -> Any:
         states=services.state_labels(),
         can_act=current_user.has_role(*ACTORS),
         ProtocolState=ProtocolState,
-        appeals={p.id: appeals.pending(db.session, p) for p in found},
+        appeals={p.grade: appeals.pending(db.session, p) if p.id else [] for p in found},
     )
 
 
@@ -220,7 +219,10 @@ def appeal_work() -> Any:
         work=work,
         protocol=protocol,
         tasks=appeals.work_view(db.session, work),
-        pages=marking.pages_of(db.session, work),
+        page_urls=[
+            url_for(".appeal_page", number=n)
+            for n in range(1, len(marking.pages_of(db.session, work)) + 1)
+        ],
         appeal=existing,
         form=form,
         units_to_points=units_to_points,
@@ -234,16 +236,10 @@ def appeal_work() -> Any:
 @appeal_bp.route("/work/pages/<int:number>.jpg")
 @public
 def appeal_page(number: int) -> Response:
-    work = _appeal_work()
-    pages = marking.pages_of(db.session, work)
-    if not 1 <= number <= len(pages):
+    try:
+        return private_jpeg(marking.masked_page(db.session, _appeal_work(), number))
+    except DomainError:
         abort(404)
-    digest = pages[number - 1].masked_sha256
-    assert digest is not None
-    response = make_response(file_store().read_bytes(digest))
-    response.headers["Content-Type"] = "image/jpeg"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])

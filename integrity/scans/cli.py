@@ -9,22 +9,9 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from integrity.cli import cli_actor, echo_json
+from integrity.cli import cli_actor, echo_json, refused, round_or_exit
 from integrity.errors import DomainError
 from integrity.extensions import db
-from integrity.registry.models import Round
-
-
-def _round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
-    return round_
-
-
-def _fail(exc: DomainError) -> click.ClickException:
-    db.session.rollback()
-    return click.ClickException(str(exc.message))
 
 
 @click.group("kits")
@@ -58,7 +45,7 @@ def print_command(
     from integrity.registry.models import Entry, Room
     from integrity.scans.services.kits import print_kits
 
-    round_ = _round(round_id)
+    round_ = round_or_exit(round_id)
     room_row = None
     if room is not None:
         room_row = db.session.execute(select(Room).where(Room.name == room)).scalars().first()
@@ -77,7 +64,7 @@ def print_command(
             extra_sheets=extra_sheets,
         )
     except DomainError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     out.write_bytes(pdf)
     db.session.commit()
     click.echo(
@@ -110,7 +97,7 @@ def void_command(serial: str, reason: str, out: Path, as_user: str | None) -> No
             db.session, actor=cli_actor(as_user), serial=parse_serial(serial), reason=reason
         )
     except DomainError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     out.write_bytes(pdf)
     db.session.commit()
     click.echo(
@@ -149,7 +136,7 @@ def ingest_command(
     from integrity.scans.services.ingest import create_upload
     from integrity.scans.services.runner import run_ingest
 
-    round_ = _round(round_id)
+    round_ = round_or_exit(round_id)
     actor = cli_actor(as_user)
     reports: list[dict[str, Any]] = []
     failed = False
@@ -203,7 +190,7 @@ def queue_command(round_id: int, as_json: bool) -> None:
     """What blocks the round's freeze: pages waiting for a person, entries without a work."""
     from integrity.scans.services.queue import freeze_check, queue
 
-    round_ = _round(round_id)
+    round_ = round_or_exit(round_id)
     pages = [
         {
             "page_id": p.id,
@@ -241,11 +228,11 @@ def freeze_command(round_id: int, as_user: str | None) -> None:
     """Freeze the round's ingest and publish its ledger."""
     from integrity.scans.services.queue import freeze_round
 
-    round_ = _round(round_id)
+    round_ = round_or_exit(round_id)
     try:
         state = freeze_round(db.session, actor=cli_actor(as_user), round_=round_)
     except DomainError as exc:
-        raise _fail(exc) from None
+        raise refused(exc) from None
     db.session.commit()
     click.echo(_("Frozen. Ledger hash %(hash)s.", hash=state.ledger_hash))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -54,7 +53,6 @@ def test_a_participant_opens_their_work_with_the_code_and_files_one_appeal(
     with client.session_transaction() as flask_session:
         flask_session.clear()
     login(client, users.make(Role.CHAIR))
-    g.pop("_login_user", None)  # requests share the test's app context, and Flask-Login caches on g
     task_id = protocol.round.tasks[1].id
     refused = client.post(f"/protocols/appeals/{appeal.id}/decide",
                           data={f"task-{task_id}": "3", "reason": "Re-read", "password": "wrong"})  # fmt: skip

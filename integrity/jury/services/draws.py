@@ -20,7 +20,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
-from integrity.errors import InvalidInput, NotFound
+from integrity.errors import InvalidInput
 from integrity.jury import draw as algorithm
 from integrity.jury.models import (
     Assignment,
@@ -415,13 +415,6 @@ def cancel(session: AnySession, *, actor: Actor, draw: Draw, reason: str) -> Dra
         data={"reason": reason},
     )
     return draw
-
-
-def get_draw(session: AnySession, draw_id: int) -> Draw:
-    found = session.get(Draw, draw_id)
-    if found is None:
-        raise NotFound(_l("No such draw."))
-    return found
 
 
 def published_record(draw: Draw, *, with_manifest: bool) -> dict[str, Any]:

@@ -102,6 +102,18 @@ def pages_of(session: AnySession, work: Work) -> list[ScanPage]:
     )
 
 
+def masked_page(session: AnySession, work: Work, number: int) -> bytes:
+    """Page ``number`` (from 1) of a work as its markers see it; NotFound beyond its pages."""
+    from integrity.storage import file_store
+
+    pages = pages_of(session, work)
+    if not 1 <= number <= len(pages):
+        raise NotFound(_l("No such page."))
+    digest = pages[number - 1].masked_sha256
+    assert digest is not None  # pages_of keeps only pages with a masked copy
+    return file_store().read_bytes(digest)
+
+
 def saved_values(assignment: Assignment) -> dict[tuple[int, int], int]:
     """(task id, criterion number) → units, of what the juror has saved."""
     values = {}

@@ -8,11 +8,12 @@ from werkzeug.wrappers import Response
 
 from integrity.access import roles
 from integrity.extensions import db
+from integrity.forms import attempt, perform
 from integrity.registry.forms import EventForm, RoundForm, SchemeForm, SubjectForm, TaskForm
 from integrity.registry.kinds import EventKind, Stage, points_to_units, units_to_points
 from integrity.registry.models import Entry, Event, Round, Subject, Task
 from integrity.registry.services import catalogue
-from integrity.registry.views import CATALOGUE_READERS, EDITORS, attempt, bp, perform
+from integrity.registry.views import CATALOGUE_READERS, EDITORS, bp
 
 
 def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from integrity.access import roles
 from integrity.extensions import db
-from integrity.forms import choice_list
+from integrity.forms import attempt, choice_list, perform, submitted
 from integrity.pagination import Page
 from integrity.registry.domain import name_key
 from integrity.registry.forms import (
@@ -36,15 +36,7 @@ from integrity.registry.models import (
     Subject,
 )
 from integrity.registry.services import people
-from integrity.registry.views import (
-    EDITORS,
-    JUROR_READERS,
-    PEOPLE_READERS,
-    attempt,
-    bp,
-    perform,
-    submitted,
-)
+from integrity.registry.views import EDITORS, JUROR_READERS, PEOPLE_READERS, bp
 from integrity.web import select_locale as current_locale
 
 

@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response
 
 from integrity.access import roles
 from integrity.extensions import db
-from integrity.forms import choice_list
+from integrity.forms import attempt, choice_list, submitted
 from integrity.pagination import Page
 from integrity.registry.forms import DistrictForm, ObserverForm, RoomForm, SchoolForm, VenueForm
 from integrity.registry.models import District, Room, School, Venue
 from integrity.registry.services import places
-from integrity.registry.views import CATALOGUE_READERS, EDITORS, attempt, bp, submitted
+from integrity.registry.views import CATALOGUE_READERS, EDITORS, bp
 
 
 @bp.route("/districts", methods=["GET", "POST"])
