@@ -47,6 +47,21 @@ def state_labels() -> dict[ProtocolState, str]:
     }
 
 
+def version_reason(version: ProtocolVersion) -> str:
+    """Why a version exists, in the reader's language (stored as "frozen", "final, named" or
+    "appeal <id>: <outcome>")."""
+    if version.reason == "frozen":
+        return str(_l("frozen"))
+    if version.reason == "final, named":
+        return str(_l("final, named"))
+    head, _sep, outcome = version.reason.partition(": ")
+    if head.startswith("appeal ") and outcome in ("raised", "lowered", "unchanged"):
+        label = {"raised": _l("raised"), "lowered": _l("lowered"), "unchanged": _l("unchanged")}
+        return str(_l("appeal %(n)s: %(outcome)s", n=head[len("appeal ") :],
+                      outcome=label[outcome]))  # fmt: skip
+    return version.reason
+
+
 def grades_of(session: AnySession, round_: Round) -> list[int]:
     return sorted(
         g

@@ -32,13 +32,14 @@ from integrity.db import utcnow
 from integrity.errors import DomainError
 from integrity.extensions import db, limiter
 from integrity.forms import perform
+from integrity.jury.domain import format_sixtieths
 from integrity.jury.services import marking
 from integrity.jury.views import private_jpeg
 from integrity.protocols import appeals, services
 from integrity.protocols.forms import AccessCodeForm, AppealForm
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
 from integrity.registry.kinds import points_to_units, units_to_points
-from integrity.registry.models import Event, Round
+from integrity.registry.models import Event, Juror, Round
 from integrity.scans.models import Work
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
@@ -69,6 +70,10 @@ def round_protocols(round_id: int) -> Any:
         if perform(None, lambda: step(db.session, actor=actor, protocol=protocol)):
             flash(_("Done."), "success")
         return redirect(url_for(".round_protocols", round_id=round_id))
+    listed = {p.grade: appeals.pending(db.session, p) if p.id else [] for p in found}
+    every = [a for group in listed.values() for a in group]
+    scores = services.effective_scores(db.session, [a.work for a in every])
+    members = {a.id: [db.session.get(Juror, j) for j in a.commission_ids] for a in every}
     return render_template(
         "protocols/round.html",
         round=round_,
@@ -76,7 +81,12 @@ def round_protocols(round_id: int) -> Any:
         states=services.state_labels(),
         can_act=current_user.has_role(*ACTORS),
         ProtocolState=ProtocolState,
-        appeals={p.grade: appeals.pending(db.session, p) if p.id else [] for p in found},
+        appeals=listed,
+        now=utcnow(),
+        # For the commission: the score each task of the appealed work has now, and its members.
+        current={a.id: scores[a.work_id] for a in every},
+        members=members,
+        format_sixtieths=format_sixtieths,
     )
 
 
@@ -114,6 +124,7 @@ def protocol_page(protocol_id: int) -> str:
     version = _shown_version(protocol)
     return render_template(
         "protocols/protocol.html",
+        version_reason=services.version_reason,
         protocol=protocol,
         version=version,
         content=json.loads(version.content),

@@ -32,12 +32,14 @@ def test_a_participant_appeals_with_the_access_code_and_the_commission_decides(
     task_id = sorted(protocol.round.tasks, key=lambda t: t.number)[1].id
     session.commit()
 
+    page.set_viewport_size({"width": 390, "height": 844})  # a participant's phone
     page.goto(f"{live_server}/appeal/")
     page.locator("input[name=code]").fill(code.lower())  # typed as people type it
     page.locator("form button[type=submit]").last.click()
     expect(page.get_by_test_id("marks")).to_be_visible()
     expect(page.locator("img[data-page]").first).to_be_visible()
     assert page.evaluate("document.querySelector('img[data-page]').naturalWidth") > 500
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off
     page.locator("select[name=filed_as]").select_option("participant")
     page.locator("textarea[name=reason]").fill("2-есеп: жауабым дұрыс, соңғы бетті қараңыз.")
     page.locator("form button[type=submit]").last.click()

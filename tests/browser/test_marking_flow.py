@@ -56,6 +56,7 @@ def test_a_juror_marks_an_assigned_work_and_is_refused_another(
     page.keyboard.press("ArrowRight")
     expect(page.locator("[data-counter]")).to_have_text("2 / 2")
     expect(page.locator("img[data-page]").nth(1)).to_be_visible()
+    expect(page.locator("img[data-page]").first).to_be_hidden()  # one page at a time
     page.keyboard.press("+")
     page.screenshot(path=str(artifacts / "juror-work.png"), full_page=True)
 

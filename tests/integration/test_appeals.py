@@ -116,6 +116,8 @@ def test_a_decision_needs_the_password_and_a_raise_is_a_score_event_and_a_new_ve
     row = next(r for r in content["rows"] if r["cipher"] == work.cipher)
     assert row["tasks"][0] == "9"
     assert protocol.versions[1].reason.startswith(f"appeal {appeal.id}")
+    shown = protocols.version_reason(protocol.versions[1])  # in the reader's language
+    assert str(appeal.id) in shown and shown != protocol.versions[1].reason
     with pytest.raises(Conflict):
         appeals.decide(session, actor=chair.as_actor(), appeal=appeal, scores={},
                        reason="again", password=PASSWORD)  # fmt: skip

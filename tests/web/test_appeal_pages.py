@@ -54,6 +54,12 @@ def test_a_participant_opens_their_work_with_the_code_and_files_one_appeal(
         flask_session.clear()
     login(client, users.make(Role.CHAIR))
     task_id = protocol.round.tasks[1].id
+    page = client.get(f"/protocols/rounds/{protocol.round_id}").get_data(as_text=True)
+    from integrity.registry.models import Juror
+
+    for juror_id in appeal.commission_ids:  # the commission by name, for the chair to call
+        assert session.get(Juror, juror_id).full_name in page
+    assert 'value="close"' not in page  # the window is still open
     refused = client.post(f"/protocols/appeals/{appeal.id}/decide",
                           data={f"task-{task_id}": "3", "reason": "Re-read", "password": "wrong"})  # fmt: skip
     assert refused.status_code == 302
