@@ -103,17 +103,22 @@ def effective_scores(session: AnySession, works: list[Work]) -> dict[int, dict[i
     return scores
 
 
-def build_ciphered(session: AnySession, protocol: Protocol) -> dict[str, Any]:
-    """The ciphered protocol's content. Refused while a task of one of its works is unsettled."""
+def build_ciphered(
+    session: AnySession, protocol: Protocol, exclude: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The ciphered protocol's content. Refused while a task of one of its works is unsettled.
+    ``exclude``: ciphers left out of the ranking (the named protocol's disqualified entries)."""
     round_ = protocol.round
     tasks = sorted(round_.tasks, key=lambda t: t.number)
-    works = list(
-        session.execute(
+    works = [
+        w
+        for w in session.execute(
             select(Work)
             .where(Work.round_id == round_.id, Work.grade == protocol.grade)
             .order_by(Work.cipher)
         ).scalars()
-    )
+        if w.cipher not in exclude
+    ]
     scores = effective_scores(session, works)
     unsettled = sum(1 for w in works for t in tasks if scores[w.id].get(t.id) is None)
     if unsettled:
@@ -330,7 +335,6 @@ def build_named(session: AnySession, protocol: Protocol) -> dict[str, Any]:
     from integrity.registry.models import District, School
     from integrity.vault.models import IdentityLink
 
-    content = build_ciphered(session, protocol)
     links = dict(
         session.execute(
             select(Work.cipher, IdentityLink.entry_id)
@@ -338,6 +342,15 @@ def build_named(session: AnySession, protocol: Protocol) -> dict[str, Any]:
             .where(Work.round_id == protocol.round_id)
         ).all()
     )
+    # Names make disqualifications visible: a disqualified entry's work leaves the ranking (the
+    # others are ranked again) and the entry is listed apart with its reason.
+    disqualified = {
+        cipher
+        for cipher, entry_id in links.items()
+        if (entry := session.get(Entry, entry_id)) is not None
+        and entry.status is EntryStatus.DISQUALIFIED
+    }
+    content = build_ciphered(session, protocol, exclude=frozenset(disqualified))
     people = {
         entry.id: (participant, school, district)
         for entry, participant, school, district in session.execute(

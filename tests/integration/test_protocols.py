@@ -23,10 +23,13 @@ from tests.integration.test_draw_ceremony import ceremony
 from tests.integration.test_marking import full_marks
 
 
-def marked_round(session: Any, totals: dict[int, int] | None = None) -> f.DrawableRound:
+def marked_round(
+    session: Any, totals: dict[int, int] | None = None, world: f.DrawableRound | None = None
+) -> f.DrawableRound:
     """A drawn round whose every work is marked by both markers alike: work n (by cipher order)
-    gets ``totals[n]`` units on each task (default 10 + n)."""
-    world = f.drawable_round(session)
+    gets ``totals[n]`` units on each task (default 10 + n). ``world``: a round whose scans are
+    frozen already (default: a new one)."""
+    world = world or f.drawable_round(session)
     ceremony(session, world)
     works = session.execute(select(Work).order_by(Work.cipher)).scalars().all()
     for n, work in enumerate(works):
@@ -234,3 +237,49 @@ def test_the_prize_policy_is_set_per_event_and_frozen_with_its_first_protocol(
     session.commit()
     late = run(args=["protocols", "policy", "--event", eid, "--kind", "none"])
     assert late.exit_code == 1  # the rules do not change after a protocol is frozen
+
+
+def test_the_named_protocol_lists_the_absent_and_disqualified_apart_with_their_reason(
+    session: Any,
+) -> None:
+    from integrity.registry.kinds import EntryStatus
+    from integrity.registry.models import Entry
+    from integrity.registry.services import people
+    from integrity.scans.services import queue
+    from integrity.vault.services import unseal_round
+
+    world = f.drawable_round(session, freeze=False)
+    absent = people.register_participant(
+        session, actor=f.ACTOR, iin=f.iin(40), surname="Келмегенова", given_name="Дана",
+        patronymic=None, grade=10, school=world.schools[0],
+    )  # fmt: skip
+    entry = people.enter_participant(session, actor=f.ACTOR, round_=world.round, participant=absent)
+    people.set_entry_status(session, actor=f.ACTOR, entry=entry, status=EntryStatus.ABSENT,
+                            reason="Ауырып қалды")  # fmt: skip
+    queue.freeze_round(session, actor=f.ACTOR, round_=world.round)
+    marked_round(session, totals={0: 20, 1: 18, 2: 16, 3: 14, 4: 12, 5: 10}, world=world)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    ciphered = json.loads(protocol.current.content)
+    assert ciphered["absent"] == 1 and len(ciphered["rows"]) == 6
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
+    protocols.mark_unsealed(session, world.round)
+    # The best work's author turns out to have cheated: disqualified before the final protocol.
+    from integrity.vault.models import IdentityLink
+
+    top = ciphered["rows"][0]["cipher"]
+    link = session.execute(
+        select(IdentityLink).join(Work, Work.id == IdentityLink.work_id).where(Work.cipher == top)
+    ).scalar_one()
+    cheat = session.get(Entry, link.entry_id)
+    people.set_entry_status(session, actor=f.ACTOR, entry=cheat,
+                            status=EntryStatus.DISQUALIFIED, reason="Шпаргалка")  # fmt: skip
+    final = json.loads(protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol).content)
+    assert top not in [r["cipher"] for r in final["rows"]]
+    assert [r["rank"] for r in final["rows"]] == [1, 2, 3, 4, 5]  # ranked again without them
+    apart = {p["name"]: (p["status"], p["reason"]) for p in final["apart"]}
+    assert apart["Келмегенова Дана"] == ("absent", "Ауырып қалды")
+    assert apart[cheat.participant.full_name] == ("disqualified", "Шпаргалка")

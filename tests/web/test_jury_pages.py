@@ -67,8 +67,37 @@ def test_a_jurors_pages_show_a_cipher_never_a_name_school_serial_or_file(
     for text in pages:
         for word in forbidden:
             assert word not in text, word
-    # ...and no other marker's points: a co-marker's draft is not on the page.
     assert 'data-testid="cipher"' in pages[1]
+
+
+def test_a_juror_never_sees_a_co_markers_points(client: FlaskClient, session: Any) -> None:
+    from integrity.jury.services import marking
+    from tests.integration.test_marking import full_marks
+
+    world = f.drawable_round(session)
+    ceremony(session, world)
+    mine = (
+        session.execute(select(Assignment).where(Assignment.juror_id == world.jurors[0].id))
+        .scalars()
+        .first()
+    )
+    theirs = session.execute(
+        select(Assignment).where(
+            Assignment.work_id == mine.work_id, Assignment.juror_id != mine.juror_id
+        )
+    ).scalar_one()
+    # The co-marker submits 7 and 2 points on every task; this juror has typed nothing yet.
+    marking.save(session, actor=f.ACTOR, assignment=theirs,
+                 values=full_marks(session, theirs, {1: 18, 2: 18}), submit=True)  # fmt: skip
+    session.commit()
+    owner = next(u for u, j in zip(world.accounts, world.jurors, strict=True)
+                 if j.id == theirs.juror_id)  # fmt: skip
+    login(client, owner)
+    assert 'value="7"' in client.get(f"/jury/works/{theirs.id}").get_data(as_text=True)
+    login(client, world.accounts[0])
+    page = client.get(f"/jury/works/{mine.id}").get_data(as_text=True)
+    assert 'value="7"' not in page and 'value="2"' not in page
+    assert page.count('value=""') == 4  # every criterion blank
 
 
 def test_a_juror_saves_a_draft_then_submits_and_the_marking_is_final(
