@@ -78,6 +78,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", str, "INFO", "Logging level of the structured JSON log."),
     Setting("PAGE_SIZE", int, 50, "Rows per page in long lists."),
     Setting(
+        "PUBLIC_HOST",
+        str,
+        "localhost:5000",
+        "Host name (and port) in diplomas' QR links: `https://<host>/v/…`.",
+    ),
+    Setting("DIPLOMA_ISSUER", str, "ZHD", "Three-letter issuer code printed in diploma serials."),
+    Setting(
+        "DIPLOMA_KEY_PASSPHRASE",
+        str,
+        "",
+        "Encrypts the diploma signing keys at rest; empty means a key derived from SECRET_KEY.",
+    ),
+    Setting(
+        "DIPLOMA_LOOKUP_RATE_LIMIT",
+        str,
+        "20 per minute",
+        "Manual diploma look-ups (serial and surname) allowed per client address.",
+    ),
+    Setting(
         "ORGANISATION_KK",
         str,
         "«Жамбыл дарыны» аймақтық ғылыми-практикалық орталығы",
@@ -153,6 +172,9 @@ def load_settings(
             f"secret_key in {INSTANCE_FILE} (for example: python -c 'import secrets; "
             "print(secrets.token_hex(32))'), or set INTEGRITY_ENV=development."
         )
+    issuer = str(values["DIPLOMA_ISSUER"])
+    if not (len(issuer) == 3 and issuer.isascii() and issuer.isalpha() and issuer.isupper()):
+        raise ConfigError("DIPLOMA_ISSUER must be three capital Latin letters, e.g. ZHD")
     if not values["DATABASE_URL"]:
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'integrity.sqlite3'}"
     if not values["DATA_DIR"]:

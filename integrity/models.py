@@ -2,6 +2,7 @@
 
 from integrity.accounts.models import User, UserRole
 from integrity.audit.models import AuditEvent, AuditHead
+from integrity.diplomas.models import Batch, Counter, Diploma, SigningKey, StatusList
 from integrity.jury.models import (
     Assignment,
     ConflictCheck,
@@ -39,9 +40,12 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "AuditHead",
+    "Batch",
     "Booklet",
     "ConflictCheck",
     "ConflictDecision",
+    "Counter",
+    "Diploma",
     "District",
     "Draw",
     "DrawContribution",
@@ -65,6 +69,8 @@ __all__ = [
     "School",
     "ScoreEvent",
     "SealedLink",
+    "SigningKey",
+    "StatusList",
     "Subject",
     "Task",
     "TaskCriterion",

@@ -1,0 +1,204 @@
+"""Signing keys and the signed status list. Services flush and audit; callers commit.
+
+A key's private half is stored only wrapped (scrypt + AES-256-GCM, as the vault does) under
+``DIPLOMA_KEY_PASSPHRASE``, or under a key derived from ``SECRET_KEY`` when that is empty, so a
+copy of the database alone cannot sign. One key is active at a time; rotating retires it (it stays
+published and keeps verifying what it signed) and makes the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from integrity.audit.chain import Actor
+from integrity.audit.services import record_event
+from integrity.db import AnySession, utcnow
+from integrity.diplomas import published
+from integrity.diplomas.models import (
+    Counter,
+    Diploma,
+    DocumentStatus,
+    KeyState,
+    SigningKey,
+    StatusList,
+)
+from integrity.errors import Conflict
+from integrity.vault import domain as vault_crypto
+from integrity.vault.services import server_key
+
+STATUS_COUNTER = "status"
+
+
+def issuer() -> str:
+    return str(current_app.config["INTEGRITY"]["DIPLOMA_ISSUER"])
+
+
+def _passphrase() -> str:
+    configured = str(current_app.config["INTEGRITY"]["DIPLOMA_KEY_PASSPHRASE"])
+    return configured or server_key("diploma-signing-keys").hex()
+
+
+@lru_cache(maxsize=8)
+def _unwrap(blob: bytes, passphrase: str) -> bytes:
+    # scrypt costs ~0.1 s by design; a worker unwraps each key once.
+    return vault_crypto.unwrap_private_key(blob, passphrase)
+
+
+def private_key(key: SigningKey) -> Ed25519PrivateKey:
+    try:
+        raw = _unwrap(key.private_wrapped, _passphrase())
+    except vault_crypto.VaultError:
+        raise Conflict(
+            _l(
+                "The diploma signing key does not open: DIPLOMA_KEY_PASSPHRASE (or SECRET_KEY) "
+                "is not the one it was stored under."
+            ),
+            code="key_locked",
+        ) from None
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def active_key(session: AnySession) -> SigningKey | None:
+    return session.execute(
+        select(SigningKey).where(SigningKey.state == KeyState.ACTIVE)
+    ).scalar_one_or_none()
+
+
+def rotate(session: AnySession, *, actor: Actor) -> SigningKey:
+    """Retire the active key (if any) and make a new one, active from now."""
+    now = utcnow()
+    old = active_key(session)
+    if old is not None:
+        old.state = KeyState.RETIRED
+        old.valid_until = now
+        session.flush()
+    private = Ed25519PrivateKey.generate()
+    raw = private.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    next_id = (session.execute(select(func.max(SigningKey.id))).scalar() or 0) + 1
+    key = SigningKey(
+        id=next_id,
+        public_key=private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        ),
+        private_wrapped=vault_crypto.wrap_private_key(
+            raw, _passphrase(), n_log2=10 if current_app.testing else 15
+        ),
+        state=KeyState.ACTIVE,
+        valid_from=now,
+        created_by_id=actor.id,
+    )
+    session.add(key)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="diploma.key_rotated",
+        subject=f"signing_key:{key.id}",
+        data={"key_id": key.id, "retired": old.id if old else None},
+    )
+    return key
+
+
+def signer(session: AnySession, *, actor: Actor) -> tuple[SigningKey, Ed25519PrivateKey]:
+    """The active key and its private half; the first key is made on first use."""
+    key = active_key(session) or rotate(session, actor=actor)
+    return key, private_key(key)
+
+
+def published_keys(session: AnySession) -> dict[int, published.PublishedKey]:
+    return {
+        k.id: published.PublishedKey(
+            id=k.id,
+            public=k.public_key,
+            state=k.state.value,
+            valid_from=k.valid_from,
+            valid_until=k.valid_until,
+        )
+        for k in session.execute(select(SigningKey).order_by(SigningKey.id)).scalars()
+    }
+
+
+def key_list(session: AnySession) -> dict[str, object]:
+    return published.key_list(issuer(), list(published_keys(session).values()))
+
+
+def allocate(session: AnySession, name: str, count: int) -> int:
+    """Raise the counter ``name`` by ``count`` under a row lock; the first number given."""
+    row = session.execute(
+        select(Counter).where(Counter.name == name).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        row = Counter(name=name, last=0)
+        session.add(row)
+        session.flush()
+    first = row.last + 1
+    row.last += count
+    session.flush()
+    return first
+
+
+def status_notes(session: AnySession) -> dict[int, published.StatusNote]:
+    notes = {}
+    rows = session.execute(
+        select(Diploma).where(Diploma.status != DocumentStatus.VALID).order_by(Diploma.status_index)
+    ).scalars()
+    for doc in rows:
+        notes[doc.status_index] = note_of(doc)
+    return notes
+
+
+def note_of(doc: Diploma) -> published.StatusNote:
+    return published.StatusNote(
+        status=doc.status.value,
+        on=doc.status_at.date()
+        if doc.status_at and doc.status is not DocumentStatus.VALID
+        else None,
+        by=doc.superseded_by.serial if doc.superseded_by else None,
+    )
+
+
+def publish_status_list(session: AnySession, *, actor: Actor) -> StatusList:
+    """Sign the status list as it stands now and keep it for serving."""
+    key, private = signer(session, actor=actor)
+    size = session.execute(
+        select(Counter.last).where(Counter.name == STATUS_COUNTER)
+    ).scalar_one_or_none()
+    document = published.status_list(
+        issuer=issuer(),
+        size=size or 0,
+        notes=status_notes(session),
+        updated=utcnow(),
+        key_id=key.id,
+        private=private,
+    )
+    row = session.get(StatusList, 1)
+    content = json.dumps(document, ensure_ascii=False, sort_keys=True)
+    if row is None:
+        row = StatusList(id=1, content=content)
+        session.add(row)
+    else:
+        row.content = content
+        row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def status_list_document(session: AnySession) -> dict[str, object] | None:
+    row = session.get(StatusList, 1)
+    return json.loads(row.content) if row else None
+
+
+def clock_date() -> dt.date:
+    return utcnow().date()

@@ -1,0 +1,106 @@
+"""The server's verdict on a QR link or a typed serial: the same ``published.check`` the offline
+script runs, fed from the database. Reads only."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from integrity.db import AnySession
+from integrity.diplomas import keys, published
+from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text
+from integrity.diplomas.models import Diploma, DocumentStatus
+from integrity.registry.domain import name_key
+from integrity.registry.models import Event
+
+KEYS_TTL = 300.0  # seconds; an unknown key id reloads at once, so a new key is never missed
+
+
+def _keys(session: AnySession, key_id: int | None) -> dict[int, published.PublishedKey]:
+    """The published keys, kept a few minutes per app: the page is public and busy, keys rarely
+    change, and the database is asked again whenever a payload names a key not yet seen."""
+    cache = current_app.extensions.setdefault("integrity.diploma_keys", {})
+    now = time.monotonic()
+    known = cache.get("keys")
+    if (
+        known is None
+        or now - cache["at"] > KEYS_TTL
+        or (key_id is not None and key_id not in known)
+    ):
+        known = keys.published_keys(session)
+        cache.update(keys=known, at=now)
+    return dict(known)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the page shows of the stored document besides the payload."""
+
+    id: int
+    school: str
+    event_titles: tuple[str, str, str | None]  # kk, ru, en
+
+    def event(self, locale: str) -> str:
+        kk, ru, en = self.event_titles
+        return {"kk": kk, "ru": ru}.get(locale) or en or kk  # as Event.title does
+
+
+_successor = aliased(Diploma)
+_LOOKUP = (
+    select(
+        Diploma.id, Diploma.payload, Diploma.status, Diploma.status_at, Diploma.school,
+        Event.title_kk, Event.title_ru, Event.title_en, _successor.serial,
+    )
+    .join(Event, Event.id == Diploma.event_id)
+    .outerjoin(_successor, _successor.id == Diploma.superseded_by_id)
+)  # fmt: skip
+
+
+def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Found | None]:
+    """The verdict, and what is stored of the document when it is ours. One query: this runs
+    on every QR scan, so it reads columns, not ORM objects."""
+    found: list[Found] = []
+
+    def status_of(payload: Payload) -> published.StatusNote | None:
+        row = session.execute(_LOOKUP.where(Diploma.serial == str(payload.serial))).one_or_none()
+        # A valid signature over bytes we never stored would mean a leaked key: not ours.
+        if row is None or row.payload != blob:
+            return None
+        found.append(Found(row.id, row.school, (row.title_kk, row.title_ru, row.title_en)))
+        status = DocumentStatus(row.status)
+        return published.StatusNote(
+            status=status.value,
+            on=row.status_at.date()
+            if row.status_at and status is not DocumentStatus.VALID
+            else None,
+            by=row.serial,
+        )
+
+    key_id = int.from_bytes(blob[1:3]) if len(blob) > 3 else None
+    result = published.check(blob, _keys(session, key_id), status_of)
+    return result, (found[0] if found else None)
+
+
+def check_link(session: AnySession, text: str) -> tuple[published.Result, Found | None]:
+    try:
+        blob = from_text(text)
+    except PayloadError as exc:
+        return published.Result(published.Verdict.NOT_ISSUED, why=str(exc)), None
+    return check_blob(session, blob)
+
+
+def lookup(session: AnySession, serial_text: str, surname: str) -> Diploma | None:
+    """The document with this serial whose surname matches (case- and ё/е-insensitive), or None
+    for every kind of miss alike."""
+    try:
+        serial = str(Serial.parse(serial_text))
+    except ValueError:
+        return None
+    doc = session.execute(select(Diploma).where(Diploma.serial == serial)).scalar_one_or_none()
+    if doc is None or not surname.strip() or doc.surname_key != name_key(surname):
+        return None
+    return doc
