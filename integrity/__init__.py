@@ -46,6 +46,8 @@ def create_app(
     from integrity import models  # noqa: F401  (registers every table on the metadata)
     from integrity.accounts.views import bp as accounts_bp
     from integrity.audit.views import bp as audit_bp
+    from integrity.diplomas.views import bp as diplomas_bp
+    from integrity.diplomas.views import verify_bp
     from integrity.jury.views import bp as jury_bp
     from integrity.jury.views import public_bp as draws_bp
     from integrity.protocols.views import appeal_bp, results_bp
@@ -69,6 +71,8 @@ def create_app(
         protocols_bp,
         results_bp,
         appeal_bp,
+        diplomas_bp,
+        verify_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -74,3 +74,12 @@ def ingest_upload(upload_id: int, actor_id: int | None, actor_name: str, task: A
     last_try = task is None or task.retries == 0
     with application().app_context():
         run_ingest(upload_id, Actor(actor_id, actor_name), last_try=last_try)
+
+
+@huey.task(retries=1, retry_delay=5)
+def render_diplomas(batch_id: int, actor_id: int | None, actor_name: str) -> None:
+    from integrity.audit.chain import Actor
+    from integrity.diplomas.rendering import render_batch
+
+    with application().app_context():
+        render_batch(batch_id, Actor(actor_id, actor_name))

@@ -73,7 +73,8 @@ def configure(app: Flask) -> None:
             extra={
                 "fields": {
                     "method": request.method,
-                    "path": request.path,
+                    # A diploma's link carries the holder's name: its log line keeps the route.
+                    "path": "/v/…" if request.endpoint == "verify.link" else request.path,
                     "endpoint": request.endpoint,
                     "status": response.status_code,
                     "ms": None

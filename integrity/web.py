@@ -47,6 +47,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def select_locale() -> str:
     if not has_request_context():
         return cli_locale()
+    # The public diploma page switches language by plain links (no form, no script).
+    if request.blueprint == "verify" and request.args.get("lang") in LANGUAGES:
+        return str(request.args["lang"])
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return str(current_user.locale)
     chosen = session.get("locale")

@@ -103,7 +103,8 @@ def upload_status_labels() -> dict[str, str]:
     }
 
 
-@bp.app_context_processor
+# Only the scan pages use these labels; every other page would pay for them.
+@bp.context_processor
 def scan_labels() -> dict[str, object]:
     return {
         "page_status_labels": page_status_labels(),

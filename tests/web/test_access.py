@@ -99,6 +99,17 @@ POLICY: dict[str, Any] = {
     "appeal.appeal_work": PUBLIC,
     "appeal.appeal_page": PUBLIC,
     "protocols.decide_appeal": {R.ADMIN, R.CHAIR},
+    "verify.link": PUBLIC,
+    "verify.lookup": PUBLIC,
+    "verify.key_list": PUBLIC,
+    "verify.status_list": PUBLIC,
+    "diplomas.event": JURY | {R.OBSERVER},
+    "diplomas.request_batch": JURY,
+    "diplomas.batch": JURY | {R.OBSERVER},
+    "diplomas.decide_batch": JURY,
+    "diplomas.batch_archive": JURY,
+    "diplomas.document": JURY | {R.OBSERVER},
+    "diplomas.document_pdf": JURY,
     "vault.event_vault": {R.CHAIR},
     "vault.unseal": {R.CHAIR},
 }
@@ -109,6 +120,7 @@ SAMPLE_VALUES = {
     "doc": "pdf",
     "filename": "app.css",
     "cipher": "ABCDE1",
+    "text": "aaaa",
 }
 
 

@@ -48,7 +48,7 @@ def get_pages(app: Flask) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()) or {"fmt", "doc"} & set(rule.arguments):
             continue
-        if rule.rule.endswith((".pdf", ".json", ".jpg", ".py", ".csv")):
+        if rule.rule.endswith((".pdf", ".json", ".jpg", ".py", ".csv", ".zip")):
             continue
         if rule.endpoint in ("static", "public.health", "public.audit_head"):
             continue

@@ -1,0 +1,179 @@
+"""The public verification page, the manual look-up, the published lists, and the staff pages."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from typing import Any
+
+import pytest
+
+from integrity.accounts.domain import Role
+from integrity.diplomas import published
+from integrity.diplomas.models import Batch, BatchState, Diploma
+from integrity.diplomas.rendering import link
+from integrity.extensions import db
+from integrity.logs import JsonFormatter
+from tests.conftest import login
+from tests.integration.test_diplomas import final_protocol, issued_batch
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    return {"WTF_CSRF_ENABLED": False, "DIPLOMA_LOOKUP_RATE_LIMIT": "6 per minute"}
+
+
+def path_of(doc: Diploma) -> str:
+    return "/v/" + link(doc).rsplit("/", 1)[-1]
+
+
+def verdict_of(html: str) -> str:
+    found = re.search(r'data-verdict="([a-z_]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
+def test_the_qr_link_opens_a_verdict_page_without_script_or_indexing(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    doc = made[0]
+    response = client.get(path_of(doc))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and verdict_of(html) == "genuine"
+    assert doc.serial in html and doc.name in html and doc.school in html
+    assert "<script" not in html
+    assert '<meta name="robots" content="noindex' in html
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    assert 'name="viewport"' in html
+
+
+def test_a_tampered_link_says_not_issued_by_us_and_is_no_error_page(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    path = path_of(made[0])
+    code = path.rsplit("/", 1)[-1]
+    flipped = code[:30] + ("a" if code[30] != "a" else "b") + code[31:]
+    for bad in (f"/v/{flipped}", f"/v/{code[:-8]}", "/v/zzzz", "/v/" + "1" * 40):
+        response = client.get(bad)
+        assert response.status_code == 200, bad
+        assert verdict_of(response.get_data(as_text=True)) == "not_issued"
+
+
+def test_the_verdict_speaks_kazakh_russian_and_english(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    words = {}
+    for locale in ("kk", "ru", "en"):
+        client.post("/language", data={"locale": locale, "next": "/"})
+        html = client.get(path_of(made[0])).get_data(as_text=True)
+        assert f'<html lang="{locale}">' in html
+        words[locale] = re.search(r'class="verdict-word">([^<]+)<', html).group(1)  # type: ignore[union-attr]
+    assert len(set(words.values())) == 3, words
+
+
+def test_lookup_finds_by_serial_and_surname_and_answers_every_miss_alike(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    doc = made[0]
+    surname = doc.name.split(" ")[0]
+    logger = logging.getLogger("integrity")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    hit = client.post("/v/", data={"serial": doc.serial.lower(), "surname": surname.lower()})
+    assert verdict_of(hit.get_data(as_text=True)) == "genuine"
+    client.get(path_of(doc))
+
+    def miss(serial: str, name: str) -> str:
+        html = client.post("/v/", data={"serial": serial, "surname": name}).get_data(as_text=True)
+        assert 'aria-invalid="true"' in html and "data-verdict" not in html
+        return re.sub(r'value="[^"]*"', "", html)
+
+    answers = {
+        miss(doc.serial, "Басқасы"),  # right serial, wrong surname
+        miss("ZHD-26-D1-999999-" + doc.serial[-1], surname),  # no such serial
+        miss("not a serial", surname),
+    }
+    assert len(answers) == 1
+    logger.removeHandler(handler)
+    logged = stream.getvalue()
+    assert doc.serial in logged and "genuine" in logged and "miss" in logged
+    assert surname not in logged and surname.lower() not in logged and "Басқасы" not in logged
+    # The link itself (which encodes the name) stays out of the log too.
+    assert path_of(doc).rsplit("/", 1)[-1] not in logged
+
+
+def test_lookup_is_rate_limited(client: Any) -> None:
+    for _ in range(6):
+        assert client.post("/v/", data={"serial": "x", "surname": "y"}).status_code == 200
+    assert client.post("/v/", data={"serial": "x", "surname": "y"}).status_code == 429
+
+
+def test_the_key_list_and_the_signed_status_list_are_published(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    keys_doc = client.get("/.well-known/integrity/diploma-keys.json").get_json()
+    status_doc = client.get("/.well-known/integrity/diploma-status.json").get_json()
+    keys = published.read_key_list(keys_doc)
+    view = published.read_status_list(status_doc, keys)
+    assert view.size == len(made) and not view.notes
+    assert keys_doc["keys"][0]["state"] == "active" and keys_doc["issuer"] == "ZHD"
+
+
+def test_a_batch_asked_for_on_the_page_needs_another_user_and_then_downloads(
+    client: Any, session: Any, users: Any
+) -> None:
+    protocol = final_protocol(session)
+    session.commit()
+    event_id = protocol.round.subject.event_id
+    maker = users.make(Role.ORGANISER)
+    login(client, maker)
+    page = client.get(f"/diplomas/events/{event_id}").get_data(as_text=True)
+    assert f"/diplomas/protocols/{protocol.id}/batches" in page
+    response = client.post(f"/diplomas/protocols/{protocol.id}/batches",
+                           data={"language": "ru", "participation": "on"})  # fmt: skip
+    batch = db.session.query(Batch).one()
+    assert response.status_code == 302 and batch.state is BatchState.REQUESTED
+    assert "decision" not in client.get(f"/diplomas/batches/{batch.id}").get_data(as_text=True)
+    client.post(f"/diplomas/batches/{batch.id}/decide", data={"decision": "approve"})
+    db.session.refresh(batch)
+    assert batch.state is BatchState.REQUESTED  # the maker cannot approve their own batch
+
+    login(client, users.make(Role.DIRECTOR))
+    client.post(f"/diplomas/batches/{batch.id}/decide", data={"decision": "approve"})
+    db.session.refresh(batch)
+    assert batch.state is BatchState.DONE and batch.total == 6  # the job ran (immediate in tests)
+    archive = client.get(f"/diplomas/batches/{batch.id}.zip")
+    assert archive.status_code == 200
+    assert "manifest.csv" in zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
+
+    doc = db.session.query(Diploma).first()
+    assert doc is not None
+    client.post(f"/diplomas/{doc.id}", data={"action": "annulled", "reason": "withdrawn"})
+    html = client.get(path_of(doc)).get_data(as_text=True)
+    assert verdict_of(html) == "annulled"
+
+
+def test_observers_see_diplomas_but_cannot_change_them(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    login(client, users.make(Role.OBSERVER))
+    assert client.get(f"/diplomas/{made[0].id}").status_code == 200
+    response = client.post(f"/diplomas/{made[0].id}", data={"action": "annulled", "reason": "x"})
+    assert response.status_code == 403
