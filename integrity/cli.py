@@ -58,6 +58,7 @@ def register_commands(app: Flask) -> None:
     from integrity.accounts.cli import users
     from integrity.audit.cli import audit
     from integrity.demo.cli import demo
+    from integrity.diplomas.cli import diplomas
     from integrity.jury.cli import jury
     from integrity.ops.cli import backup, restore, serve
     from integrity.protocols.cli import protocols
@@ -74,6 +75,7 @@ def register_commands(app: Flask) -> None:
         vault,
         jury,
         protocols,
+        diplomas,
         jobs,
         demo,
         backup,
