@@ -47,6 +47,10 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
         )
         event = load_demo(db.session, scans=not no_scans)
         db.session.commit()
+        from integrity.audit.chain import Actor
+        from integrity.demo.protocols import render_demo_batches
+
+        render_demo_batches(Actor(None, "demo"))
         click.echo(f"Demo loaded: event {event.id}.")
     click.echo(f"Demo accounts, one per role (password for all: {DEMO_PASSWORD}):")
     for username, role in demo_accounts(db.session):
@@ -59,6 +63,14 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
         "Jury: sign in as chair and open Events → a round → Jury draw (one round is drawn and "
         "being marked, another is ready for a draw by hand); the juror above has works to mark."
     )
+    from integrity.demo.protocols import demo_diploma_path
+
+    diploma = demo_diploma_path(db.session)
+    if diploma:
+        click.echo(
+            f"Diplomas: a demo diploma's QR code opens {diploma} at the address below (one other "
+            "demo diploma is annulled); staff see them under /diplomas/events/1."
+        )
     code = demo_access_code(db.session)
     if code:
         click.echo(

@@ -272,6 +272,8 @@ def load_demo(
             appealing=by_code[scan_codes[4]],
             chair=users["chair"].as_actor(),
             it=users["itspec"].as_actor(),
+            maker=users["organiser"].as_actor(),
+            checker=users["director"].as_actor(),
             passphrase=DEMO_CHAIR_PASSPHRASE,
         )
     return event

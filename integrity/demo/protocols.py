@@ -11,6 +11,9 @@ from sqlalchemy import select
 from integrity.audit.chain import Actor
 from integrity.db import AnySession, utcnow
 from integrity.demo.jury import freeze_clean, run_draw, settle_conflicts
+from integrity.diplomas import services as diplomas
+from integrity.diplomas.domain import to_link
+from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.jury.models import Assignment
 from integrity.jury.services import marking
 from integrity.protocols import appeals, services
@@ -59,6 +62,8 @@ def load_results_demo(
     appealing: Round,
     chair: Actor,
     it: Actor,
+    maker: Actor,
+    checker: Actor,
     passphrase: str,
 ) -> None:
     rng = random.Random(2027)
@@ -74,6 +79,7 @@ def load_results_demo(
     for protocol in services.protocols_of(session, final):
         services.advance_freeze(session, actor=chair, protocol=protocol)
         services.advance_publish(session, actor=chair, protocol=protocol)
+    issue_demo_diplomas(session, final=final, maker=maker, checker=checker)
     # The appealing round: ciphered protocols published now; one appeal filed, to decide.
     for protocol in drawn_and_marked(session, round_=appealing, chair=chair, it=it, rng=rng):
         services.freeze(session, actor=chair, protocol=protocol)
@@ -94,3 +100,56 @@ def load_results_demo(
         reason="2-есептің шешімі толық тексерілмеген сияқты: соңғы бетті қарауды сұраймын.",
         filed_as="participant",
     )
+
+
+def issue_demo_diplomas(
+    session: AnySession, *, final: Round, maker: Actor, checker: Actor
+) -> list[Batch]:
+    """Diplomas for the final round's awards (asked for by the organiser, approved by the
+    director), and one of them annulled, so the verification page shows both verdicts. The PDFs
+    render after the demo is committed (`render_demo_batches`)."""
+    batches = []
+    for protocol in services.protocols_of(session, final):
+        batch = diplomas.request_batch(
+            session, actor=maker, protocol=protocol, language="kk", participation=False
+        )
+        diplomas.decide_batch(session, actor=checker, batch=batch, approve=True)
+        batches.append(batch)
+    first = session.execute(select(Diploma).order_by(Diploma.id)).scalars().first()
+    if first is not None:
+        diplomas.set_status(
+            session,
+            actor=checker,
+            diploma=first,
+            status=DocumentStatus.ANNULLED,
+            reason="Демо: қате марапат, хаттамаға сәйкес келмейді.",
+        )
+    return batches
+
+
+def render_demo_batches(actor: Actor) -> None:
+    """Render the demo's approved batches (commits, as the job does)."""
+    from integrity.diplomas.rendering import render_batch
+    from integrity.extensions import db
+
+    approved = (
+        db.session.execute(select(Batch.id).where(Batch.state == BatchState.APPROVED))
+        .scalars()
+        .all()
+    )
+    for batch_id in approved:
+        render_batch(batch_id, actor)
+
+
+def demo_diploma_path(session: AnySession) -> str | None:
+    """The verification path of a valid demo diploma (what its QR code opens)."""
+    doc = (
+        session.execute(
+            select(Diploma).where(Diploma.status == DocumentStatus.VALID).order_by(Diploma.id)
+        )
+        .scalars()
+        .first()
+    )
+    if doc is None:
+        return None
+    return "/v/" + to_link("x", doc.payload).rsplit("/", 1)[-1]

@@ -117,3 +117,20 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     assert appeal.decided_at is None
     code = demo_access_code(session)
     assert code is not None and find_work(session, code).id != appeal.work_id
+
+    # Diplomas: the final round's awards issued by a maker and a checker, one annulled, and the
+    # batches rendered once the demo is committed.
+    from integrity.audit.chain import Actor
+    from integrity.demo.protocols import demo_diploma_path, render_demo_batches
+    from integrity.diplomas import verifying
+    from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
+
+    docs = session.query(Diploma).all()
+    assert docs and [d.status for d in docs].count(DocumentStatus.ANNULLED) == 1
+    batches = session.query(Batch).all()
+    assert all(b.requested_by_id != b.decided_by_id for b in batches)
+    render_demo_batches(Actor(None, "demo"))
+    assert all(b.state is BatchState.DONE and b.archive for b in session.query(Batch))
+    path = demo_diploma_path(session)
+    assert path is not None
+    assert verifying.check_link(session, path)[0].verdict.value == "genuine"
