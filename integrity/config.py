@@ -97,6 +97,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Manual diploma look-ups (serial and surname) allowed per client address.",
     ),
     Setting(
+        "RISK_PROTOCOL_HOURS",
+        int,
+        72,
+        "A ciphered protocol published later than this many hours after its round is late.",
+    ),
+    Setting(
+        "RISK_APPEAL_HOURS",
+        int,
+        48,
+        "An appeal decided later than this many hours after filing is late.",
+    ),
+    Setting(
+        "RISK_THRESHOLDS",
+        str,
+        "",
+        "Indicator thresholds overriding the defaults: `code=amber/red; …` (see the risk report).",
+    ),
+    Setting(
         "ORGANISATION_KK",
         str,
         "«Жамбыл дарыны» аймақтық ғылыми-практикалық орталығы",
@@ -172,6 +190,12 @@ def load_settings(
             f"secret_key in {INSTANCE_FILE} (for example: python -c 'import secrets; "
             "print(secrets.token_hex(32))'), or set INTEGRITY_ENV=development."
         )
+    try:
+        from integrity.risk.domain import parse_thresholds
+
+        parse_thresholds(str(values["RISK_THRESHOLDS"]))
+    except ValueError as exc:
+        raise ConfigError(f"RISK_THRESHOLDS: {exc}") from None
     issuer = str(values["DIPLOMA_ISSUER"])
     if not (len(issuer) == 3 and issuer.isascii() and issuer.isalpha() and issuer.isupper()):
         raise ConfigError("DIPLOMA_ISSUER must be three capital Latin letters, e.g. ZHD")

@@ -1,0 +1,247 @@
+"""Reading one period's facts for the indicators from the platform's own records. Reads only.
+
+A round belongs to the period its ``held_on`` date (else its event's first day) falls in; events
+with a time of their own (a publication, an appeal, an issued diploma, an audit event) belong to
+the period that time falls in. Nothing read here names a person: the facts carry counts, times,
+processes ("MATH · round 1 · grade 9") and venues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from integrity.audit.models import AuditEvent
+from integrity.audit.services import verify as verify_chain
+from integrity.db import AnySession
+from integrity.diplomas.models import Diploma
+from integrity.diplomas.published import Verdict, check
+from integrity.jury.models import (
+    Assignment,
+    Draw,
+    DrawState,
+    ScoreStatus,
+    TaskScore,
+    WorkConflict,
+)
+from integrity.protocols.models import Appeal, Protocol, ScoreEvent
+from integrity.registry.kinds import EntryStatus
+from integrity.registry.models import Entry, JurorDeclaration, Room, Round, Subject, Venue
+from integrity.risk.indicators import (
+    AppealFact,
+    ConflictFact,
+    CriticalActionFact,
+    Facts,
+    MarkerFact,
+    ProtocolFact,
+    ScoreChangeFact,
+    VenueFact,
+)
+from integrity.scans.models import ScanPage, ScanRound, Upload, Work
+
+PROTOCOL_HOURS_DEFAULT = 72.0
+APPEAL_HOURS_DEFAULT = 48.0
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
+    )
+
+
+def held(session: AnySession, round_: Round) -> dt.date | None:
+    """When a round took place: its date, else its event's first day, else the day its scans
+    were frozen (which follows the round within days)."""
+    if round_.held_on or round_.subject.event.starts_on:
+        return round_.held_on or round_.subject.event.starts_on
+    frozen = session.execute(
+        select(ScanRound.frozen_at).where(ScanRound.round_id == round_.id)
+    ).scalar_one_or_none()
+    return frozen.date() if frozen else None
+
+
+def rounds_in(session: AnySession, start: dt.date, end: dt.date) -> list[tuple[Round, dt.date]]:
+    found = []
+    for round_ in session.execute(select(Round).order_by(Round.id)).scalars():
+        day = held(session, round_)
+        if day is not None and start <= day <= end:
+            found.append((round_, day))
+    return found
+
+
+def setting(name: str, default: float) -> float:
+    return float(current_app.config["INTEGRITY"].get(name, default))
+
+
+def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
+    since, until = _bounds(start, end)
+    dated = rounds_in(session, start, end)
+    rounds = [r for r, _ in dated]
+    days = {r.id: day for r, day in dated}
+    round_ids = list(days)
+    protocol_hours = setting("RISK_PROTOCOL_HOURS", PROTOCOL_HOURS_DEFAULT)
+    appeal_hours = setting("RISK_APPEAL_HOURS", APPEAL_HOURS_DEFAULT)
+
+    protocols = []
+    published_at: dict[tuple[int, int], dt.datetime | None] = {}
+    for protocol in session.execute(
+        select(Protocol).where(Protocol.round_id.in_(round_ids)).order_by(Protocol.id)
+    ).scalars():
+        round_ = protocol.round
+        published_at[(protocol.round_id, protocol.grade)] = protocol.published_at
+        due = dt.datetime.combine(days[round_.id], dt.time.min, tzinfo=dt.UTC) + dt.timedelta(
+            hours=protocol_hours
+        )
+        protocols.append(ProtocolFact(
+            f"{round_.subject.code} · {round_.number} · {protocol.grade}", due, protocol.published_at
+        ))  # fmt: skip
+
+    changes = []
+    for change, work in session.execute(
+        select(ScoreEvent, Work).join(Work, Work.id == ScoreEvent.work_id)
+        .where(ScoreEvent.at >= since, ScoreEvent.at < until)
+    ).all():  # fmt: skip
+        published = published_at.get((work.round_id, work.grade or 0))
+        changes.append(
+            ScoreChangeFact(change.kind, published is not None and change.at >= published)
+        )
+
+    appeals = [
+        AppealFact(a.filed_at, a.decided_at, a.outcome)
+        for a in session.execute(
+            select(Appeal).where(Appeal.filed_at >= since, Appeal.filed_at < until)
+        ).scalars()
+    ]
+
+    from integrity.diplomas.keys import published_keys
+
+    keys = published_keys(session)
+    issued = unverifiable = 0
+    for (blob,) in session.execute(
+        select(Diploma.payload).where(Diploma.created_at >= since, Diploma.created_at < until)
+    ).all():
+        issued += 1
+        if (
+            check(blob, keys, lambda _: None, unknown=Verdict.STATUS_UNKNOWN).verdict
+            is Verdict.NOT_ISSUED
+        ):
+            unverifiable += 1
+
+    assigned = set(
+        session.execute(
+            select(Assignment.work_id, Assignment.juror_id)
+            .join(Work, Work.id == Assignment.work_id)
+            .where(Work.round_id.in_(round_ids))
+        ).all()
+    )
+    conflicts = [
+        ConflictFact(True, (work_id, juror_id) in assigned)
+        for work_id, juror_id in session.execute(
+            select(WorkConflict.work_id, WorkConflict.juror_id)
+            .join(Work, Work.id == WorkConflict.work_id)
+            .where(Work.round_id.in_(round_ids))
+        ).all()
+    ]
+
+    drawn = session.execute(
+        select(Assignment.juror_id, Subject.event_id)
+        .join(Draw, Draw.id == Assignment.draw_id)
+        .join(Round, Round.id == Draw.round_id)
+        .join(Subject, Subject.id == Round.subject_id)
+        .where(Draw.round_id.in_(round_ids), Draw.state == DrawState.REVEALED)
+        .distinct()
+    ).all()
+    declared = set(
+        session.execute(select(JurorDeclaration.juror_id, JurorDeclaration.event_id)).all()
+    )
+    jurors_drawn = len({j for j, _ in drawn})
+    jurors_undeclared = len({j for j, e in drawn if (j, e) not in declared})
+
+    task_scores = session.execute(
+        select(func.count()).select_from(TaskScore).join(Work, Work.id == TaskScore.work_id)
+        .where(Work.round_id.in_(round_ids))
+    ).scalar_one()  # fmt: skip
+    thirds = session.execute(
+        select(func.count()).select_from(TaskScore).join(Work, Work.id == TaskScore.work_id)
+        .where(Work.round_id.in_(round_ids),
+               TaskScore.status.in_([ScoreStatus.MEDIAN, ScoreStatus.AWAITING_THIRD]))
+    ).scalar_one()  # fmt: skip
+    from integrity.jury.services.marking import statistics
+
+    by_juror: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for round_ in rounds:
+        for stats in statistics(session, round_):
+            by_juror[stats.juror_id].append((stats.mean_deviation, stats.markings))
+    markers = tuple(
+        MarkerFact(
+            sum(d * n for d, n in rows) / max(1, sum(n for _, n in rows)), sum(n for _, n in rows)
+        )
+        for rows in by_juror.values()
+    )
+
+    page_rows = session.execute(
+        select(ScanPage.status, ScanPage.resolved_by_id)
+        .join(Upload, Upload.id == ScanPage.upload_id)
+        .where(Upload.round_id.in_(round_ids))
+    ).all()
+    from integrity.scans.models import PageStatus
+
+    critical = []
+    for event in session.execute(
+        select(AuditEvent).where(
+            AuditEvent.at >= since,
+            AuditEvent.at < until,
+            AuditEvent.action.in_(["vault.unseal", "diploma.batch_approved"]),
+        )
+    ).scalars():
+        data = json.loads(event.data)
+        if event.action == "vault.unseal":
+            critical.append(CriticalActionFact("unseal", data.get("with") == "shares"))
+        else:
+            critical.append(CriticalActionFact("diploma_batch", True))  # refused otherwise
+    critical += [
+        CriticalActionFact("score_change_after_freeze", False)
+        for c in changes
+        if c.kind != "appeal"
+    ]
+
+    venue_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, status in session.execute(
+        select(Venue.name, Entry.status)
+        .join(Room, Room.venue_id == Venue.id)
+        .join(Entry, Entry.room_id == Room.id)
+        .where(Entry.round_id.in_(round_ids))
+    ).all():
+        venue_counts[name]["entries"] += 1
+        venue_counts[name]["disqualified"] += status is EntryStatus.DISQUALIFIED
+
+    return Facts(
+        period_start=start,
+        period_end=end,
+        protocols=tuple(protocols),
+        score_changes=tuple(changes),
+        appeals=tuple(appeals),
+        diplomas_issued=issued,
+        diplomas_unverifiable=unverifiable,
+        conflicts=tuple(conflicts),
+        jurors_drawn=jurors_drawn,
+        jurors_undeclared=jurors_undeclared,
+        task_scores=task_scores,
+        task_scores_third=thirds,
+        markers=markers,
+        pages=len(page_rows),
+        pages_by_hand=sum(1 for _, by in page_rows if by is not None),
+        pages_discarded=sum(1 for status, _ in page_rows if status is PageStatus.DISCARDED),
+        critical_actions=tuple(critical),
+        venues=tuple(
+            VenueFact(name, c["entries"], c["disqualified"])
+            for name, c in sorted(venue_counts.items())
+        ),
+        chain_ok=verify_chain(session).ok,
+        settings={"appeal_decision_hours": appeal_hours},
+    )

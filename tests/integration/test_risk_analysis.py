@@ -1,0 +1,209 @@
+"""The corruption-risk analysis: indicators from the platform's records, proposed findings, carrying
+over from the previous period, signing, and the DOCX and PDF report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pytest
+from docx import Document
+
+from integrity.db import utcnow
+from integrity.errors import Conflict, InvalidInput
+from integrity.registry.models import JurorDeclaration
+from integrity.risk import documents, facts, services
+from integrity.risk.domain import Direction, MemberRole
+from integrity.risk.models import AnalysisState, FindingStatus, RecommendationStatus
+from integrity.scans.models import ScanRound
+from tests import factories as f
+from tests.conftest import expect_events
+from tests.integration.test_diplomas import final_protocol
+
+TODAY = utcnow().date()
+YEAR = (dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31))
+SEAL = documents.Seal(1, "a" * 64, "b" * 64, "https://localhost:5000/r/" + "a" * 64)
+
+
+def undeclare(session: Any, n: int) -> None:
+    """Take back ``n`` jurors' signed declarations, as if they had been drawn without one."""
+    for declaration in session.query(JurorDeclaration).order_by(JurorDeclaration.id).limit(n):
+        session.delete(declaration)
+    session.flush()
+
+
+def analysis_with_group(session: Any, **kwargs: Any) -> Any:
+    analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1],
+                               order_number="69", order_date=TODAY, **kwargs)  # fmt: skip
+    services.set_members(session, actor=f.ACTOR, analysis=analysis, members=[
+        ("Сәрсенова А.", "директор", MemberRole.CHAIR),
+        ("Иванов П.", "директордың орынбасары", MemberRole.MEMBER),
+        ("Нұрланұлы Е.", "іс жүргізуші", MemberRole.SECRETARY),
+    ])  # fmt: skip
+    return analysis
+
+
+def test_a_new_analysis_has_the_model_rules_sources_and_nine_directions(session: Any) -> None:
+    with expect_events("risk.analysis_created"):
+        analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1])
+    assert [s.number for s in analysis.sources] == list(range(1, 15))
+    assert [n.direction for n in analysis.examined] == list(range(1, 10))
+    assert "8-бабының 5-тармағына" in analysis.legal_basis_kk
+    assert analysis.state is AnalysisState.DRAFT
+    with pytest.raises(InvalidInput):
+        services.create(session, actor=f.ACTOR, period_start=YEAR[1], period_end=YEAR[0])
+
+
+def test_the_indicators_read_the_platforms_own_records_of_the_period(
+    session: Any, users: Any
+) -> None:
+    protocol = final_protocol(session)
+    round_id = protocol.round_id
+    held = session.query(ScanRound).filter_by(round_id=round_id).one().frozen_at.date()
+    found = facts.gather(session, *YEAR)
+    assert [p.process for p in found.protocols] == [f"{protocol.round.subject.code} · 1 · 10"]
+    assert found.protocols[0].published is not None and found.chain_ok
+    assert found.task_scores == 12 and found.jurors_drawn >= 2
+    assert found.jurors_undeclared == 0  # the factory's jurors declare before the draw
+    undeclare(session, 1)
+    assert facts.gather(session, *YEAR).jurors_undeclared == 1
+    assert any(a.action == "unseal" and not a.second_person for a in found.critical_actions)
+    elsewhere = facts.gather(session, held - dt.timedelta(days=400), held - dt.timedelta(days=300))
+    assert elsewhere.protocols == () and elsewhere.task_scores == 0
+
+
+def test_a_red_light_proposes_a_finding_once_and_a_person_accepts_or_dismisses_it(
+    session: Any,
+) -> None:
+    final_protocol(session)
+    undeclare(session, 3)
+    analysis = analysis_with_group(session)
+    with expect_events("risk.indicators_computed"):
+        proposed = services.compute(session, actor=f.ACTOR, analysis=analysis)
+    lights = {r.code: r.light for r in analysis.readings}
+    assert lights["jurors_undeclared"] == "red" and lights["audit_chain"] == "green"
+    codes = {p.indicator for p in proposed}
+    assert "jurors_undeclared" in codes and "critical_alone" not in codes  # one unseal: amber
+    assert all(p.status is FindingStatus.PROPOSED for p in proposed)
+    assert services.compute(session, actor=f.ACTOR, analysis=analysis) == []  # not twice
+    undeclared = next(p for p in proposed if p.indicator == "jurors_undeclared")
+    assert undeclared.direction == Direction.CONFLICT_OF_INTEREST
+    with pytest.raises(Conflict) as blocked:
+        services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
+    assert blocked.value.details["code"] == "proposed"
+    with expect_events("risk.finding_saved"):
+        services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=undeclared,
+                              description="Қазылар декларациясыз іріктелген", likelihood=4, impact=4)  # fmt: skip
+    assert undeclared.status is FindingStatus.OPEN
+    for other in [p for p in proposed if p is not undeclared]:
+        with pytest.raises(InvalidInput):
+            services.dismiss_finding(session, actor=f.ACTOR, finding=other, reason=" ")
+        services.dismiss_finding(session, actor=f.ACTOR, finding=other, reason="Тексерілді")
+    with pytest.raises(InvalidInput):
+        services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None,
+                              direction=2, description="x", likelihood=6, impact=1)  # fmt: skip
+    services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
+    assert analysis.state is AnalysisState.IN_REVIEW
+
+
+def test_signing_freezes_a_version_and_a_change_needs_reopening_and_a_new_version(
+    session: Any,
+) -> None:
+    analysis = analysis_with_group(session)
+    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
+    with expect_events("risk.signed"):
+        first = services.sign(session, actor=f.ACTOR, analysis=analysis)
+    content = json.loads(first.content)
+    assert content["version"] == 1 and len(first.content_sha256) == 64
+    assert services.version_by_hash(session, first.content_sha256.upper()) is first
+    with pytest.raises(Conflict) as frozen:
+        services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None,
+                              direction=1, description="Кеш қосылған")  # fmt: skip
+    assert frozen.value.details["code"] == "signed"
+    services.reopen(session, actor=f.ACTOR, analysis=analysis, reason="Қосымша тәуекел")
+    services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None, direction=1,
+                          description="Кеш қосылған")  # fmt: skip
+    services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
+    second = services.sign(session, actor=f.ACTOR, analysis=analysis)
+    assert second.number == 2 and second.content_sha256 != first.content_sha256
+    assert json.loads(first.content) == content  # the first version stays as it was signed
+
+
+def test_the_next_analysis_carries_open_findings_and_unfinished_recommendations(
+    session: Any,
+) -> None:
+    old = analysis_with_group(session)
+    open_ = services.save_finding(session, actor=f.ACTOR, analysis=old, finding=None, direction=5,
+                                  description="Хаттамалар кеш жарияланады")  # fmt: skip
+    closed = services.save_finding(session, actor=f.ACTOR, analysis=old, finding=None,
+                                   direction=6, description="Жабылған")  # fmt: skip
+    closed.status = FindingStatus.CLOSED
+    services.save_recommendation(session, actor=f.ACTOR, analysis=old, measure="Жариялау мерзімін бекіту",
+                                 responsible="директордың орынбасары", deadline=TODAY - dt.timedelta(days=1),
+                                 finding=open_)  # fmt: skip
+    services.save_recommendation(session, actor=f.ACTOR, analysis=old, measure="Орындалды",
+                                 responsible="бөлім басшысы", deadline=TODAY,
+                                 status=RecommendationStatus.DONE)  # fmt: skip
+    old.period_start, old.period_end = (
+        dt.date(TODAY.year - 1, 1, 1),
+        dt.date(TODAY.year - 1, 12, 31),
+    )
+    new = services.create(
+        session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1], previous=old
+    )
+    assert [(x.description, x.repeated) for x in new.findings] == [
+        ("Хаттамалар кеш жарияланады", True)
+    ]
+    (carried,) = new.recommendations
+    assert carried.repeated and carried.overdue(TODAY) and carried.finding is new.findings[0]
+    assert [m.name for m in new.members] == [m.name for m in old.members]
+    assert next(s for s in new.sources if s.number == 12).used  # the previous analysis is a source
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_report_reopens_as_docx_with_its_sections_and_the_pdf_keeps_kazakh_letters(
+    session: Any, lang: str
+) -> None:
+    final_protocol(session)
+    undeclare(session, 3)
+    analysis = analysis_with_group(session)
+    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    finding = next(x for x in analysis.findings if x.indicator == "jurors_undeclared")
+    services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=finding,
+                          description="Қазылар декларациясыз іріктелген", likelihood=4, impact=4,
+                          likelihood_after=2, impact_after=2)  # fmt: skip
+    for other in [x for x in analysis.findings if x.status is FindingStatus.PROPOSED]:
+        services.dismiss_finding(session, actor=f.ACTOR, finding=other, reason="Тексерілді")
+    services.save_recommendation(session, actor=f.ACTOR, analysis=analysis,
+                                 measure="Декларацияларды іріктеуге дейін жинау",
+                                 responsible="жюри төрағасы", deadline=TODAY - dt.timedelta(days=3))  # fmt: skip
+    services.set_positions(session, actor=f.ACTOR, analysis=analysis, rows=[
+        ("Бөлім басшысы", "Қазылар алқасының құрамын қалыптастыру",
+         "Қазылар мен жетекшілер арасындағы бейресми байланыстар"),
+    ])  # fmt: skip
+    snap = services.snapshot(analysis, today=TODAY)
+
+    book = Document(io.BytesIO(documents.render_docx(snap, lang, SEAL)))
+    text = "\n".join(p.text for p in book.paragraphs)
+    cells = "\n".join(c.text for t in book.tables for row in t.rows for c in row.cells)
+    t = documents.LABELS[lang]
+    for heading in ("approve", "title", "group", "sources", "findings", "indicators",
+                    "conclusions", "recommendations", "agreed", "appendix"):  # fmt: skip
+        assert t[heading] in text, heading
+    assert Direction.PERMITS.title(lang) in text
+    no_risk = "анықталған жоқ" if lang == "kk" else "не выявлены"
+    assert text.count(no_risk) == 8  # every direction but the one with a finding
+    assert "Қазылар декларациясыз іріктелген" in text
+    assert t["overdue"] in cells and "Бөлім басшысы" in cells and "Сәрсенова А." in text
+    assert len(book.tables) == 4  # sources, indicators, recommendations, positions
+
+    pdf = pdfium.PdfDocument(documents.render_pdf(snap, lang, SEAL))
+    extracted = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    flat = extracted.replace("\r", "").replace("\n", " ")
+    assert "ә" in extracted or lang == "ru"
+    assert any(ch in extracted for ch in "әғқңөұүһі")  # names and findings keep Kazakh letters
+    assert SEAL.sha256 in flat.replace(" ", "") and t["title"].split()[0] in flat
