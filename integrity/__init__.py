@@ -54,6 +54,8 @@ def create_app(
     from integrity.protocols.views import bp as protocols_bp
     from integrity.public.views import bp as public_bp
     from integrity.registry.views import bp as registry_bp
+    from integrity.risk.views import bp as risk_bp
+    from integrity.risk.views import check_bp as report_check_bp
     from integrity.scans.ledger_views import bp as ledger_bp
     from integrity.scans.views import bp as scans_bp
     from integrity.vault.views import bp as vault_bp
@@ -73,6 +75,8 @@ def create_app(
         appeal_bp,
         diplomas_bp,
         verify_bp,
+        risk_bp,
+        report_check_bp,
     ):
         app.register_blueprint(blueprint)
 

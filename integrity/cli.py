@@ -63,6 +63,7 @@ def register_commands(app: Flask) -> None:
     from integrity.ops.cli import backup, restore, serve
     from integrity.protocols.cli import protocols
     from integrity.registry.cli import registry
+    from integrity.risk.cli import risk
     from integrity.scans.cli import jobs, kits, scans
     from integrity.vault.cli import vault
 
@@ -76,6 +77,7 @@ def register_commands(app: Flask) -> None:
         jury,
         protocols,
         diplomas,
+        risk,
         jobs,
         demo,
         backup,

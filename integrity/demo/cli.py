@@ -71,6 +71,10 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
             f"Diplomas: a demo diploma's QR code opens {diploma} at the address below (one other "
             "demo diploma is annulled); staff see them under /diplomas/events/1."
         )
+    click.echo(
+        "Integrity dashboard: sign in as director and open /risk/ (last year's analysis signed, "
+        "this year's measured from the demo's records, with red and amber lights)."
+    )
     code = demo_access_code(db.session)
     if code:
         click.echo(

@@ -276,6 +276,11 @@ def load_demo(
             checker=users["director"].as_actor(),
             passphrase=DEMO_CHAIR_PASSPHRASE,
         )
+        from integrity.demo.risk import load_risk_demo
+
+        load_risk_demo(
+            session, director=users["director"].as_actor(), organiser=users["organiser"].as_actor()
+        )
     return event
 
 

@@ -55,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "risks": "Сыбайлас жемқорлық тәуекелдері",
         "version": "Нұсқа {n}", "hash": "Мазмұнның SHA-256 хэші", "head": "Аудит тізбегінің басы",
         "check": "Тексеру", "compare": "Алдыңғы кезеңмен ({start} – {end}) салыстырылды.",
-        "page": "бет",
+        "page": "бет", "draft": "ЖОБА: қол қойылмаған, ресми құжат емес",
     },
     "ru": {
         "approve": "УТВЕРЖДАЮ", "director": "Директор", "date_line": "«___» __________ 20___ г.",
@@ -95,7 +95,7 @@ LABELS: dict[str, dict[str, str]] = {
         "risks": "Коррупционные риски",
         "version": "Версия {n}", "hash": "SHA-256 содержимого", "head": "Голова журнала аудита",
         "check": "Проверка", "compare": "Проведено сравнение с предыдущим периодом ({start} – {end}).",
-        "page": "стр.",
+        "page": "стр.", "draft": "ПРОЕКТ: не подписан, не является официальным документом",
     },
 }  # fmt: skip
 
@@ -103,10 +103,18 @@ LABELS: dict[str, dict[str, str]] = {
 # The critical actions an indicator's detail may name.
 ACTIONS = {
     "score_change_after_freeze": {"kk": "хаттамадан кейін балл өзгерту",
-                                  "ru": "изменение балла после протокола"},
-    "diploma_batch": {"kk": "дипломдар топтамасы", "ru": "пакет дипломов"},
-    "unseal": {"kk": "шифрды ашу", "ru": "вскрытие шифров"},
+                                  "ru": "изменение балла после протокола",
+                                  "en": "score change after the protocol"},
+    "diploma_batch": {"kk": "дипломдар топтамасы", "ru": "пакет дипломов", "en": "diploma batch"},
+    "unseal": {"kk": "шифрды ашу", "ru": "вскрытие шифров", "en": "unsealing"},
 }  # fmt: skip
+
+
+def localise_detail(detail: str, lang: str) -> str:
+    """An indicator's detail with the critical actions it names in words of the language."""
+    for code, words in ACTIONS.items():
+        detail = detail.replace(code, words.get(lang, words["en"]))
+    return detail
 
 
 # ---------------------------------------------------------------- the outline
@@ -145,6 +153,20 @@ class Seal:
     sha256: str
     chain_head: str
     link: str
+
+
+def blocks_for(snap: dict[str, Any], lang: str, seal: Seal) -> list[Block]:
+    """The outline, headed by a warning when this is an unsigned draft (version 0)."""
+    blocks = outline(snap, lang)
+    if seal.version == 0:
+        blocks.insert(0, Para(LABELS[lang]["draft"], bold=True, align="centre"))
+    return blocks
+
+
+def _seal_line(seal: Seal, lang: str) -> str:
+    t = LABELS[lang]
+    version = t["draft"] if seal.version == 0 else t["version"].format(n=seal.version)
+    return f"{version} · {t['hash']}: {seal.sha256}"
 
 
 def _date(text: str | None) -> str:
@@ -231,9 +253,7 @@ def outline(snap: dict[str, Any], lang: str) -> list[Block]:
         light = t[r["light"]] if r["light"] in t else r["light"]
         previous = "—" if r["previous"] is None else f"{r['previous']}{unit}"
         threshold = "—" if indicator and indicator.informative else f"{r['amber']} / {r['red']}"
-        detail = r["detail"]
-        for code, words in ACTIONS.items():
-            detail = detail.replace(code, words[lang])
+        detail = localise_detail(r["detail"], lang)
         rows.append([name, value + (f"\n{detail}" if detail else ""), threshold, light, previous])
     blocks.append(Table([t["indicator"], t["value"], t["threshold"], t["light"], t["previous"]], rows,
                         [0.34, 0.24, 0.14, 0.12, 0.16]))  # fmt: skip
@@ -288,7 +308,7 @@ def render_docx(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
     aligns = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
               "centre": WD_ALIGN_PARAGRAPH.CENTER}  # fmt: skip
     width = 170.0
-    for block in outline(snap, lang):
+    for block in blocks_for(snap, lang, seal):
         if isinstance(block, PageBreak):
             document.add_page_break()  # type: ignore[no-untyped-call]
         elif isinstance(block, Para):
@@ -318,10 +338,7 @@ def render_docx(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
                 for cell in column.cells:
                     cell.width = Mm(width * share)
     footer = section.footer.paragraphs[0]
-    footer.text = (
-        f"{LABELS[lang]['version'].format(n=seal.version)} · {LABELS[lang]['hash']}: {seal.sha256} · "
-        f"{LABELS[lang]['check']}: {seal.link}"
-    )
+    footer.text = f"{_seal_line(seal, lang)} · {LABELS[lang]['check']}: {seal.link}"
     for run in footer.runs:
         run.font.size = Pt(7)
     out = io.BytesIO()
@@ -368,7 +385,7 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
         return escape(value).replace("\n", "<br/>")
 
     flow: list[Any] = []
-    for block in outline(snap, lang):
+    for block in blocks_for(snap, lang, seal):
         if isinstance(block, PageBreak):
             flow.append(RLPageBreak())
         elif isinstance(block, Para):
@@ -399,7 +416,7 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
         canvas.setFont(FONT, 6.5)
         canvas.setFillGray(0.3)
         lines = [
-            f"{t['version'].format(n=seal.version)} · {t['hash']}: {seal.sha256}",
+            _seal_line(seal, lang),
             f"{t['head']}: {seal.chain_head}",
             f"{t['check']}: {seal.link}",
         ]

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from integrity.audit.models import AuditEvent
 from integrity.audit.services import verify as verify_chain
-from integrity.db import AnySession
+from integrity.db import AnySession, utcnow
 from integrity.diplomas.models import Diploma
 from integrity.diplomas.published import Verdict, check
 from integrity.jury.models import (
@@ -244,4 +244,5 @@ def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
         ),
         chain_ok=verify_chain(session).ok,
         settings={"appeal_decision_hours": appeal_hours},
+        as_of=utcnow(),
     )

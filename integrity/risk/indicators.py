@@ -89,6 +89,14 @@ class Facts:
     venues: tuple[VenueFact, ...] = ()
     chain_ok: bool = True
     settings: Mapping[str, float] = field(default_factory=dict)  # hours, limits
+    # The moment the facts were read: what is not done by then is judged as of then, or as of
+    # the period's end when that came first.
+    as_of: dt.datetime | None = None
+
+    @property
+    def cutoff(self) -> dt.datetime:
+        end = dt.datetime.combine(self.period_end, dt.time.max, tzinfo=dt.UTC)
+        return min(end, self.as_of) if self.as_of else end
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def protocols_late(f: Facts) -> Value:
-    now = dt.datetime.combine(f.period_end, dt.time.max, tzinfo=dt.UTC)
+    now = f.cutoff
     delays = []
     for p in f.protocols:
         at = p.published or now
@@ -158,7 +166,7 @@ def appeals_upheld(f: Facts) -> Value:
 
 def appeals_late(f: Facts) -> Value:
     hours = f.settings.get("appeal_decision_hours", 48.0)
-    now = dt.datetime.combine(f.period_end, dt.time.max, tzinfo=dt.UTC)
+    now = f.cutoff
     late = sum(
         1 for a in f.appeals if ((a.decided or now) - a.filed).total_seconds() > hours * 3600
     )

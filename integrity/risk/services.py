@@ -430,6 +430,11 @@ def set_texts(session: AnySession, *, actor: Actor, analysis: Analysis, **texts:
         if key.startswith("examined_"):
             _, number, lang = key.split("_")
             setattr(notes[int(number)], f"examined_{lang}", value.strip())
+        elif key in ("analysis_from", "analysis_to", "order_date"):
+            try:
+                setattr(analysis, key, dt.date.fromisoformat(value) if value.strip() else None)
+            except ValueError:
+                raise InvalidInput(_l("Dates are written YYYY-MM-DD."), field=key) from None
         elif key in (
             "conclusions_kk",
             "conclusions_ru",

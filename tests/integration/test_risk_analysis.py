@@ -207,3 +207,44 @@ def test_the_report_reopens_as_docx_with_its_sections_and_the_pdf_keeps_kazakh_l
     assert "ә" in extracted or lang == "ru"
     assert any(ch in extracted for ch in "әғқңөұүһі")  # names and findings keep Kazakh letters
     assert SEAL.sha256 in flat.replace(" ", "") and t["title"].split()[0] in flat
+
+
+def test_the_command_line_starts_measures_signs_and_writes_the_report(
+    app: Any, session: Any, tmp_path: Any
+) -> None:
+    final_protocol(session)
+    session.commit()
+    run = app.test_cli_runner().invoke
+    started = run(args=["risk", "new", "--from", YEAR[0].isoformat(), "--to", YEAR[1].isoformat(),
+                        "--order", "69"])  # fmt: skip
+    assert started.exit_code == 0, started.output
+    analysis_id = int(started.output.split()[-1])
+    bad = run(args=["risk", "new", "--from", "2026-02-30", "--to", "2026-12-31"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
+    measured = run(args=["risk", "compute", "--analysis", str(analysis_id)])
+    assert measured.exit_code == 0 and "audit_chain" in measured.output
+    live = run(args=["risk", "indicators", "--from", YEAR[0].isoformat(), "--to",
+                     YEAR[1].isoformat(), "--json"])  # fmt: skip
+    assert live.exit_code == 0 and '"code": "protocols_late"' in live.output
+    draft = tmp_path / "draft.pdf"
+    assert run(args=["risk", "report", "--analysis", str(analysis_id), "--lang", "kk",
+                     "--format", "pdf", "--out", str(draft)]).exit_code == 0  # fmt: skip
+    text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(str(draft)))
+    assert documents.LABELS["kk"]["draft"].split(":")[0] in text  # an unsigned draft says so
+    refused = run(args=["risk", "review", "--analysis", str(analysis_id)])
+    assert refused.exit_code == 1  # no working group named yet
+    analysis = session.get(services.Analysis, analysis_id)
+    services.set_members(session, actor=f.ACTOR, analysis=analysis,
+                         members=[("Әбенова Д.", "директор", MemberRole.CHAIR)])  # fmt: skip
+    for finding in list(analysis.findings):
+        services.dismiss_finding(session, actor=f.ACTOR, finding=finding, reason="demo")
+    session.commit()
+    assert run(args=["risk", "review", "--analysis", str(analysis_id)]).exit_code == 0
+    signed = run(args=["risk", "sign", "--analysis", str(analysis_id)])
+    assert signed.exit_code == 0 and signed.output.startswith("version 1 ")
+    out = tmp_path / "report.docx"
+    written = run(args=["risk", "report", "--analysis", str(analysis_id), "--lang", "ru",
+                        "--format", "docx", "--out", str(out)])  # fmt: skip
+    assert written.exit_code == 0
+    footer = Document(str(out)).sections[0].footer.paragraphs[0].text
+    assert signed.output.split()[2] in footer

@@ -54,6 +54,16 @@ def test_a_protocol_published_after_its_deadline_is_late_and_the_worst_delay_is_
     assert light("protocols_late", f) is Light.RED
 
 
+def test_what_is_not_done_yet_is_judged_as_of_the_reading_not_the_periods_end() -> None:
+    waiting = facts(protocols=(ProtocolFact("MATH", due=T0, published=None),),
+                    appeals=(AppealFact(T0, None, None),))  # fmt: skip
+    early = Facts(period_start=START, period_end=END, protocols=waiting.protocols,
+                  appeals=waiting.appeals, as_of=T0 + hours(1))  # fmt: skip
+    assert ind.protocols_late(early).value == 100.0  # due an hour ago, still unpublished
+    assert ind.appeals_late(early).value == 0.0  # filed an hour ago: not late yet
+    assert ind.appeals_late(waiting).value == 1.0  # by the period's end it would be
+
+
 def test_a_protocol_never_published_counts_as_late_until_the_period_ends() -> None:
     f = facts(protocols=(ProtocolFact("MATH", due=T0, published=None),
                          *[ProtocolFact(f"P{n}", due=T0, published=T0) for n in range(19)]))  # fmt: skip

@@ -26,6 +26,7 @@ JURY = {R.ADMIN, R.ORGANISER, R.CHAIR, R.DIRECTOR}
 AUDIT = {R.ADMIN, R.DIRECTOR, R.CHAIR, R.OBSERVER}
 SCANS = {R.ADMIN, R.ORGANISER, R.IT_SPECIALIST}
 DRAW_WATCHERS = {R.ADMIN, R.CHAIR, R.DIRECTOR, R.OBSERVER}
+RISK_READERS = {R.ADMIN, R.DIRECTOR, R.ORGANISER, R.CHAIR, R.OBSERVER}
 
 POLICY: dict[str, Any] = {
     "static": PUBLIC,
@@ -110,6 +111,14 @@ POLICY: dict[str, Any] = {
     "diplomas.batch_archive": JURY,
     "diplomas.document": JURY | {R.OBSERVER},
     "diplomas.document_pdf": JURY,
+    "risk.dashboard": RISK_READERS,
+    "risk.indicator": RISK_READERS,
+    "risk.analyses": RISK_READERS,
+    "risk.analysis": RISK_READERS,
+    "risk.new_analysis": {R.ADMIN, R.DIRECTOR, R.ORGANISER},
+    "risk.analysis_action": {R.ADMIN, R.DIRECTOR, R.ORGANISER},
+    "risk.report": RISK_READERS,
+    "report_check.check": PUBLIC,
     "vault.event_vault": {R.CHAIR},
     "vault.unseal": {R.CHAIR},
 }
@@ -121,6 +130,8 @@ SAMPLE_VALUES = {
     "filename": "app.css",
     "cipher": "ABCDE1",
     "text": "aaaa",
+    "code": "protocols_late",
+    "digest": "0" * 64,
 }
 
 

@@ -52,7 +52,8 @@ def get_pages(app: Flask) -> list[str]:
             continue
         if rule.endpoint in ("static", "public.health", "public.audit_head"):
             continue
-        values = {arg: "participants" if arg == "kind" else 1 for arg in rule.arguments}
+        samples = {"kind": "participants", "code": "protocols_late"}
+        values = {arg: samples.get(arg, 1) for arg in rule.arguments}
         with app.test_request_context():
             urls.append(url_for(rule.endpoint, **values))
     return urls

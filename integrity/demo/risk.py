@@ -1,0 +1,143 @@
+"""The demo's corruption-risk analyses: last year's, signed and published (its indicator values
+written as the working group recorded them, before the platform measured anything), and this
+year's draft, carried over from it and measured from the demo's own records. Names here are
+generated demo names; positions and risks follow the centre's own report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from integrity.audit.chain import Actor
+from integrity.db import AnySession, utcnow
+from integrity.risk import services
+from integrity.risk.domain import MemberRole
+from integrity.risk.indicators import BY_CODE
+from integrity.risk.models import (
+    Analysis,
+    FindingStatus,
+    IndicatorReading,
+    RecommendationStatus,
+)
+
+MEMBERS: list[tuple[str, str, str]] = [
+    ("Әбенова Д. С.", "директор", MemberRole.CHAIR),
+    ("Серікбаев Н. Т.", "директордың орынбасары", MemberRole.MEMBER),
+    ("Қасымова Г. Е.", "бас бухгалтер", MemberRole.MEMBER),
+    ("Жұмабеков Р. А.", "бөлім басшысы", MemberRole.MEMBER),
+    ("Оспанова Ә. Қ.", "іс жүргізуші", MemberRole.SECRETARY),
+]
+POSITIONS = [
+    ("Директор", "Білім алушыларды қабылдау, тіркеу. Бірінші қол қою құқығы",
+     "НҚА толық меңгермеуі, білмеуі"),
+    ("Бас есепші, есепші", "Қаржы қызметін жүргізуі",
+     "Қаржыландыруды жүргізуде, бюджетті жоспарлауда кемшіліктер, мемлекеттік сатып алу ережесінің бұзылуы"),
+    ("Бөлім басшысы", "Олимпиадалар мен конкурстарды ұйымдастыру, қазылар алқасының құрамын қалыптастыру",
+     "Қазылар алқасы мүшелері мен қатысушылардың жетекшілері арасындағы бейресми байланыстар"),
+    ("Жүйелік әкімші", "Жауап парақтарын сканерлеу және нәтижелерді сайтқа жариялау",
+     "Нәтижелердің (хаттамалардың) ресми сайтта жариялануындағы кешіктірулер"),
+]  # fmt: skip
+# Last year's values as the working group recorded them by hand.
+LAST_YEAR = {
+    "protocols_late": (35.0, "red", "4 / 12"),
+    "score_changes_without_appeal": (2.0, "amber", ""),
+    "jurors_undeclared": (6.0, "red", "6 / 28"),
+    "appeals_late": (2.0, "amber", ""),
+    "marker_divergence": (22.0, "amber", ""),
+    "audit_chain": (0.0, "green", ""),
+}
+
+
+def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) -> Analysis:
+    today = utcnow().date()
+    last = services.create(
+        session, actor=organiser, period_start=dt.date(today.year - 1, 1, 1),
+        period_end=dt.date(today.year - 1, 12, 31), order_number="69",
+        order_date=dt.date(today.year, 1, 10),
+    )  # fmt: skip
+    last.analysis_from, last.analysis_to = dt.date(today.year, 1, 10), dt.date(today.year, 1, 31)
+    services.set_members(session, actor=organiser, analysis=last, members=MEMBERS)
+    services.set_positions(session, actor=organiser, analysis=last, rows=POSITIONS)
+    for number in (1, 2, 5, 8):
+        services.set_source(session, actor=organiser, analysis=last, number=number, used=True)
+    for code, (value, light, detail) in LAST_YEAR.items():
+        limits = BY_CODE[code].thresholds
+        last.readings.append(IndicatorReading(code=code, value=value, light=light, detail=detail,
+                                              amber=limits.amber, red=limits.red))  # fmt: skip
+    late = services.save_finding(
+        session, actor=organiser, analysis=last, finding=None, direction=5,
+        description="Аудандық кезеңдерде хаттамалардың ресми сайтта кешіктіріп жариялануы",
+        cause="Хаттамалар қолмен шифрланып, қолмен жинақталады", process="Жүйелік әкімші",
+        likelihood=4, impact=4,
+    )  # fmt: skip
+    services.save_finding(
+        session, actor=organiser, analysis=last, finding=None, direction=9,
+        description="Берілген дипломдар мен мақтау қағаздарының QR-кодпен қорғалмауы",
+        likelihood=3, impact=4,
+    )  # fmt: skip
+    services.save_recommendation(
+        session, actor=organiser, analysis=last, finding=late,
+        measure="Хаттамаларды тур аяқталғаннан кейін 3 күн ішінде жариялау",
+        responsible="директордың орынбасары", deadline=today - dt.timedelta(days=20),
+        status=RecommendationStatus.IN_PROGRESS,
+    )  # fmt: skip
+    services.save_recommendation(
+        session, actor=organiser, analysis=last,
+        measure="Қазылар алқасының құрамын автоматты түрде кездейсоқ іріктеу жүйесін енгізу",
+        responsible="бөлім басшысы", deadline=today - dt.timedelta(days=60),
+        status=RecommendationStatus.DONE, note="Integrity платформасы енгізілді",
+    )  # fmt: skip
+    services.set_texts(
+        session, actor=organiser, analysis=last,
+        conclusions_kk="Жүргізілген ішкі талдау нәтижесінде мекеме қызметінде жүйелі сыбайлас "
+        "жемқорлық фактілері анықталған жоқ.",
+        conclusions_ru="По результатам проведённого внутреннего анализа системных фактов "
+        "коррупции в деятельности учреждения не выявлено.",
+    )  # fmt: skip
+    services.submit_for_review(session, actor=organiser, analysis=last)
+    services.sign(session, actor=director, analysis=last)
+    services.publish(session, actor=director, analysis=last)
+
+    stage_lapses(session, today=today)
+    current = services.create(
+        session, actor=organiser, period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31), order_number="12", order_date=today, previous=last,
+    )  # fmt: skip
+    services.compute(session, actor=organiser, analysis=current)
+    # One proposal accepted with the working group's own words; the rest wait for a person.
+    proposed = [f for f in current.findings if f.status is FindingStatus.PROPOSED]
+    if proposed:
+        services.save_finding(
+            session, actor=organiser, analysis=current, finding=proposed[0],
+            description=proposed[0].description + " — жұмыс тобы тексерді",
+            likelihood=3, impact=3,
+        )  # fmt: skip
+    return current
+
+
+def stage_lapses(session: AnySession, *, today: dt.date) -> None:
+    """The lapses this year's demo data shows, as a working group would meet them: the rounds
+    took place yesterday, except the one already final, held six days ago (so its ciphered
+    protocol, published two days ago, came a day late); and three jurors were drawn before they
+    signed their declarations."""
+    from sqlalchemy import select
+
+    from integrity.jury.models import Assignment
+    from integrity.protocols.models import Protocol, ProtocolState
+    from integrity.registry.models import JurorDeclaration, Round
+
+    final = set(
+        session.execute(
+            select(Protocol.round_id).where(Protocol.state == ProtocolState.FINAL_PUBLISHED)
+        ).scalars()
+    )
+    for round_ in session.execute(select(Round)).scalars():
+        round_.held_on = today - dt.timedelta(days=6 if round_.id in final else 1)
+    drawn = select(Assignment.juror_id).distinct()
+    for declaration in session.execute(
+        select(JurorDeclaration)
+        .where(JurorDeclaration.juror_id.in_(drawn))
+        .order_by(JurorDeclaration.juror_id)
+        .limit(3)
+    ).scalars():
+        session.delete(declaration)
+    session.flush()
