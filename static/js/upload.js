@@ -3,6 +3,18 @@
 (function () {
   "use strict";
 
+  // Once every file is read the page reloads to show the server's view (the queue link, the
+  // freeze button). A person who follows a link meanwhile must not be pulled back by it.
+  var reloadTimer = null;
+  function scheduleReload() {
+    if (reloadTimer === null) {
+      reloadTimer = window.setTimeout(function () { window.location.reload(); }, 600);
+    }
+  }
+  window.addEventListener("beforeunload", function () {
+    if (reloadTimer !== null) { window.clearTimeout(reloadTimer); }
+  });
+
   function poll(row) {
     var url = row.getAttribute("data-upload");
     var bar = row.querySelector("progress");
@@ -19,7 +31,7 @@
           row.setAttribute("data-status", data.status);
           if (data.status === "done" || data.status === "failed") {
             if (!document.querySelector("[data-upload][data-status=queued], [data-upload][data-status=processing]")) {
-              window.setTimeout(function () { window.location.reload(); }, 600);
+              scheduleReload();
             }
             return;
           }
