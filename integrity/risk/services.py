@@ -430,6 +430,16 @@ def set_texts(session: AnySession, *, actor: Actor, analysis: Analysis, **texts:
         if key.startswith("examined_"):
             _, number, lang = key.split("_")
             setattr(notes[int(number)], f"examined_{lang}", value.strip())
+        elif key == "matrix_size":
+            size = int(value) if value.strip().isdigit() else 0
+            highest = max([0, *(v or 0 for f in analysis.findings for v in
+                               (f.likelihood, f.impact, f.likelihood_after, f.impact_after))])  # fmt: skip
+            if not 3 <= size <= 10 or size < highest:
+                raise InvalidInput(
+                    _l("The matrix has 3 to 10 steps, and no fewer than a finding already uses."),
+                    field="matrix_size",
+                )
+            analysis.matrix_size = size
         elif key in ("analysis_from", "analysis_to", "order_date"):
             try:
                 setattr(analysis, key, dt.date.fromisoformat(value) if value.strip() else None)

@@ -250,7 +250,7 @@ def _post(analysis: Analysis) -> None:
         "texts": lambda: services.set_texts(
             session, actor=actor, analysis=analysis,
             **{k: v for k, v in form.items() if k.startswith(("examined_", "conclusions_",
-               "legal_basis_", "order_", "analysis_"))}),
+               "legal_basis_", "order_", "analysis_", "matrix_"))}),
         "sources": lambda: [
             services.set_source(session, actor=actor, analysis=analysis, number=n,
                                 used=form.get(f"used_{n}") == "on",

@@ -248,3 +248,37 @@ def test_the_command_line_starts_measures_signs_and_writes_the_report(
     assert written.exit_code == 0
     footer = Document(str(out)).sections[0].footer.paragraphs[0].text
     assert signed.output.split()[2] in footer
+
+
+def test_the_matrix_is_configurable_but_never_below_a_score_already_given(session: Any) -> None:
+    analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1])
+    services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None, direction=7,
+                          description="Шарттар", likelihood=4, impact=2)  # fmt: skip
+    with pytest.raises(InvalidInput):
+        services.set_texts(session, actor=f.ACTOR, analysis=analysis, matrix_size="3")
+    services.set_texts(session, actor=f.ACTOR, analysis=analysis, matrix_size="4")
+    assert services.matrix(analysis).size == 4
+    assert services.matrix(analysis).level(4, 4) == "high"
+    assert services.matrix(analysis).level(1, 2) == "low"
+    with pytest.raises(InvalidInput):
+        services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None,
+                              direction=7, description="x", likelihood=5, impact=1)  # fmt: skip
+
+
+def test_the_signed_pdfs_qr_code_opens_the_public_check_of_that_version(session: Any) -> None:
+    import numpy as np
+    import zxingcpp
+
+    analysis = analysis_with_group(session)
+    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    for finding in list(analysis.findings):
+        services.dismiss_finding(session, actor=f.ACTOR, finding=finding, reason="demo")
+    services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
+    version = services.sign(session, actor=f.ACTOR, analysis=analysis)
+    from integrity.risk.reports import render
+
+    pdf = pdfium.PdfDocument(render(session, analysis, lang="kk", fmt="pdf"))
+    image = pdf[0].render(scale=150 / 72, grayscale=True).to_pil()
+    (code,) = [c for c in zxingcpp.read_barcodes(np.asarray(image))
+               if c.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
+    assert code.text == f"https://localhost:5000/r/{version.content_sha256}"
