@@ -78,6 +78,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", str, "INFO", "Logging level of the structured JSON log."),
     Setting("PAGE_SIZE", int, 50, "Rows per page in long lists."),
     Setting(
+        "TIMEZONE",
+        str,
+        "Asia/Almaty",
+        "The centre's time zone: diplomas' dates, analysis periods and deadlines are local dates.",
+    ),
+    Setting(
         "PUBLIC_HOST",
         str,
         "localhost:5000",
@@ -196,6 +202,12 @@ def load_settings(
         parse_thresholds(str(values["RISK_THRESHOLDS"]))
     except ValueError as exc:
         raise ConfigError(f"RISK_THRESHOLDS: {exc}") from None
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(str(values["TIMEZONE"]))
+    except (KeyError, ValueError):
+        raise ConfigError(f"TIMEZONE: unknown time zone {values['TIMEZONE']!r}") from None
     issuer = str(values["DIPLOMA_ISSUER"])
     if not (len(issuer) == 3 and issuer.isascii() and issuer.isalpha() and issuer.isupper()):
         raise ConfigError("DIPLOMA_ISSUER must be three capital Latin letters, e.g. ZHD")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from integrity.audit.chain import Actor
-from integrity.db import AnySession, utcnow
+from integrity.clock import local_today
+from integrity.db import AnySession
 from integrity.risk import services
 from integrity.risk.domain import MemberRole
 from integrity.risk.indicators import BY_CODE
@@ -48,7 +49,7 @@ LAST_YEAR = {
 
 
 def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) -> Analysis:
-    today = utcnow().date()
+    today = local_today()
     last = services.create(
         session, actor=organiser, period_start=dt.date(today.year - 1, 1, 1),
         period_end=dt.date(today.year - 1, 12, 31), order_number="69",

@@ -53,9 +53,7 @@ def diplomas() -> None:
 @click.option(
     "--event", "event_id", type=int, help="One document outside a protocol, for this event."
 )
-@click.option(
-    "--type", "doc_type", type=click.Choice(["D1", "D2", "D3", "CP", "AH", "SP"]), default="AH"
-)
+@click.option("--type", "doc_type", type=click.Choice(["AH", "SP", "CP"]), default="AH")
 @click.option("--surname", default="")
 @click.option("--given", "given_names", default="", help="Given name and patronymic.")
 @click.option("--subject", default="")

@@ -16,7 +16,7 @@ bytes  field   meaning
 1      type    document type number (TYPES)
 4      seq     sequence number within issuer, year and type
 4      event   event id
-1+n    subject UTF-8, n ≤ 64
+1+n    subject UTF-8, n ≤ 120
 1+n    name    UTF-8, exactly as printed, n ≤ 200
 1      grade   0 when none
 2      date    issue date, days since 2000-01-01
@@ -48,7 +48,7 @@ VERSION = 1
 EPOCH = dt.date(2000, 1, 1)
 SIGNATURE = 64
 MAX_NAME = 200
-MAX_SUBJECT = 64
+MAX_SUBJECT = 120  # bytes: about 60 Cyrillic letters, a long subject name
 
 
 class DocType(IntEnum):

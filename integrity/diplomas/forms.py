@@ -29,14 +29,12 @@ class IssueForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Degree diplomas (D1–D3) come only from a protocol's approved batch.
         self.doc_type.choices = choice_list(
             [
                 ("AH", _l("Letter of commendation")),
                 ("SP", _l("Special prize")),
                 ("CP", _l("Certificate of participation")),
-                ("D1", _l("Diploma of the I degree")),
-                ("D2", _l("Diploma of the II degree")),
-                ("D3", _l("Diploma of the III degree")),
             ]
         )
         self.language.choices = choice_list([("kk", "Қазақша"), ("ru", "Русский")])

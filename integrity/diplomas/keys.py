@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
+from integrity.clock import local_date, local_today
 from integrity.db import AnySession, utcnow
 from integrity.diplomas import published
 from integrity.diplomas.models import (
@@ -162,7 +163,7 @@ def status_notes(session: AnySession) -> dict[int, published.StatusNote]:
 def note_of(doc: Diploma) -> published.StatusNote:
     return published.StatusNote(
         status=doc.status.value,
-        on=doc.status_at.date()
+        on=local_date(doc.status_at)
         if doc.status_at and doc.status is not DocumentStatus.VALID
         else None,
         by=doc.superseded_by.serial if doc.superseded_by else None,
@@ -201,4 +202,4 @@ def status_list_document(session: AnySession) -> dict[str, object] | None:
 
 
 def clock_date() -> dt.date:
-    return utcnow().date()
+    return local_today()

@@ -74,7 +74,11 @@ def fields(payload: Payload) -> dict[str, Any]:
 
 def verdict(text: str, keys_doc: Any, status_doc: Any | None) -> Result:
     keys = read_key_list(keys_doc)
-    view = read_status_list(status_doc, keys) if status_doc is not None else None
+    view = (
+        read_status_list(status_doc, keys, issuer=str(keys_doc.get("issuer")))
+        if status_doc is not None
+        else None
+    )
 
     def status_of(payload: Payload) -> StatusNote | None:
         return view.note(payload.status_index) if view is not None else None
@@ -126,13 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cannot check: {exc}", file=sys.stderr)
         return 2
     out = report(result)
+    if status_doc is not None:
+        # A validly signed list can still be an old one: say how old, every time.
+        out["status_as_of"] = str(status_doc.get("updated"))
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         print(WORDS[result.verdict])
         for key, value in {
             **out.get("fields", {}),
-            **{k: v for k, v in out.items() if k in ("since", "superseded_by")},
+            **{k: v for k, v in out.items() if k in ("since", "superseded_by", "status_as_of")},
         }.items():
             if key == "type":
                 value = f"{value} ({DocType.from_code(value).name.lower()})"

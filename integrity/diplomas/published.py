@@ -196,15 +196,23 @@ class StatusView:
         return self.notes.get(index, StatusNote("valid"))
 
 
-def read_status_list(document: Mapping[str, Any], keys: Mapping[int, PublishedKey]) -> StatusView:
-    """The list, if a published key signed it; ListError otherwise."""
+def read_status_list(
+    document: Mapping[str, Any], keys: Mapping[int, PublishedKey], *, issuer: str | None = None
+) -> StatusView:
+    """The list, if a published key signed it while that key was valid (and, given ``issuer``,
+    if it is that issuer's list); ListError otherwise. A validly signed list may still be old:
+    callers show its ``updated`` time."""
     try:
         if document["format"] != STATUS_FORMAT:
             raise ListError(f"not a status list of format {STATUS_FORMAT}")
+        if issuer is not None and document["issuer"] != issuer:
+            raise ListError(f"the status list is {document['issuer']}'s, not {issuer}'s")
         body = {k: v for k, v in document.items() if k != "signature"}
         key = keys.get(int(document["key_id"]))
         if key is None:
             raise ListError("the status list is signed by a key that is not in the key list")
+        if not key.covers(_parse_time(document["updated"]).date()):
+            raise ListError("the status list is signed by a key outside its validity")
         try:
             Ed25519PublicKey.from_public_bytes(key.public).verify(
                 unb64(document["signature"]), canonical(body)

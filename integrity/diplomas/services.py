@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
+from integrity.clock import local_today
 from integrity.db import AnySession, utcnow
 from integrity.diplomas import keys
 from integrity.diplomas.domain import MAX_NAME, MAX_SUBJECT, DocType, Payload, Serial, sign
@@ -27,6 +28,7 @@ from integrity.scans.models import Work
 
 AWARD_TYPES = {"I": DocType.DIPLOMA_1, "II": DocType.DIPLOMA_2, "III": DocType.DIPLOMA_3}
 LANGUAGES = ("kk", "ru")
+INDIVIDUAL_TYPES = (DocType.COMMENDATION, DocType.SPECIAL_PRIZE, DocType.PARTICIPATION)
 CHANGEABLE = (DocumentStatus.VALID, DocumentStatus.SUSPENDED)
 
 
@@ -86,7 +88,7 @@ def issue(
     todo = [d for d in drafts if not d.source or d.source not in existing]
     if not todo:
         return []
-    issued_on = issued_on or utcnow().date()
+    issued_on = issued_on or local_today()
     year = issued_on.year % 100
     issuer = keys.issuer()
     key, private = keys.signer(session, actor=actor)
@@ -164,7 +166,16 @@ def issue_one(
     language: str,
     award_note: str = "",
 ) -> Diploma:
-    """One document outside a protocol (a letter of commendation, a special prize…)."""
+    """One document outside a protocol: a letter of commendation, a special prize or a
+    certificate of participation. Degree diplomas come only from a protocol's approved batch, so
+    no single person can make a "genuine" I-degree diploma."""
+    if doc_type not in INDIVIDUAL_TYPES:
+        raise InvalidInput(
+            _l(
+                "Degree diplomas are issued only from a final protocol, with a second person's approval."
+            ),
+            field="doc_type",
+        )
     surname, given_names = normalise_name(surname), normalise_name(given_names)
     made = issue(
         session,
@@ -247,9 +258,27 @@ def request_batch(
     session: AnySession, *, actor: Actor, protocol: Protocol, language: str, participation: bool
 ) -> Batch:
     """The maker's step: nothing is issued until another user approves."""
-    drafts = protocol_drafts(session, protocol, language=language, participation=participation)
     if language not in LANGUAGES:
         raise InvalidInput(_l("The language must be kk or ru."), field="language")
+    if actor.id is None:
+        raise Forbidden(
+            _l("A batch is asked for by a named user (--as), so that another can approve it."),
+            code="anonymous",
+        )
+    drafts = protocol_drafts(session, protocol, language=language, participation=participation)
+    if not drafts:
+        raise Conflict(_l("This protocol has no award to issue a diploma for."), code="empty")
+    issued_in = set(
+        session.execute(
+            select(Diploma.language).where(Diploma.source.like(f"p{protocol.id}:%"))
+        ).scalars()
+    )
+    if issued_in and issued_in != {language}:
+        raise Conflict(
+            _l("This protocol's documents are issued in another language; one award is one "
+               "document (re-issue a document to change its language)."),
+            code="language",
+        )  # fmt: skip
     pending = session.execute(
         select(Batch).where(Batch.protocol_id == protocol.id, Batch.state == BatchState.REQUESTED)
     ).scalar_one_or_none()

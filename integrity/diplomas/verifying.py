@@ -3,6 +3,7 @@ script runs, fed from the database. Reads only."""
 
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from integrity.clock import local_date
 from integrity.db import AnySession
 from integrity.diplomas import keys, published
 from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text
@@ -43,6 +45,7 @@ class Found:
     id: int
     school: str
     event_titles: tuple[str, str, str | None]  # kk, ru, en
+    successor: str | None = None  # the replacing document's code, for its own /v/ page
 
     def event(self, locale: str) -> str:
         kk, ru, en = self.event_titles
@@ -54,6 +57,7 @@ _LOOKUP = (
     select(
         Diploma.id, Diploma.payload, Diploma.status, Diploma.status_at, Diploma.school,
         Event.title_kk, Event.title_ru, Event.title_en, _successor.serial,
+        _successor.payload.label("successor_payload"),
     )
     .join(Event, Event.id == Diploma.event_id)
     .outerjoin(_successor, _successor.id == Diploma.superseded_by_id)
@@ -70,11 +74,18 @@ def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Foun
         # A valid signature over bytes we never stored would mean a leaked key: not ours.
         if row is None or row.payload != blob:
             return None
-        found.append(Found(row.id, row.school, (row.title_kk, row.title_ru, row.title_en)))
+        successor = (
+            base64.b32encode(row.successor_payload).decode().rstrip("=").lower()
+            if row.successor_payload
+            else None
+        )
+        found.append(
+            Found(row.id, row.school, (row.title_kk, row.title_ru, row.title_en), successor)
+        )
         status = DocumentStatus(row.status)
         return published.StatusNote(
             status=status.value,
-            on=row.status_at.date()
+            on=local_date(row.status_at)
             if row.status_at and status is not DocumentStatus.VALID
             else None,
             by=row.serial,

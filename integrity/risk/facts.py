@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 
 from integrity.audit.models import AuditEvent
 from integrity.audit.services import verify as verify_chain
+from integrity.clock import local_date, start_of
 from integrity.db import AnySession, utcnow
-from integrity.diplomas.models import Diploma
+from integrity.diplomas.models import Batch, Diploma
 from integrity.diplomas.published import Verdict, check
 from integrity.jury.models import (
     Assignment,
@@ -49,8 +50,8 @@ APPEAL_HOURS_DEFAULT = 48.0
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
+        start_of(start).astimezone(dt.UTC),
+        start_of(end + dt.timedelta(days=1)).astimezone(dt.UTC),
     )
 
 
@@ -62,7 +63,7 @@ def held(session: AnySession, round_: Round) -> dt.date | None:
     frozen = session.execute(
         select(ScanRound.frozen_at).where(ScanRound.round_id == round_.id)
     ).scalar_one_or_none()
-    return frozen.date() if frozen else None
+    return local_date(frozen) if frozen else None
 
 
 def rounds_in(session: AnySession, start: dt.date, end: dt.date) -> list[tuple[Round, dt.date]]:
@@ -88,25 +89,23 @@ def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
     appeal_hours = setting("RISK_APPEAL_HOURS", APPEAL_HOURS_DEFAULT)
 
     protocols = []
-    published_at: dict[tuple[int, int], dt.datetime | None] = {}
     for protocol in session.execute(
         select(Protocol).where(Protocol.round_id.in_(round_ids)).order_by(Protocol.id)
     ).scalars():
         round_ = protocol.round
-        published_at[(protocol.round_id, protocol.grade)] = protocol.published_at
-        due = dt.datetime.combine(days[round_.id], dt.time.min, tzinfo=dt.UTC) + dt.timedelta(
-            hours=protocol_hours
-        )
+        due = start_of(days[round_.id]).astimezone(dt.UTC) + dt.timedelta(hours=protocol_hours)
         protocols.append(ProtocolFact(
             f"{round_.subject.code} · {round_.number} · {protocol.grade}", due, protocol.published_at
         ))  # fmt: skip
 
     changes = []
-    for change, work in session.execute(
-        select(ScoreEvent, Work).join(Work, Work.id == ScoreEvent.work_id)
+    for change, published in session.execute(
+        # The change's own protocol, whatever period its round belongs to.
+        select(ScoreEvent, Protocol.published_at)
+        .join(Work, Work.id == ScoreEvent.work_id)
+        .outerjoin(Protocol, (Protocol.round_id == Work.round_id) & (Protocol.grade == Work.grade))
         .where(ScoreEvent.at >= since, ScoreEvent.at < until)
     ).all():  # fmt: skip
-        published = published_at.get((work.round_id, work.grade or 0))
         changes.append(
             ScoreChangeFact(change.kind, published is not None and change.at >= published)
         )
@@ -203,22 +202,26 @@ def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
         if event.action == "vault.unseal":
             critical.append(CriticalActionFact("unseal", data.get("with") == "shares"))
         else:
-            critical.append(CriticalActionFact("diploma_batch", True))  # refused otherwise
+            batch = session.get(Batch, int(event.subject.rsplit(":", 1)[-1]))
+            maker = batch.requested_by_id if batch else None
+            critical.append(
+                CriticalActionFact("diploma_batch", maker is not None and maker != event.actor_id)
+            )
     critical += [
         CriticalActionFact("score_change_after_freeze", False)
         for c in changes
         if c.kind != "appeal"
     ]
 
-    venue_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, status in session.execute(
-        select(Venue.name, Entry.status)
+    venue_counts: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    for venue_id, name, status in session.execute(
+        select(Venue.id, Venue.name, Entry.status)
         .join(Room, Room.venue_id == Venue.id)
         .join(Entry, Entry.room_id == Room.id)
         .where(Entry.round_id.in_(round_ids))
     ).all():
-        venue_counts[name]["entries"] += 1
-        venue_counts[name]["disqualified"] += status is EntryStatus.DISQUALIFIED
+        venue_counts[(venue_id, name)]["entries"] += 1
+        venue_counts[(venue_id, name)]["disqualified"] += status is EntryStatus.DISQUALIFIED
 
     return Facts(
         period_start=start,
@@ -240,7 +243,7 @@ def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
         critical_actions=tuple(critical),
         venues=tuple(
             VenueFact(name, c["entries"], c["disqualified"])
-            for name, c in sorted(venue_counts.items())
+            for (_, name), c in sorted(venue_counts.items())
         ),
         chain_ok=verify_chain(session).ok,
         settings={"appeal_decision_hours": appeal_hours},

@@ -179,14 +179,18 @@ def marker_divergence(f: Facts) -> Value:
 
 def outlier_jurors(f: Facts) -> Value:
     """Jurors whose mean deviation from their co-markers lies 2 standard deviations or more from
-    the others' (with at least 5 jurors who marked 5 works or more). A count: never who."""
+    the other jurors' (each compared with the others, so one wild juror cannot hide in a spread it
+    widens itself; the spread is taken as at least a quarter point). Counted among jurors with 5
+    markings or more, when there are at least 5 of them. A count: never who."""
     counted = [m.deviation for m in f.markers if m.marked >= 5]
     if len(counted) < 5:
         return Value(None)
-    mean, spread = statistics.fmean(counted), statistics.pstdev(counted)
-    if spread == 0:
-        return Value(0.0)
-    return Value(float(sum(1 for d in counted if abs(d - mean) >= 2 * spread)))
+    outliers = 0
+    for n, deviation in enumerate(counted):
+        others = counted[:n] + counted[n + 1 :]
+        centre, spread = statistics.fmean(others), max(statistics.pstdev(others), 0.25)
+        outliers += abs(deviation - centre) >= 2 * spread
+    return Value(float(outliers))
 
 
 def pages_by_hand(f: Facts) -> Value:

@@ -3,7 +3,6 @@ as unsigned. Reads only."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from integrity.audit.chain import canonical_json
 from integrity.audit.services import chain_head
+from integrity.clock import local_today
 from integrity.db import AnySession
 from integrity.errors import NotFound
 from integrity.risk import documents, services
@@ -38,7 +38,7 @@ def render(
         seal = documents.Seal(version.number, version.content_sha256, version.chain_head,
                               check_link(version.content_sha256))  # fmt: skip
     else:
-        snap = services.snapshot(analysis, today=dt.datetime.now(dt.UTC).date())
+        snap = services.snapshot(analysis, today=local_today())
         digest = hashlib.sha256(canonical_json(snap).encode()).hexdigest()
         seal = documents.Seal(0, digest, chain_head(session)[1], check_link(digest))
     render_ = documents.render_docx if fmt == "docx" else documents.render_pdf

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from integrity.audit.chain import Actor, canonical_json
 from integrity.audit.services import chain_head, record_event
+from integrity.clock import local_today
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.risk import domain, facts, indicators
@@ -39,10 +40,16 @@ SNAPSHOT_FORMAT = "integrity-risk-report/1"
 
 
 def _editable(analysis: Analysis) -> None:
+    """Only a draft changes: what the director reviews is what is signed."""
     if analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED):
         raise Conflict(
             _l("A signed analysis does not change; reopen it to make a new version."),
             code="signed",
+        )
+    if analysis.state is not AnalysisState.DRAFT:
+        raise Conflict(
+            _l("An analysis in review does not change; send it back to draft first."),
+            code="in_review",
         )
 
 
@@ -151,7 +158,14 @@ def thresholds_overrides() -> dict[str, tuple[float, float]]:
 
 def measure(session: AnySession, start: dt.date, end: dt.date) -> list[indicators.Reading]:
     """Every indicator for a period, computed now (the dashboard's live column)."""
-    return indicators.evaluate_all(facts.gather(session, start, end), thresholds_overrides())
+    return measure_with_facts(session, start, end)[0]
+
+
+def measure_with_facts(
+    session: AnySession, start: dt.date, end: dt.date
+) -> tuple[list[indicators.Reading], indicators.Facts]:
+    found = facts.gather(session, start, end)
+    return indicators.evaluate_all(found, thresholds_overrides()), found
 
 
 def compute(session: AnySession, *, actor: Actor, analysis: Analysis) -> list[Finding]:
@@ -242,9 +256,15 @@ def save_finding(
         raise ValueError(f"unknown finding fields: {unknown}")
     if not str(fields.get("description", finding.description if finding else "")).strip():
         raise InvalidInput(_l("Describe the risk."), field="description")
-    direction = int(fields.get("direction", finding.direction if finding else 0))
+    raw_direction = fields.get("direction", finding.direction if finding else 0)
+    direction = raw_direction if isinstance(raw_direction, int) else 0
     if direction not in {d.value for d in domain.Direction}:
         raise InvalidInput(_l("Choose one of the nine directions."), field="direction")
+    for key in ("likelihood", "impact"):  # an empty field keeps the value (1 for a new finding)
+        if key in fields and fields[key] is None:
+            del fields[key]
+    if finding is None:
+        fields = {"likelihood": 1, "impact": 1, **fields}
     merged = {k: getattr(finding, k) for k in FINDING_FIELDS} if finding else {}
     merged.update(fields)
     _check_scale(analysis, merged)
@@ -290,6 +310,21 @@ def dismiss_finding(session: AnySession, *, actor: Actor, finding: Finding, reas
     return finding
 
 
+def close_finding(session: AnySession, *, actor: Actor, finding: Finding, note: str) -> Finding:
+    """The risk no longer stands (the measures worked): it is not carried into the next analysis."""
+    _editable(finding.analysis)
+    if finding.status is not FindingStatus.OPEN:
+        raise Conflict(_l("Only an open finding is closed."), code="state")
+    if not note.strip():
+        raise InvalidInput(_l("Say why the risk no longer stands."), field="reason")
+    finding.status = FindingStatus.CLOSED
+    finding.dismissed_reason = note.strip()
+    session.flush()
+    record_event(session, actor=actor, action="risk.finding_closed",
+                 subject=f"risk_finding:{finding.id}", data={"note": finding.dismissed_reason})  # fmt: skip
+    return finding
+
+
 def save_recommendation(
     session: AnySession,
     *,
@@ -309,6 +344,10 @@ def save_recommendation(
         raise InvalidInput(_l("Say what is to be done."), field="measure")
     if not responsible.strip():
         raise InvalidInput(_l("Name the responsible position or person."), field="responsible")
+    if recommendation is not None and recommendation.analysis_id != analysis.id:
+        raise InvalidInput(_l("That recommendation belongs to another analysis."), field="rec_id")
+    if finding is not None and finding.analysis_id != analysis.id:
+        raise InvalidInput(_l("That finding belongs to another analysis."), field="finding")
     created = recommendation is None
     if recommendation is None:
         recommendation = Recommendation()
@@ -320,7 +359,8 @@ def save_recommendation(
         status,
     )
     recommendation.note = note.strip()
-    recommendation.finding_id = finding.id if finding else None
+    if finding is not None or created:  # editing the status keeps the finding it answers
+        recommendation.finding_id = finding.id if finding else None
     session.flush()
     record_event(
         session,
@@ -428,8 +468,11 @@ def set_texts(session: AnySession, *, actor: Actor, analysis: Analysis, **texts:
     notes = {n.direction: n for n in analysis.examined}
     for key, value in texts.items():
         if key.startswith("examined_"):
-            _, number, lang = key.split("_")
-            setattr(notes[int(number)], f"examined_{lang}", value.strip())
+            _, number, lang = ([*key.split("_"), "", ""])[:3]
+            note = notes.get(int(number)) if number.isdigit() else None
+            if note is None or lang not in ("kk", "ru"):
+                raise InvalidInput(_l("No such direction."), field=key)
+            setattr(note, f"examined_{lang}", value.strip())
         elif key == "matrix_size":
             size = int(value) if value.strip().isdigit() else 0
             highest = max([0, *(v or 0 for f in analysis.findings for v in
@@ -607,7 +650,11 @@ def sign(session: AnySession, *, actor: Actor, analysis: Analysis) -> ReportVers
         raise Conflict(_l("An analysis is signed after its review."), code="state")
     if not analysis.readings:
         raise Conflict(_l("Compute the indicators first."), code="no_readings")
-    content = canonical_json(snapshot(analysis, today=utcnow().date()))
+    if any(f.status is FindingStatus.PROPOSED for f in analysis.findings):
+        raise Conflict(
+            _l("Accept or dismiss every finding the indicators proposed first."), code="proposed"
+        )
+    content = canonical_json(snapshot(analysis, today=local_today()))
     digest = hashlib.sha256(content.encode()).hexdigest()
     head = chain_head(session)[1]
     analysis.version += 1
@@ -648,9 +695,10 @@ def publish(session: AnySession, *, actor: Actor, analysis: Analysis) -> None:
 
 
 def reopen(session: AnySession, *, actor: Actor, analysis: Analysis, reason: str) -> None:
-    """Make a signed analysis a draft again; its signed versions stay as they were."""
-    if analysis.state not in (AnalysisState.SIGNED, AnalysisState.PUBLISHED):
-        raise Conflict(_l("Only a signed analysis is reopened."), code="state")
+    """Make an analysis in review, or a signed one, a draft again; signed versions stay as they
+    were signed. (Who may reopen a signed one is the view's business: the director.)"""
+    if analysis.state is AnalysisState.DRAFT:
+        raise Conflict(_l("The analysis is a draft already."), code="state")
     if not reason.strip():
         raise InvalidInput(_l("Give a reason for reopening it."), field="reason")
     analysis.state = AnalysisState.DRAFT

@@ -27,8 +27,7 @@ from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head
-from integrity.audit.services import verify as verify_chain
-from integrity.db import utcnow
+from integrity.clock import local_today
 from integrity.errors import InvalidInput
 from integrity.extensions import db
 from integrity.forms import perform
@@ -47,7 +46,9 @@ from integrity.web import select_locale
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 check_bp = Blueprint("report_check", __name__)
 
-READERS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER, Role.CHAIR, Role.OBSERVER)
+# The analysis is an internal document until published: observers (parents' committees, the
+# press) see a report's public check, not the working group's drafts.
+READERS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER, Role.CHAIR)
 EDITORS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER)  # the working group's secretary and members
 SIGNERS = (Role.ADMIN, Role.DIRECTOR)
 LIGHT_NAMES = {
@@ -76,7 +77,7 @@ def _actor() -> Actor:
 
 
 def _year() -> tuple[dt.date, dt.date]:
-    today = utcnow().date()
+    today = local_today()
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
 
 
@@ -98,7 +99,7 @@ def _trend(value: float | None, before: float | None) -> str:
 @roles(*READERS)
 def dashboard() -> str:
     start, end = _year()
-    live = services.measure(db.session, start, end)
+    live, found = services.measure_with_facts(db.session, start, end)
     history = _history()
     previous = history[-1] if history else None
     rows = []
@@ -125,13 +126,13 @@ def dashboard() -> str:
             )),
         })  # fmt: skip
     counts = {light: sum(1 for r in live if r.light.value == light) for light in LIGHT_NAMES}
-    today = utcnow().date()
+    today = local_today()
     open_recs = (
         [r for r in previous.recommendations if r.status is not RecommendationStatus.DONE]
         if previous
         else []
     )
-    report = verify_chain(db.session)
+
     return render_template(
         "risk/dashboard.html",
         rows=rows,
@@ -141,7 +142,7 @@ def dashboard() -> str:
         open_recs=open_recs,
         overdue=[r for r in open_recs if r.overdue(today)],
         today=today,
-        chain=report,
+        chain_ok=found.chain_ok,
         head=chain_head(db.session),
         light_names=LIGHT_NAMES,
         status_names=STATUS_NAMES,
@@ -212,6 +213,20 @@ def _lines(text: str, parts: int) -> list[tuple[str, ...]]:
     return rows
 
 
+def _date_field(form: Any, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(form.get(name, ""))
+    except ValueError:
+        raise InvalidInput(_l("Dates are written YYYY-MM-DD."), field=name) from None
+
+
+def _status_field(form: Any) -> RecommendationStatus:
+    try:
+        return RecommendationStatus(form.get("status", "planned"))
+    except ValueError:
+        raise InvalidInput(_l("No such status."), field="status") from None
+
+
 SCALES = ("direction", "likelihood", "impact", "likelihood_after", "impact_after")
 
 
@@ -241,6 +256,8 @@ def _post(analysis: Analysis) -> None:
         "review": lambda: services.submit_for_review(session, actor=actor, analysis=analysis),
         "reopen": lambda: services.reopen(session, actor=actor, analysis=analysis,
                                           reason=form.get("reason", "")),
+        "close": lambda: services.close_finding(session, actor=actor, finding=finding or abort(404),
+                                                note=form.get("reason", "")),
         "members": lambda: services.set_members(
             session, actor=actor, analysis=analysis,
             members=[(n, p, r or "member") for n, p, r in _lines(form.get("members", ""), 3)]),
@@ -263,16 +280,18 @@ def _post(analysis: Analysis) -> None:
                                                     reason=form.get("reason", "")),
         "recommendation": lambda: services.save_recommendation(
             session, actor=actor, analysis=analysis,
-            recommendation=session.get(Recommendation, int(form["rec_id"])) if form.get("rec_id") else None,
+            recommendation=session.get(Recommendation, int(form["rec_id"])) if form.get("rec_id", "").isdigit() else None,
             measure=form.get("measure", ""), responsible=form.get("responsible", ""),
-            deadline=dt.date.fromisoformat(form.get("deadline") or utcnow().date().isoformat()),
+            deadline=_date_field(form, "deadline"),
             risk=form.get("risk", ""), note=form.get("note", ""),
-            status=RecommendationStatus(form.get("status", "planned"))),
+            status=_status_field(form)),
     }  # fmt: skip
     signing = {
         "sign": lambda: services.sign(session, actor=actor, analysis=analysis),
         "publish": lambda: services.publish(session, actor=actor, analysis=analysis),
     }
+    if action == "reopen" and analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED):
+        signing["reopen"] = steps.pop("reopen")  # undoing a signature is the signer's act
     if action in signing:
         if not current_user.has_role(*SIGNERS):
             abort(403)
@@ -300,7 +319,7 @@ def analysis_action(analysis_id: int) -> Response:
 @roles(*READERS)
 def analysis(analysis_id: int) -> str:
     analysis = db.session.get(Analysis, analysis_id) or abort(404)
-    today = utcnow().date()
+    today = local_today()
     by_direction = {
         d: [f for f in analysis.findings if f.direction == d.value] for d in domain.Direction
     }

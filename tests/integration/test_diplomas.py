@@ -15,7 +15,7 @@ import zxingcpp
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
-from integrity.db import utcnow
+from integrity.clock import local_today
 from integrity.diplomas import keys, published, services, verifying
 from integrity.diplomas.domain import DocType, Serial, from_text, read
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus, KeyState
@@ -121,7 +121,7 @@ def test_serials_run_on_per_type_and_the_payload_matches_what_is_stored(
     session: Any, users: Any
 ) -> None:
     _, _, made = issued_batch(session, users, participation=True)
-    year = utcnow().date().year % 100
+    year = local_today().year % 100
     certificates = sorted(d.sequence for d in made if d.doc_type == "CP")
     assert certificates == [1, 2, 3, 4]
     indices = sorted(d.status_index for d in made)
@@ -313,3 +313,41 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     status = json.loads((tmp_path / "lists" / "diploma-status.json").read_text(encoding="utf-8"))
     assert {e["status"] for e in status["entries"].values()} == {"annulled", "superseded"}
     assert run(args=["diplomas", "revoke", "ZHD-26-D1-000000-0", "--reason", "x"]).exit_code == 1
+
+
+def test_no_one_issues_a_degree_diploma_alone_and_a_batch_has_a_named_maker(
+    session: Any, users: Any
+) -> None:
+    protocol = final_protocol(session)
+    event = protocol.round.subject.event
+    with pytest.raises(InvalidInput) as alone:
+        services.issue_one(session, actor=users.make(Role.ADMIN).as_actor(), event=event,
+                           doc_type=DocType.DIPLOMA_1, surname="Сәрсенова", given_names="Әйгерім",
+                           subject="Математика", grade=9, school="", language="kk")  # fmt: skip
+    assert alone.value.details["field"] == "doc_type"
+    with pytest.raises(Forbidden) as anonymous:
+        services.request_batch(session, actor=f.ACTOR, protocol=protocol, language="kk",
+                               participation=False)  # fmt: skip
+    assert anonymous.value.details["code"] == "anonymous"
+
+
+def test_a_batch_in_another_language_is_refused_rather_than_printing_nothing(
+    session: Any, users: Any
+) -> None:
+    protocol, _, made = issued_batch(session, users, language="kk")
+    assert made
+    with pytest.raises(Conflict) as other:
+        services.request_batch(session, actor=users.make(Role.ADMIN).as_actor(),
+                               protocol=protocol, language="ru", participation=False)  # fmt: skip
+    assert other.value.details["code"] == "language"
+
+
+def test_a_long_subject_name_still_fits_the_payload(session: Any, users: Any) -> None:
+    protocol = final_protocol(session)
+    protocol.round.subject.name_ru = "Основы права и обществознание (Человек. Общество. Право)"
+    maker, checker = users.make(Role.ORGANISER), users.make(Role.CHAIR)
+    batch = services.request_batch(session, actor=maker.as_actor(), protocol=protocol,
+                                   language="ru", participation=False)  # fmt: skip
+    made = services.decide_batch(session, actor=checker.as_actor(), batch=batch, approve=True)
+    assert made and read(made[0].payload)[0].subject.startswith("Основы права")
+    assert verifying.check_blob(session, made[0].payload)[0].verdict is Verdict.GENUINE

@@ -141,7 +141,7 @@ def test_the_next_analysis_carries_open_findings_and_unfinished_recommendations(
                                   description="Хаттамалар кеш жарияланады")  # fmt: skip
     closed = services.save_finding(session, actor=f.ACTOR, analysis=old, finding=None,
                                    direction=6, description="Жабылған")  # fmt: skip
-    closed.status = FindingStatus.CLOSED
+    services.close_finding(session, actor=f.ACTOR, finding=closed, note="Шаралар орындалды")
     services.save_recommendation(session, actor=f.ACTOR, analysis=old, measure="Жариялау мерзімін бекіту",
                                  responsible="директордың орынбасары", deadline=TODAY - dt.timedelta(days=1),
                                  finding=open_)  # fmt: skip
@@ -282,3 +282,53 @@ def test_the_signed_pdfs_qr_code_opens_the_public_check_of_that_version(session:
     (code,) = [c for c in zxingcpp.read_barcodes(np.asarray(image))
                if c.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
     assert code.text == f"https://localhost:5000/r/{version.content_sha256}"
+
+
+def test_changing_a_recommendations_status_keeps_the_finding_it_answers(session: Any) -> None:
+    analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1])
+    finding = services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None,
+                                     direction=5, description="Кеш жариялау")  # fmt: skip
+    rec = services.save_recommendation(session, actor=f.ACTOR, analysis=analysis, measure="Жариялау",
+                                       responsible="әдіскер", deadline=TODAY, finding=finding)  # fmt: skip
+    services.save_recommendation(session, actor=f.ACTOR, analysis=analysis, recommendation=rec,
+                                 measure=rec.measure, responsible=rec.responsible, deadline=TODAY,
+                                 status=RecommendationStatus.DONE, note="Орындалды")  # fmt: skip
+    assert rec.finding_id == finding.id and rec.status is RecommendationStatus.DONE
+
+
+def test_in_review_nothing_changes_and_signing_refuses_a_waiting_proposal(session: Any) -> None:
+    final_protocol(session)
+    undeclare(session, 3)
+    analysis = analysis_with_group(session)
+    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    for finding in list(analysis.findings):
+        services.dismiss_finding(session, actor=f.ACTOR, finding=finding, reason="demo")
+    services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
+    for change in (
+        lambda: services.compute(session, actor=f.ACTOR, analysis=analysis),
+        lambda: services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None,
+                                      direction=1, description="x"),
+    ):  # fmt: skip
+        with pytest.raises(Conflict) as frozen:
+            change()
+        assert frozen.value.details["code"] == "in_review"
+    # A proposal that slipped in (say, by an older page) still blocks the signature.
+    analysis.findings[0].status = FindingStatus.PROPOSED
+    with pytest.raises(Conflict) as waiting:
+        services.sign(session, actor=f.ACTOR, analysis=analysis)
+    assert waiting.value.details["code"] == "proposed"
+    analysis.findings[0].status = FindingStatus.DISMISSED
+    services.reopen(session, actor=f.ACTOR, analysis=analysis, reason="one more source")
+    assert analysis.state is AnalysisState.DRAFT and analysis.version == 0
+
+
+def test_a_recommendation_of_another_analysis_cannot_be_changed_from_this_one(session: Any) -> None:
+    signed = analysis_with_group(session)
+    rec = services.save_recommendation(session, actor=f.ACTOR, analysis=signed, measure="A",
+                                       responsible="B", deadline=TODAY)  # fmt: skip
+    draft = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1])
+    with pytest.raises(InvalidInput):
+        services.save_recommendation(session, actor=f.ACTOR, analysis=draft, recommendation=rec,
+                                     measure="A", responsible="B", deadline=TODAY,
+                                     status=RecommendationStatus.DONE)  # fmt: skip
+    assert rec.status is RecommendationStatus.PLANNED

@@ -58,6 +58,37 @@ def test_without_the_status_list_a_good_signature_says_its_status_is_unknown(
     assert json.loads(capsys.readouterr().out)["verdict"] == "status_unknown"
 
 
+def test_the_status_lists_date_is_always_shown_and_a_foreign_or_stale_keyed_list_refused(
+    tmp_path: Path, lists: tuple[Path, Path], capsys: Any
+) -> None:
+    keys, status = lists
+    offline.main(
+        [VECTORS["cases"][0]["text"], "--keys", str(keys), "--status", str(status), "--json"]
+    )
+    assert json.loads(capsys.readouterr().out)["status_as_of"] == VECTORS["status"]["updated"]
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({**VECTORS["keys"], "issuer": "XYZ"}), encoding="utf-8")
+    assert (
+        offline.main([VECTORS["cases"][0]["text"], "--keys", str(foreign), "--status", str(status)])
+        == 2
+    )
+    # A list dated after its key's retirement: the retired key may verify old diplomas, not new lists.
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from integrity.diplomas.published import ListError, read_key_list, read_status_list, status_list
+
+    retired = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(VECTORS["private_seeds_hex"]["3"]))
+    late = status_list(issuer="ZHD", size=6, notes={}, key_id=3, private=retired,
+                       updated=dt.datetime(2026, 11, 22, tzinfo=dt.UTC))  # fmt: skip
+    with pytest.raises(ListError, match="validity"):
+        read_status_list(late, read_key_list(VECTORS["keys"]))
+    early = status_list(issuer="ZHD", size=6, notes={}, key_id=3, private=retired,
+                        updated=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))  # fmt: skip
+    assert read_status_list(early, read_key_list(VECTORS["keys"])).size == 6
+
+
 def test_a_status_list_that_was_altered_is_refused(
     tmp_path: Path, lists: tuple[Path, Path]
 ) -> None:

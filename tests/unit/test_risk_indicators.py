@@ -144,6 +144,22 @@ def test_an_outlier_juror_is_counted_and_never_named() -> None:
     assert light_ is Light.AMBER
 
 
+@pytest.mark.parametrize(
+    ("deviations", "outliers"),
+    [
+        ((0.1, -0.1, 0.05, 0.0, 50.0), 1),  # one wild juror in a small jury
+        ((0.0, 0.1, -0.1, 0.05, -0.05, 0.0, 3.0, 3.0), 2),  # two who lean together
+        ((0.2, -0.1, 0.1, 0.0, -0.2, 0.15), 0),  # ordinary spread
+        ((0.0, 0.0, 0.0, 0.0, 0.1), 0),  # identical jurors and a tenth of a point
+    ],
+)
+def test_outliers_are_found_in_small_juries_and_in_pairs(
+    deviations: tuple[float, ...], outliers: int
+) -> None:
+    markers = tuple(MarkerFact(d, 10) for d in deviations)
+    assert ind.outlier_jurors(facts(markers=markers)).value == float(outliers)
+
+
 def test_pages_by_hand_and_discarded_are_shares_of_the_scanned_pages() -> None:
     f = facts(pages=1000, pages_by_hand=160, pages_discarded=20)
     assert ind.pages_by_hand(f).value == 16.0 and light("pages_by_hand", f) is Light.RED

@@ -177,3 +177,19 @@ def test_observers_see_diplomas_but_cannot_change_them(
     assert client.get(f"/diplomas/{made[0].id}").status_code == 200
     response = client.post(f"/diplomas/{made[0].id}", data={"action": "annulled", "reason": "x"})
     assert response.status_code == 403
+
+
+def test_a_superseded_diplomas_page_links_the_document_that_replaced_it(
+    client: Any, session: Any, users: Any
+) -> None:
+    from integrity.diplomas import services
+
+    _, _, made = issued_batch(session, users)
+    new = services.reissue(session, actor=users.make(Role.ADMIN).as_actor(), diploma=made[0],
+                           reason="typo", name=made[0].name + " Қызы")  # fmt: skip
+    session.commit()
+    html = client.get(path_of(made[0])).get_data(as_text=True)
+    assert verdict_of(html) == "superseded"
+    successor = re.search(r'<a href="(/v/[a-z2-7]+)" data-testid="successor">', html)
+    assert successor and successor.group(1) == path_of(new)
+    assert verdict_of(client.get(successor.group(1)).get_data(as_text=True)) == "genuine"
