@@ -161,6 +161,33 @@ def approve_command(batch_id: int, reject: bool, out: Path | None, as_user: str 
         click.echo(str(out))
 
 
+@diplomas.command("render")
+@click.argument("batch_id", type=int)
+@click.option("--out", type=click.Path(path_type=Path), help="Write the batch's ZIP here.")
+@click.option("--as", "as_user", default=None)
+def render_command(batch_id: int, out: Path | None, as_user: str | None) -> None:
+    """Render an approved batch again (after a failed or lost job); issues nothing."""
+    from integrity.diplomas.models import Batch, BatchState
+    from integrity.diplomas.rendering import render_batch
+    from integrity.storage import file_store
+
+    batch = db.session.get(Batch, batch_id)
+    if batch is None or batch.state not in (
+        BatchState.APPROVED,
+        BatchState.FAILED,
+        BatchState.DONE,
+    ):
+        raise click.ClickException(_("No approved batch with id %(id)d.", id=batch_id))
+    if batch.state is BatchState.DONE:
+        batch.state = BatchState.APPROVED
+        db.session.commit()
+    batch = render_batch(batch_id, cli_actor(as_user))
+    click.echo(f"batch {batch_id}: {batch.total} rendered")
+    if out is not None and batch.archive:
+        out.write_bytes(file_store().read_bytes(batch.archive))
+        click.echo(str(out))
+
+
 def _change(serial: str, reason: str, as_user: str | None, status: str) -> None:
     from integrity.diplomas import services
     from integrity.diplomas.models import DocumentStatus

@@ -292,6 +292,13 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
                          "--out", str(archive)])  # fmt: skip
     assert approved.exit_code == 0, approved.output
     assert zipfile.is_zipfile(archive)
+    again = run(args=["diplomas", "render", str(batch_id), "--out", str(tmp_path / "again.zip")])
+    assert again.exit_code == 0 and zipfile.is_zipfile(tmp_path / "again.zip")
+    assert (
+        session.query(Diploma).count()
+        == len(zipfile.ZipFile(archive).read("manifest.csv").decode("utf-8-sig").splitlines()) - 1
+    )
+    assert run(args=["diplomas", "render", "999"]).exit_code == 1
     doc = session.query(Diploma).order_by(Diploma.id).first()
     checked = run(args=["diplomas", "verify", link(doc), "--json"])
     assert checked.exit_code == 0 and json.loads(checked.output)["serial"] == doc.serial
