@@ -11,9 +11,10 @@ import logging
 import re
 import sys
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -25,6 +26,26 @@ request_log = logging.getLogger("integrity.request")
 
 def scrub(text: str) -> str:
     return _IIN_LIKE.sub("[iin]", text)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def private_path(view: F) -> F:
+    """Mark a view whose URL itself carries personal data (a diploma's QR code encodes the
+    holder's name): logs then keep its route pattern, never the path."""
+    view.private_path = True  # type: ignore[attr-defined]
+    return view
+
+
+def logged_path() -> str:
+    """The request's path as logs may keep it."""
+    rule = request.url_rule
+    if rule is not None and request.endpoint:
+        view = current_app.view_functions.get(request.endpoint)
+        if getattr(view, "private_path", False):
+            return rule.rule
+    return request.path
 
 
 class JsonFormatter(logging.Formatter):
@@ -73,8 +94,7 @@ def configure(app: Flask) -> None:
             extra={
                 "fields": {
                     "method": request.method,
-                    # A diploma's link carries the holder's name: its log line keeps the route.
-                    "path": "/v/…" if request.endpoint == "verify.link" else request.path,
+                    "path": logged_path(),
                     "endpoint": request.endpoint,
                     "status": response.status_code,
                     "ms": None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import flask_babel
 from flask import (
@@ -25,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from integrity.access import enforce_access
 from integrity.errors import DomainError
 from integrity.extensions import db, login_manager
+from integrity.logs import logged_path
 
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
@@ -44,11 +46,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def language_links(view: F) -> F:
+    """Mark a page that switches language by plain ``?lang=`` links (no form, no session, no
+    script), like the diploma verification page a phone opens from a QR code."""
+    view.language_links = True  # type: ignore[attr-defined]
+    return view
+
+
+def _language_by_link() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "language_links", False))
+
+
 def select_locale() -> str:
     if not has_request_context():
         return cli_locale()
-    # The public diploma page switches language by plain links (no form, no script).
-    if request.blueprint == "verify" and request.args.get("lang") in LANGUAGES:
+    if _language_by_link() and request.args.get("lang") in LANGUAGES:
         return str(request.args["lang"])
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return str(current_user.locale)
@@ -166,9 +182,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Any:
         db.session.rollback()
-        # A diploma's link carries the holder's name: log its route, not its code.
-        path = "/v/…" if request.endpoint == "verify.link" else request.path
-        app.logger.exception("unhandled error on %s %s", request.method, path)
+        app.logger.exception("unhandled error on %s %s", request.method, logged_path())
         return error_response(500)
 
     @app.context_processor

@@ -31,7 +31,7 @@ def prepare(instance: Path, documents: int) -> list[str]:
     from integrity import create_app
     from integrity.audit.chain import Actor
     from integrity.diplomas import services
-    from integrity.diplomas.domain import DocType
+    from integrity.diplomas.domain import DocType, to_code
     from integrity.extensions import db
     from integrity.registry.kinds import EventKind, Stage
     from integrity.registry.services import catalogue
@@ -60,13 +60,7 @@ def prepare(instance: Path, documents: int) -> list[str]:
         ]
         made = services.issue(db.session, actor=actor, drafts=drafts)
         db.session.commit()
-        return ["/v/" + services_link(d.payload) for d in made]
-
-
-def services_link(payload: bytes) -> str:
-    from integrity.diplomas.domain import to_link
-
-    return to_link("x", payload).rsplit("/", 1)[-1]
+        return ["/v/" + to_code(d.payload) for d in made]
 
 
 def settings(instance: Path) -> dict[str, str]:

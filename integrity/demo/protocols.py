@@ -12,7 +12,7 @@ from integrity.audit.chain import Actor
 from integrity.db import AnySession, utcnow
 from integrity.demo.jury import freeze_clean, run_draw, settle_conflicts
 from integrity.diplomas import services as diplomas
-from integrity.diplomas.domain import to_link
+from integrity.diplomas.domain import to_code
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.jury.models import Assignment
 from integrity.jury.services import marking
@@ -154,4 +154,4 @@ def demo_diploma_path(session: AnySession) -> str | None:
     )
     if doc is None:
         return None
-    return "/v/" + to_link("x", doc.payload).rsplit("/", 1)[-1]
+    return "/v/" + to_code(doc.payload)

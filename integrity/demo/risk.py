@@ -58,8 +58,8 @@ def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) ->
     last.analysis_from, last.analysis_to = dt.date(today.year, 1, 10), dt.date(today.year, 1, 31)
     services.set_members(session, actor=organiser, analysis=last, members=MEMBERS)
     services.set_positions(session, actor=organiser, analysis=last, rows=POSITIONS)
-    for number in (1, 2, 5, 8):
-        services.set_source(session, actor=organiser, analysis=last, number=number, used=True)
+    services.set_sources(session, actor=organiser, analysis=last,
+                         sources={n: (True, "", "") for n in (1, 2, 5, 8)})  # fmt: skip
     for code, (value, light, detail) in LAST_YEAR.items():
         limits = BY_CODE[code].thresholds
         last.readings.append(IndicatorReading(code=code, value=value, light=light, detail=detail,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import zxingcpp
-from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
 from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
@@ -223,8 +222,6 @@ def draw(page: _Page, doc: Printable) -> None:
 def render(documents: Iterable[Printable], *, language: str = "kk") -> bytes:
     """One PDF, a page per document."""
     register_fonts()
-    # Binary streams: reportlab's pure-Python ASCII85 step cost as much as drawing the page.
-    rl_config.useA85 = 0
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=landscape(A4), pageCompression=1)
     canvas.setTitle(PDF_TITLE.get(language, PDF_TITLE["kk"]))

@@ -203,9 +203,13 @@ def verify(blob: bytes, keys: dict[int, Ed25519PublicKey]) -> Payload:
     return payload
 
 
+def to_code(blob: bytes) -> str:
+    """The payload as it travels in the link: base32, lower case, no padding."""
+    return base64.b32encode(blob).decode().rstrip("=").lower()
+
+
 def to_link(host: str, blob: bytes) -> str:
-    text = base64.b32encode(blob).decode().rstrip("=").lower()
-    return f"https://{host.lower()}/v/{text}"
+    return f"https://{host.lower()}/v/{to_code(blob)}"
 
 
 def from_text(text: str) -> bytes:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
-from integrity.clock import local_date, local_today
+from integrity.clock import local_date
 from integrity.db import AnySession, utcnow
 from integrity.diplomas import published
 from integrity.diplomas.models import (
@@ -160,14 +160,17 @@ def status_notes(session: AnySession) -> dict[int, published.StatusNote]:
     return notes
 
 
+def note(
+    status: DocumentStatus, status_at: dt.datetime | None, successor: str | None
+) -> published.StatusNote:
+    """A document's status as the status list and the verdict state it: a change's local date,
+    and the superseding serial."""
+    on = local_date(status_at) if status_at and status is not DocumentStatus.VALID else None
+    return published.StatusNote(status=status.value, on=on, by=successor)
+
+
 def note_of(doc: Diploma) -> published.StatusNote:
-    return published.StatusNote(
-        status=doc.status.value,
-        on=local_date(doc.status_at)
-        if doc.status_at and doc.status is not DocumentStatus.VALID
-        else None,
-        by=doc.superseded_by.serial if doc.superseded_by else None,
-    )
+    return note(doc.status, doc.status_at, doc.superseded_by.serial if doc.superseded_by else None)
 
 
 def publish_status_list(session: AnySession, *, actor: Actor) -> StatusList:
@@ -199,7 +202,3 @@ def publish_status_list(session: AnySession, *, actor: Actor) -> StatusList:
 def status_list_document(session: AnySession) -> dict[str, object] | None:
     row = session.get(StatusList, 1)
     return json.loads(row.content) if row else None
-
-
-def clock_date() -> dt.date:
-    return local_today()

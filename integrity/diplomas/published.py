@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -42,6 +41,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from integrity.audit.chain import canonical_json
 from integrity.diplomas.domain import Payload, PayloadError, verify
 
 KEYS_FORMAT = "integrity-keys/1"
@@ -100,7 +100,8 @@ def unb64(text: str) -> bytes:
 
 
 def canonical(document: Mapping[str, Any]) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The audit chain's canonical JSON (keys sorted, no spaces, UTF-8) as bytes."""
+    return canonical_json(dict(document)).encode()
 
 
 def _time(value: dt.datetime) -> str:

@@ -3,7 +3,6 @@ script runs, fed from the database. Reads only."""
 
 from __future__ import annotations
 
-import base64
 import time
 from dataclasses import dataclass
 
@@ -11,10 +10,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from integrity.clock import local_date
 from integrity.db import AnySession
 from integrity.diplomas import keys, published
-from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text
+from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, to_code
 from integrity.diplomas.models import Diploma, DocumentStatus
 from integrity.registry.domain import name_key
 from integrity.registry.models import Event
@@ -74,22 +72,11 @@ def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Foun
         # A valid signature over bytes we never stored would mean a leaked key: not ours.
         if row is None or row.payload != blob:
             return None
-        successor = (
-            base64.b32encode(row.successor_payload).decode().rstrip("=").lower()
-            if row.successor_payload
-            else None
-        )
+        successor = to_code(row.successor_payload) if row.successor_payload else None
         found.append(
             Found(row.id, row.school, (row.title_kk, row.title_ru, row.title_en), successor)
         )
-        status = DocumentStatus(row.status)
-        return published.StatusNote(
-            status=status.value,
-            on=local_date(row.status_at)
-            if row.status_at and status is not DocumentStatus.VALID
-            else None,
-            by=row.serial,
-        )
+        return keys.note(DocumentStatus(row.status), row.status_at, row.serial)
 
     key_id = int.from_bytes(blob[1:3]) if len(blob) > 3 else None
     result = published.check(blob, _keys(session, key_id), status_of)

@@ -28,16 +28,17 @@ from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.diplomas import keys, rendering, services, verifying
-from integrity.diplomas.domain import DocType
+from integrity.diplomas.domain import DocType, to_code
 from integrity.diplomas.forms import IssueForm, LookupForm
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.diplomas.published import Result, Verdict
 from integrity.extensions import db, limiter
 from integrity.forms import choice_list, perform
+from integrity.logs import private_path
 from integrity.protocols.models import Protocol, ProtocolState
 from integrity.registry.models import Event, Round, Subject
 from integrity.storage import file_store
-from integrity.web import select_locale
+from integrity.web import language_links, select_locale
 
 verify_bp = Blueprint("verify", __name__)
 bp = Blueprint("diplomas", __name__, url_prefix="/diplomas")
@@ -142,6 +143,8 @@ def _verdict_page(result: Result, doc: verifying.Found | None) -> Response:
 
 @verify_bp.route("/v/<string:text>")
 @public
+@private_path
+@language_links
 def link(text: str) -> Response:
     """The page a diploma's QR code opens. Any tampering reads as "not issued by us"."""
     result, doc = verifying.check_link(db.session, text)
@@ -377,7 +380,7 @@ def document(diploma_id: int) -> Any:
         "diplomas/document.html",
         doc=doc,
         link=rendering.link(doc),
-        local_link=url_for("verify.link", text=rendering.link(doc).rsplit("/", 1)[-1]),
+        local_link=url_for("verify.link", text=to_code(doc.payload)),
         type_names=TYPE_NAMES,
         status_names=STATUS_NAMES,
         DocumentStatus=DocumentStatus,

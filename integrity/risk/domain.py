@@ -153,6 +153,18 @@ class MemberRole(StrEnum):
     MEMBER = "member"
     SECRETARY = "secretary"
 
+    @classmethod
+    def read(cls, word: str) -> MemberRole | None:
+        """A role as people type it, in English, Kazakh or Russian; None when it is none."""
+        return ROLE_WORDS.get(word.strip().casefold())
+
+
+ROLE_WORDS = {
+    **{w: MemberRole.CHAIR for w in ("chair", "төраға", "жетекші", "председатель", "руководитель")},
+    **{w: MemberRole.MEMBER for w in ("member", "мүше", "член", "")},
+    **{w: MemberRole.SECRETARY for w in ("secretary", "хатшы", "секретарь")},
+}
+
 
 class Light(StrEnum):
     GREEN = "green"

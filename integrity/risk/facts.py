@@ -31,7 +31,15 @@ from integrity.jury.models import (
 )
 from integrity.protocols.models import Appeal, Protocol, ScoreEvent
 from integrity.registry.kinds import EntryStatus
-from integrity.registry.models import Entry, JurorDeclaration, Room, Round, Subject, Venue
+from integrity.registry.models import (
+    Entry,
+    Event,
+    JurorDeclaration,
+    Room,
+    Round,
+    Subject,
+    Venue,
+)
 from integrity.risk.indicators import (
     AppealFact,
     ConflictFact,
@@ -55,21 +63,19 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def held(session: AnySession, round_: Round) -> dt.date | None:
-    """When a round took place: its date, else its event's first day, else the day its scans
-    were frozen (which follows the round within days)."""
-    if round_.held_on or round_.subject.event.starts_on:
-        return round_.held_on or round_.subject.event.starts_on
-    frozen = session.execute(
-        select(ScanRound.frozen_at).where(ScanRound.round_id == round_.id)
-    ).scalar_one_or_none()
-    return local_date(frozen) if frozen else None
-
-
 def rounds_in(session: AnySession, start: dt.date, end: dt.date) -> list[tuple[Round, dt.date]]:
+    """The rounds held in the period, with the day each took place: its date, else its event's
+    first day, else the day its scans were frozen (which follows the round within days). One
+    query for all rounds."""
     found = []
-    for round_ in session.execute(select(Round).order_by(Round.id)).scalars():
-        day = held(session, round_)
+    for round_, starts_on, frozen_at in session.execute(
+        select(Round, Event.starts_on, ScanRound.frozen_at)
+        .join(Subject, Subject.id == Round.subject_id)
+        .join(Event, Event.id == Subject.event_id)
+        .outerjoin(ScanRound, ScanRound.round_id == Round.id)
+        .order_by(Round.id)
+    ).all():
+        day = round_.held_on or starts_on or (local_date(frozen_at) if frozen_at else None)
         if day is not None and start <= day <= end:
             found.append((round_, day))
     return found

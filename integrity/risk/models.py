@@ -24,6 +24,14 @@ from integrity.registry.models import enum_column
 from integrity.risk.domain import MemberRole
 
 
+def _analysis_id(*, index: bool = False) -> Mapped[int]:
+    """The analysis a part belongs to (deleted with it). Parts unique per analysis carry their
+    own unique constraint, which serves as the index."""
+    return mapped_column(
+        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False, index=index
+    )
+
+
 class AnalysisState(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
@@ -107,9 +115,7 @@ class Member(Base):
     __tablename__ = "risk_member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    analysis_id: Mapped[int] = _analysis_id(index=True)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     position: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -127,9 +133,7 @@ class SourceUse(Base):
     __table_args__ = (UniqueConstraint("analysis_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False
-    )
+    analysis_id: Mapped[int] = _analysis_id()
     number: Mapped[int] = mapped_column(Integer, nullable=False)  # 1..14, as in the rules
     used: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -145,9 +149,7 @@ class DirectionNote(Base):
     __table_args__ = (UniqueConstraint("analysis_id", "direction"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False
-    )
+    analysis_id: Mapped[int] = _analysis_id()
     direction: Mapped[int] = mapped_column(Integer, nullable=False)
     examined_kk: Mapped[str] = mapped_column(Text, nullable=False, default="")
     examined_ru: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -163,9 +165,7 @@ class Finding(Base):
     __table_args__ = (CheckConstraint("direction BETWEEN 1 AND 9", name="direction_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    analysis_id: Mapped[int] = _analysis_id(index=True)
     direction: Mapped[int] = mapped_column(Integer, nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False)
     cause: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -194,9 +194,7 @@ class Position(Base):
     __tablename__ = "risk_position"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    analysis_id: Mapped[int] = _analysis_id(index=True)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     position: Mapped[str] = mapped_column(String(200), nullable=False)
     competence: Mapped[str] = mapped_column(Text, nullable=False)
@@ -209,9 +207,7 @@ class Recommendation(Base):
     __tablename__ = "risk_recommendation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    analysis_id: Mapped[int] = _analysis_id(index=True)
     measure: Mapped[str] = mapped_column(Text, nullable=False)
     risk: Mapped[str] = mapped_column(Text, nullable=False, default="")
     finding_id: Mapped[int | None] = mapped_column(
@@ -243,9 +239,7 @@ class IndicatorReading(Base):
     __table_args__ = (UniqueConstraint("analysis_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False
-    )
+    analysis_id: Mapped[int] = _analysis_id()
     code: Mapped[str] = mapped_column(String(40), nullable=False)
     value: Mapped[float | None] = mapped_column(Float)
     detail: Mapped[str] = mapped_column(String(300), nullable=False, default="")
@@ -264,9 +258,7 @@ class ReportVersion(Base):
     __table_args__ = (UniqueConstraint("analysis_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    analysis_id: Mapped[int] = mapped_column(
-        ForeignKey("risk_analysis.id", ondelete="CASCADE"), nullable=False
-    )
+    analysis_id: Mapped[int] = _analysis_id()
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON
     content_sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)

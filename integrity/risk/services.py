@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any
 
 from flask import current_app
@@ -51,6 +50,20 @@ def _editable(analysis: Analysis) -> None:
             _l("An analysis in review does not change; send it back to draft first."),
             code="in_review",
         )
+
+
+def _changed(
+    session: AnySession,
+    actor: Actor,
+    analysis: Analysis,
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Flush a change of the analysis and record it in the audit chain."""
+    session.flush()
+    record_event(
+        session, actor=actor, action=action, subject=f"risk_analysis:{analysis.id}", data=data
+    )
 
 
 def matrix(analysis: Analysis) -> domain.Matrix:
@@ -136,13 +149,12 @@ def create(
             if r.status is not RecommendationStatus.DONE
         ]
     session.add(analysis)
-    session.flush()
-    record_event(
+    _changed(
         session,
-        actor=actor,
-        action="risk.analysis_created",
-        subject=f"risk_analysis:{analysis.id}",
-        data={
+        actor,
+        analysis,
+        "risk.analysis_created",
+        {
             "period": [period_start.isoformat(), period_end.isoformat()],
             "previous": previous.id if previous else None,
             "carried_findings": len(analysis.findings),
@@ -206,13 +218,12 @@ def compute(session: AnySession, *, actor: Actor, analysis: Analysis) -> list[Fi
                 )
             )
     analysis.findings.extend(proposed)
-    session.flush()
-    record_event(
+    _changed(
         session,
-        actor=actor,
-        action="risk.indicators_computed",
-        subject=f"risk_analysis:{analysis.id}",
-        data={
+        actor,
+        analysis,
+        "risk.indicators_computed",
+        {
             "lights": {r.indicator.code: r.light.value for r in readings},
             "proposed": [f.indicator for f in proposed],
         },
@@ -382,26 +393,24 @@ def set_members(
 ) -> None:
     """The working group as (name, position, role) rows, the chair first."""
     _editable(analysis)
-    if not members or sum(1 for *_, role in members if role == domain.MemberRole.CHAIR) != 1:
+    read = [
+        (name.strip(), position.strip(), domain.MemberRole.read(role))
+        for name, position, role in members
+    ]
+    if any(role is None for *_, role in read):
+        raise InvalidInput(_l("A member's role is chair, member or secretary."), field="members")
+    rows = [(name, position, role) for name, position, role in read if role is not None]
+    if sum(1 for *_, role in rows if role is domain.MemberRole.CHAIR) != 1:
         raise InvalidInput(_l("The working group needs exactly one chair."), field="members")
+    if not all(name and position for name, position, _ in rows):
+        raise InvalidInput(_l("Every member needs a name and a position."), field="members")
     analysis.members.clear()
     session.flush()
-    for n, (name, position, role) in enumerate(members, start=1):
-        if not name.strip() or not position.strip():
-            raise InvalidInput(_l("Every member needs a name and a position."), field="members")
-        analysis.members.append(
-            Member(
-                number=n, name=name.strip(), position=position.strip(), role=domain.MemberRole(role)
-            )
-        )
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="risk.members_set",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"members": len(members)},
+    analysis.members.extend(
+        Member(number=n, name=name, position=position, role=role)
+        for n, (name, position, role) in enumerate(rows, start=1)
     )
+    _changed(session, actor, analysis, "risk.members_set", {"members": len(rows)})
 
 
 def set_positions(
@@ -409,55 +418,38 @@ def set_positions(
 ) -> None:
     """The appendix: (position, competence, risk) rows."""
     _editable(analysis)
+    cleaned = [tuple(cell.strip() for cell in row) for row in rows]
+    if not all(all(row) for row in cleaned):
+        raise InvalidInput(
+            _l("Each position needs its competence and its risk."), field="positions"
+        )
     analysis.positions.clear()
     session.flush()
-    for n, (position, competence, risk) in enumerate(rows, start=1):
-        if not (position.strip() and competence.strip() and risk.strip()):
-            raise InvalidInput(
-                _l("Each position needs its competence and its risk."), field="positions"
-            )
-        analysis.positions.append(
-            Position(
-                number=n,
-                position=position.strip(),
-                competence=competence.strip(),
-                risk=risk.strip(),
-            )
-        )
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="risk.positions_set",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"positions": len(rows)},
+    analysis.positions.extend(
+        Position(number=n, position=position, competence=competence, risk=risk)
+        for n, (position, competence, risk) in enumerate(cleaned, start=1)
     )
+    _changed(session, actor, analysis, "risk.positions_set", {"positions": len(cleaned)})
 
 
-def set_source(
+def set_sources(
     session: AnySession,
     *,
     actor: Actor,
     analysis: Analysis,
-    number: int,
-    used: bool,
-    note: str = "",
-    evidence: str = "",
-) -> SourceUse:
+    sources: dict[int, tuple[bool, str, str]],
+) -> None:
+    """Mark information sources used or not, with a note and evidence links:
+    ``{number: (used, note, evidence)}``; sources not named stay as they are. One audit event."""
     _editable(analysis)
-    source = next((s for s in analysis.sources if s.number == number), None)
-    if source is None:
+    by_number = {s.number: s for s in analysis.sources}
+    if set(sources) - set(by_number):
         raise InvalidInput(_l("No such information source."), field="number")
-    source.used, source.note, source.evidence = used, note.strip(), evidence.strip()
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="risk.source_set",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"number": number, "used": used},
-    )
-    return source
+    for number, (used, note, evidence) in sources.items():
+        source = by_number[number]
+        source.used, source.note, source.evidence = used, note.strip(), evidence.strip()
+    used_now = sorted(n for n, s in by_number.items() if s.used)
+    _changed(session, actor, analysis, "risk.sources_set", {"used": used_now})
 
 
 def set_texts(session: AnySession, *, actor: Actor, analysis: Analysis, **texts: str) -> None:
@@ -499,14 +491,7 @@ def set_texts(session: AnySession, *, actor: Actor, analysis: Analysis, **texts:
         else:
             raise ValueError(f"not a text of the analysis: {key}")
         changed.append(key)
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="risk.texts_set",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"fields": sorted(changed)},
-    )
+    _changed(session, actor, analysis, "risk.texts_set", {"fields": sorted(changed)})
 
 
 # ---------------------------------------------------------------- states and the signed snapshot
@@ -621,13 +606,6 @@ def snapshot(analysis: Analysis, *, today: dt.date) -> dict[str, Any]:
     }
 
 
-STEPS = {
-    AnalysisState.DRAFT: AnalysisState.IN_REVIEW,
-    AnalysisState.IN_REVIEW: AnalysisState.SIGNED,
-    AnalysisState.SIGNED: AnalysisState.PUBLISHED,
-}
-
-
 def submit_for_review(session: AnySession, *, actor: Actor, analysis: Analysis) -> None:
     if analysis.state is not AnalysisState.DRAFT:
         raise Conflict(_l("Only a draft goes to review."), code="state")
@@ -638,10 +616,7 @@ def submit_for_review(session: AnySession, *, actor: Actor, analysis: Analysis) 
             _l("Accept or dismiss every finding the indicators proposed first."), code="proposed"
         )
     analysis.state = AnalysisState.IN_REVIEW
-    session.flush()
-    record_event(
-        session, actor=actor, action="risk.in_review", subject=f"risk_analysis:{analysis.id}"
-    )
+    _changed(session, actor, analysis, "risk.in_review")
 
 
 def sign(session: AnySession, *, actor: Actor, analysis: Analysis) -> ReportVersion:
@@ -668,14 +643,7 @@ def sign(session: AnySession, *, actor: Actor, analysis: Analysis) -> ReportVers
     analysis.versions.append(version)
     analysis.state = AnalysisState.SIGNED
     analysis.signed_at = version.signed_at = utcnow()
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="risk.signed",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"version": version.number, "sha256": digest},
-    )
+    _changed(session, actor, analysis, "risk.signed", {"version": version.number, "sha256": digest})
     return version
 
 
@@ -684,14 +652,7 @@ def publish(session: AnySession, *, actor: Actor, analysis: Analysis) -> None:
         raise Conflict(_l("Only a signed analysis is published."), code="state")
     analysis.state = AnalysisState.PUBLISHED
     analysis.published_at = utcnow()
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="risk.published",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"version": analysis.version},
-    )
+    _changed(session, actor, analysis, "risk.published", {"version": analysis.version})
 
 
 def reopen(session: AnySession, *, actor: Actor, analysis: Analysis, reason: str) -> None:
@@ -702,13 +663,12 @@ def reopen(session: AnySession, *, actor: Actor, analysis: Analysis, reason: str
     if not reason.strip():
         raise InvalidInput(_l("Give a reason for reopening it."), field="reason")
     analysis.state = AnalysisState.DRAFT
-    session.flush()
-    record_event(
+    _changed(
         session,
-        actor=actor,
-        action="risk.reopened",
-        subject=f"risk_analysis:{analysis.id}",
-        data={"reason": reason.strip(), "version": analysis.version},
+        actor,
+        analysis,
+        "risk.reopened",
+        {"reason": reason.strip(), "version": analysis.version},
     )
 
 
@@ -716,16 +676,3 @@ def version_by_hash(session: AnySession, digest: str) -> ReportVersion | None:
     return session.execute(
         select(ReportVersion).where(ReportVersion.content_sha256 == digest.lower())
     ).scalar_one_or_none()
-
-
-def latest(session: AnySession) -> Analysis | None:
-    return (
-        session.execute(select(Analysis).order_by(Analysis.period_end.desc(), Analysis.id.desc()))
-        .scalars()
-        .first()
-    )
-
-
-def content_of(version: ReportVersion) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(version.content)
-    return loaded

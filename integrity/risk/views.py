@@ -268,12 +268,10 @@ def _post(analysis: Analysis) -> None:
             session, actor=actor, analysis=analysis,
             **{k: v for k, v in form.items() if k.startswith(("examined_", "conclusions_",
                "legal_basis_", "order_", "analysis_", "matrix_"))}),
-        "sources": lambda: [
-            services.set_source(session, actor=actor, analysis=analysis, number=n,
-                                used=form.get(f"used_{n}") == "on",
-                                note=form.get(f"note_{n}", ""), evidence=form.get(f"evidence_{n}", ""))
-            for n in range(1, len(domain.SOURCES) + 1)
-        ],
+        "sources": lambda: services.set_sources(
+            session, actor=actor, analysis=analysis,
+            sources={n: (form.get(f"used_{n}") == "on", form.get(f"note_{n}", ""),
+                         form.get(f"evidence_{n}", "")) for n in range(1, len(domain.SOURCES) + 1)}),
         "finding": lambda: services.save_finding(
             session, actor=actor, analysis=analysis, finding=finding, **_finding_fields(form)),
         "dismiss": lambda: services.dismiss_finding(session, actor=actor, finding=finding or abort(404),

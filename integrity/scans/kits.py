@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 import qrcode
 import qrcode.constants
+from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
@@ -115,10 +116,13 @@ _fonts_registered = False
 
 
 def register_fonts() -> None:
-    """Register DejaVu Sans (regular and bold) with reportlab, once per process."""
+    """Set up reportlab for every PDF of the platform, once per process: DejaVu Sans (regular and
+    bold) registered, and binary page streams (reportlab's pure-Python ASCII85 step cost as much
+    as drawing a diploma page; every PDF reader takes binary streams)."""
     global _fonts_registered
     with _font_lock:
         if not _fonts_registered:
+            rl_config.useA85 = 0
             pdfmetrics.registerFont(TTFont(FONT, str(_FONT_DIR / "DejaVuSans.ttf")))
             pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONT_DIR / "DejaVuSans-Bold.ttf")))
             _fonts_registered = True

@@ -193,3 +193,40 @@ def test_a_superseded_diplomas_page_links_the_document_that_replaced_it(
     successor = re.search(r'<a href="(/v/[a-z2-7]+)" data-testid="successor">', html)
     assert successor and successor.group(1) == path_of(new)
     assert verdict_of(client.get(successor.group(1)).get_data(as_text=True)) == "genuine"
+
+
+def test_an_error_on_a_verification_page_logs_the_route_not_the_code(
+    client: Any, session: Any, users: Any, monkeypatch: Any
+) -> None:
+    from integrity.diplomas import verifying
+
+    _, _, made = issued_batch(session, users)
+    session.commit()
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(verifying, "check_link", broken)
+    logger = logging.getLogger("integrity")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger.addHandler(handler)
+    try:
+        assert client.get(path_of(made[0])).status_code == 500
+    finally:
+        logger.removeHandler(handler)
+    logged = stream.getvalue()
+    assert "unhandled error on GET /v/<string:text>" in logged
+    assert path_of(made[0]).rsplit("/", 1)[-1] not in logged
+
+
+def test_the_verdict_page_switches_language_by_plain_links_and_other_pages_do_not(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    for lang in ("ru", "en", "kk"):
+        html = client.get(path_of(made[0]) + f"?lang={lang}").get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html and f'href="?lang={lang}"' in html
+    assert '<html lang="kk">' in client.get("/?lang=ru").get_data(as_text=True)

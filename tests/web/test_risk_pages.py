@@ -142,9 +142,37 @@ def test_bad_input_on_the_analysis_page_is_named_and_changes_nothing(
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     db.session.refresh(analysis)
     assert analysis.members == []
+    response = client.post(url, data={"action": "members", "members": "Біреу | директор | бастық"},
+                           follow_redirects=True)  # fmt: skip
+    assert 'class="flash flash-error"' in response.get_data(as_text=True)  # not a 500
+    client.post(url, data={"action": "members",
+                           "members": "Әбенова Д. | директор | төраға\nОспанова Ә. | іс жүргізуші"})  # fmt: skip
+    db.session.refresh(analysis)
+    assert [m.role.value for m in analysis.members] == ["chair", "member"]  # Kazakh, or left blank
     response = client.post(url, data={"action": "finding", "direction": "3", "description": "x",
                                       "likelihood": "9", "impact": "1"}, follow_redirects=True)  # fmt: skip
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     assert db.session.query(Analysis).one().findings == []
     client.post("/risk/analyses", data={"period_start": "2026-13-01", "period_end": "x"})
     assert db.session.query(Analysis).count() == 1
+
+
+def test_the_sources_checklist_saves_in_one_step_with_one_audit_event(
+    client: Any, session: Any, users: Any
+) -> None:
+    from integrity.audit.models import AuditEvent
+    from tests.conftest import login
+
+    analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1])
+    session.commit()
+    login(client, users.make(Role.ORGANISER))
+    before = db.session.query(AuditEvent).count()
+    client.post(f"/risk/analyses/{analysis.id}", data={
+        "action": "sources", "used_3": "on", "note_3": "Білім басқармасының деректері",
+        "evidence_3": "https://example.kz/a", "used_14": "on",
+    })  # fmt: skip
+    db.session.refresh(analysis)
+    used = {s.number: (s.note, s.evidence) for s in analysis.sources if s.used}
+    assert used == {3: ("Білім басқармасының деректері", "https://example.kz/a"), 14: ("", "")}
+    actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.seq)][before:]
+    assert actions == ["risk.sources_set"]
