@@ -16,7 +16,10 @@ from integrity.extensions import db
 @click.option(
     "--no-scans", is_flag=True, help="Skip the scan step (kits, simulated scans, a frozen round)."
 )
-def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
+@click.option(
+    "--address", default="", help="Where the server will listen, to print whole links (http://…)."
+)
+def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool, address: str) -> None:
     """Load the generated demo event (600 participants, 30 jurors, an account per role)."""
     from flask_migrate import upgrade
     from sqlalchemy import func, select
@@ -67,9 +70,11 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool) -> None:
 
     diploma = demo_diploma_path(db.session)
     if diploma:
+        # The QR itself links to PUBLIC_HOST over https; the demo server speaks plain http here.
+        where = f"{address.rstrip('/')}{diploma}" if address else f"{diploma} at the address below"
         click.echo(
-            f"Diplomas: a demo diploma's QR code opens {diploma} at the address below (one other "
-            "demo diploma is annulled); staff see them under /diplomas/events/1."
+            f"Diplomas: a demo diploma's QR code opens {where} (another demo diploma is "
+            "annulled); staff see them under /diplomas/events/1."
         )
     click.echo(
         "Integrity dashboard: sign in as director and open /risk/ (last year's analysis signed, "

@@ -53,6 +53,13 @@ TYPE_NAMES = {
     "AH": _l("Letter of commendation"),
     "SP": _l("Special prize"),
 }
+BATCH_STATES = {
+    BatchState.REQUESTED: _l("waiting for approval"),
+    BatchState.REJECTED: _l("rejected"),
+    BatchState.APPROVED: _l("issued, PDFs being made"),
+    BatchState.DONE: _l("issued, PDFs ready"),
+    BatchState.FAILED: _l("PDFs failed"),
+}
 STATUS_NAMES = {
     DocumentStatus.VALID: _l("valid"),
     DocumentStatus.SUSPENDED: _l("suspended"),
@@ -269,6 +276,7 @@ def event(event_id: int) -> Any:
         form=form,
         type_names=TYPE_NAMES,
         status_names=STATUS_NAMES,
+        batch_states=BATCH_STATES,
         can_issue=current_user.has_role(*ISSUERS),
     )
 
@@ -305,6 +313,7 @@ def batch(batch_id: int) -> str:
         batch=batch,
         protocol=protocol,
         BatchState=BatchState,
+        batch_states=BATCH_STATES,
         can_decide=current_user.has_role(*ISSUERS) and current_user.id != batch.requested_by_id,
     )
 

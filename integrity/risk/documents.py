@@ -179,7 +179,10 @@ def outline(snap: dict[str, Any], lang: str) -> list[Block]:
     org = snap["organisation"][lang]
     blocks += [
         Para(t["approve"], bold=True, align="right"),
-        Para(f"{org} {t['director']}" if lang == "kk" else f"{t['director']} {org}", align="right", size=10),
+        # Kazakh names the office after the organisation; Russian would need the genitive, so
+        # the office stands on a line of its own above the organisation.
+        *([Para(f"{org} {t['director']}", align="right", size=10)] if lang == "kk" else
+          [Para(t["director"], align="right", size=10), Para(org, align="right", size=10)]),
         Para("____________________", align="right"),
         Para(t["date_line"], align="right", size=10),
         Para(t["title"], bold=True, align="centre", size=14, heading=1),

@@ -134,3 +134,8 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     path = demo_diploma_path(session)
     assert path is not None
     assert verifying.check_link(session, path)[0].verdict.value == "genuine"
+    printed = app.test_cli_runner().invoke(
+        args=["demo", "--if-empty", "--address", "http://demo.test:8123/"]
+    )
+    assert printed.exit_code == 0, printed.output
+    assert f"http://demo.test:8123{path} " in printed.output  # a whole link, ready to open
