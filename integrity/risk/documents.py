@@ -418,15 +418,16 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
         canvas.saveState()
         canvas.setFont(FONT, 6.5)
         canvas.setFillGray(0.3)
+        # Short lines, left of the QR code: a draft's warning alone would run into it.
         lines = [
-            _seal_line(seal, lang),
+            t["draft"] if seal.version == 0 else t["version"].format(n=seal.version),
+            f"{t['hash']}: {seal.sha256}",
             f"{t['head']}: {seal.chain_head}",
             f"{t['check']}: {seal.link}",
+            f"{document.page} {t['page']}",
         ]
         for n, line in enumerate(lines):
-            canvas.drawString(20 * mm, 20 * mm - n * 3 * mm, line)
-        canvas.drawRightString(A4[0] - 20 * mm - 24 * mm, 20 * mm,
-                               f"{document.page} {t['page']}")  # fmt: skip
+            canvas.drawString(20 * mm, 22 * mm - n * 2.8 * mm, line)
         side = 20 * mm / len(matrix)
         canvas.setFillGray(0)
         canvas.translate(A4[0] - 20 * mm - 20 * mm, 26 * mm)
