@@ -320,6 +320,11 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     status = json.loads((tmp_path / "lists" / "diploma-status.json").read_text(encoding="utf-8"))
     assert {e["status"] for e in status["entries"].values()} == {"annulled", "superseded"}
     assert run(args=["diplomas", "revoke", "ZHD-26-D1-000000-0", "--reason", "x"]).exit_code == 1
+    rotated = run(args=["diplomas", "rotate-key"])  # rotation is one command
+    assert rotated.exit_code == 0 and rotated.output.strip() == "signing key 2 active"
+    assert run(args=["diplomas", "verify", link(other)]).exit_code == 1  # superseded, still ours
+    assert json.loads(run(args=["diplomas", "verify", link(session.query(Diploma).order_by(
+        Diploma.id.desc()).first()), "--json"]).output)["verdict"] == "genuine"  # fmt: skip
 
 
 def test_no_one_issues_a_degree_diploma_alone_and_a_batch_has_a_named_maker(
