@@ -87,3 +87,8 @@ def worker_read(index: int) -> StoredPage:
         _source = reader.open_source(_path)
     _read += 1
     return store_result(reader.read_page(_source, index), _keys)
+
+
+def worker_read_all(indices: list[int]) -> list[StoredPage]:
+    """Several pages a task: one message each way instead of one a page."""
+    return [worker_read(index) for index in indices]

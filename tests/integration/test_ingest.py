@@ -295,6 +295,64 @@ def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
     assert report.totals() == {"cover": 4, "answer": 8}
 
 
+def test_a_resumed_job_reads_the_rest_in_worker_processes_in_order_and_nothing_twice(
+    session: Any, round_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path)
+    with path.open("rb") as stream:
+        upload, _ = ingest.create_upload(
+            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
+        )
+    session.commit()
+    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 2)
+    real = ingest.reader.read_page
+
+    def dies_on_page_3(source: Any, index: int) -> Any:
+        if index == 3:
+            raise RuntimeError("the worker was killed")
+        return real(source, index)
+
+    monkeypatch.setattr(ingest.reader, "read_page", dies_on_page_3)
+    with pytest.raises(RuntimeError):
+        ingest.process_upload(
+            session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+        )
+    session.rollback()
+    monkeypatch.setattr(ingest.reader, "read_page", real)
+    # Ten pages are left: enough for worker processes, a few pages a task.
+    assert 12 - session.query(ScanPage).count() >= 2 * ingest.TASK_PAGES
+    report = ingest.process_upload(
+        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=2
+    )
+    session.commit()
+    assert [line.index for line in report.lines] == list(range(12))
+    assert sorted(p.index for p in session.query(ScanPage)) == list(range(12))
+    assert report.totals() == {"cover": 4, "answer": 8}
+    assert sorted(len(w.pages) for w in session.query(Work)) == [2, 2, 2, 2]
+
+
+def test_a_new_work_costs_the_ingest_no_query_of_its_own(
+    session: Any, round_world: dict[str, Any], tmp_path: Path
+) -> None:
+    from sqlalchemy import event
+
+    path = print_and_scan(session, round_world, tmp_path)
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2].lower())
+
+    event.listen(session.get_bind(), "before_cursor_execute", seen)
+    try:
+        report = ingest_file(session, round_world, path)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", seen)
+    assert report.totals() == {"cover": 4, "answer": 8}
+    # Four works, each needing its participant's grade: loaded with the booklets, in one go.
+    reads = [s for s in statements if s.lstrip().startswith("select") and "from participant" in s]
+    assert len(reads) == 1, reads
+
+
 def test_a_voided_kit_is_reissued_with_a_new_serial_and_its_pages_are_refused(
     session: Any, round_world: dict[str, Any], tmp_path: Path
 ) -> None:
