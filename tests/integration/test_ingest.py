@@ -183,15 +183,14 @@ def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
         queue.resolve_typed(session, actor=f.ACTOR, page=unreadable, text=wrong)
     session.rollback()
     unreadable = session.get(ScanPage, unreadable.id)
+    turns = -round(plan.rotations[destroyed] / 90) % 4
     with expect_events("scans.resolve_page"):
         status = queue.resolve_typed(
-            session,
-            actor=f.ACTOR,
-            page=unreadable,
-            text=typed,
-            quarter_turns=-round(plan.rotations[destroyed] / 90) % 4,
+            session, actor=f.ACTOR, page=unreadable, text=typed, quarter_turns=turns
         )
     assert status in (PageStatus.ANSWER, PageStatus.COVER, PageStatus.DUPLICATE)
+    # The row says how the page lies, as the person said: a cover is kept as scanned.
+    assert unreadable.rotation == 90.0 * turns
     for page in queue.queue(session, round_world["round"]):
         assert page.status is PageStatus.DUPLICATE
         with expect_events("scans.discard_page"):

@@ -573,9 +573,14 @@ def test_each_kind_of_page_gets_the_copies_it_needs(
     assert (cover.payload and cover.payload.page, cover.problem) == (0, None)
     assert cover.cover_jpeg and not cover.masked_jpeg and not cover.raw_jpeg
     assert abs(_difference(cover.rotation, 180.0)) <= 1.0
-    upright_cover = Image.open(io.BytesIO(cover.cover_jpeg))
-    assert upright_cover.size == pages[0].size
-    assert len(zxingcpp.read_barcodes(upright_cover)) == 3  # a cover is sealed, not masked
+    # The vault keeps the cover as scanned: the scanner's own JPEG, not decoded and re-encoded.
+    with pdfium.PdfDocument(path) as pdf:
+        (embedded,) = pdf[0].get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1)
+        scanned = io.BytesIO()
+        embedded.extract(scanned)
+    assert cover.cover_jpeg == scanned.getvalue()
+    kept = Image.open(io.BytesIO(cover.cover_jpeg))
+    assert len(zxingcpp.read_barcodes(kept)) == 3  # a cover is sealed, not masked
 
     assert (answer.payload and answer.payload.page, answer.problem) == (1, None)
     assert answer.masked_jpeg and not answer.raw_jpeg and not answer.cover_jpeg
@@ -646,16 +651,17 @@ def test_a_typed_code_straightens_a_page_shown_a_quarter_turned_as_the_form_labe
     assert _answer_shows(masked, answer) == (True, False)
 
 
-def test_a_typed_cover_is_straightened_and_kept_unmasked_for_the_vault(
+def test_a_typed_cover_is_kept_unmasked_as_scanned_with_the_turn_that_makes_it_upright(
     raster: Callable[[int, int], Image.Image],
 ) -> None:
     cover = raster(COVER, 150)
     payload = PagePayload(CodeType.COVER, ROUND_CODE, KIT_SERIAL, 0, Corner.TOP_RIGHT)
     result = reader.result_from_typed(cover.rotate(180), payload, 2, 0)
     assert result.cover_jpeg and not result.masked_jpeg and not result.raw_jpeg
-    straightened = Image.open(io.BytesIO(result.cover_jpeg))
-    reads = reader.find_codes(straightened)
-    assert reads and abs(_difference(reader.interpret(reads, straightened.size).rotation, 0)) < 1
+    kept = Image.open(io.BytesIO(result.cover_jpeg))
+    assert result.rotation == 180.0
+    reads = reader.find_codes(kept)
+    assert reads and abs(_difference(reader.interpret(reads, kept.size).rotation, 180)) < 1
 
 
 def test_one_impossible_page_is_read_as_unreadable_and_the_others_still_read(

@@ -111,10 +111,7 @@ def resolve_typed(
         store_result(result, ingest.keys()),
         PageLine(upload.filename, page.index, page.status.value),
     )
-    if page.status is PageStatus.COVER:
-        page.image_sha256 = (
-            page.image_sha256
-        )  # the cover image now lives sealed; the raw stays queue-only
+    page.rotation = result.rotation  # as the person said the page lies
     page.resolved_by_id = actor.id
     page.resolution = "typed"
     session.flush()
