@@ -23,6 +23,11 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(zone()).date()
 
 
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """The same moment, carrying the local offset (its ``date()`` is the local date)."""
+    return moment.astimezone(zone())
+
+
 def start_of(day: dt.date) -> dt.datetime:
     """The first instant of a local day, as an aware datetime."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone())

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
-from integrity.clock import local_date
+from integrity.clock import local_date, local_time
 from integrity.db import AnySession, utcnow
 from integrity.diplomas import published
 from integrity.diplomas.models import (
@@ -118,14 +118,20 @@ def signer(session: AnySession, *, actor: Actor) -> tuple[SigningKey, Ed25519Pri
     return key, private_key(key)
 
 
+def _published_time(moment: dt.datetime) -> dt.datetime:
+    return local_time(moment).replace(microsecond=0)
+
+
 def published_keys(session: AnySession) -> dict[int, published.PublishedKey]:
     return {
         k.id: published.PublishedKey(
             id=k.id,
             public=k.public_key,
             state=k.state.value,
-            valid_from=k.valid_from,
-            valid_until=k.valid_until,
+            # In the local calendar, like the issue dates the keys are checked against, and to
+            # the second, as the lists give them.
+            valid_from=_published_time(k.valid_from),
+            valid_until=_published_time(k.valid_until) if k.valid_until else None,
         )
         for k in session.execute(select(SigningKey).order_by(SigningKey.id)).scalars()
     }

@@ -8,10 +8,13 @@ over HTTPS or copied from the centre's own site::
 
     {"format": "integrity-keys/1", "issuer": "ZHD",
      "keys": [{"id": 1, "algorithm": "Ed25519", "public": "<32 bytes, base64url, no padding>",
-               "state": "active" | "retired", "valid_from": "2026-01-01T00:00:00Z",
-               "valid_until": null | "2027-01-01T00:00:00Z"}]}
+               "state": "active" | "retired", "valid_from": "2026-01-01T00:00:00+05:00",
+               "valid_until": null | "2027-01-01T00:00:00+05:00"}]}
 
 A retired key stays listed and still verifies documents whose issue date is inside its validity.
+An issue date is a date of the issuer's calendar, so the validity times carry the issuer's UTC
+offset: a key retired at 00:05 in Almaty still covers that day's documents, which a UTC date (the
+day before) would refuse. (Lists that give UTC times, ``Z``, are read as such.)
 
 Status list (``/.well-known/integrity/diploma-status.json``), signed; an equivalent of the W3C
 Bitstring Status List that lists only the documents that are not valid, since those are few::
@@ -71,9 +74,15 @@ class PublishedKey:
     valid_until: dt.datetime | None
 
     def covers(self, day: dt.date) -> bool:
+        """Whether a document issued on ``day`` (the issuer's calendar) falls in the validity."""
         if day < self.valid_from.date():
             return False
         return self.valid_until is None or day <= self.valid_until.date()
+
+    def in_force(self, moment: dt.datetime) -> bool:
+        if moment < self.valid_from:
+            return False
+        return self.valid_until is None or moment <= self.valid_until
 
 
 @dataclass(frozen=True)
@@ -105,11 +114,22 @@ def canonical(document: Mapping[str, Any]) -> bytes:
 
 
 def _time(value: dt.datetime) -> str:
+    """A moment in UTC: ``2026-11-22T10:00:00Z``."""
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _local_time(value: dt.datetime) -> str:
+    """A moment with the offset it carries: ``2026-11-23T00:05:00+05:00`` (``Z`` for UTC)."""
+    if value.utcoffset() == dt.timedelta(0):
+        return _time(value)
+    return value.isoformat(timespec="seconds")
+
+
 def _parse_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return moment
 
 
 def key_list(issuer: str, keys: list[PublishedKey]) -> dict[str, Any]:
@@ -122,8 +142,8 @@ def key_list(issuer: str, keys: list[PublishedKey]) -> dict[str, Any]:
                 "algorithm": "Ed25519",
                 "public": b64(k.public),
                 "state": k.state,
-                "valid_from": _time(k.valid_from),
-                "valid_until": _time(k.valid_until) if k.valid_until else None,
+                "valid_from": _local_time(k.valid_from),
+                "valid_until": _local_time(k.valid_until) if k.valid_until else None,
             }
             for k in sorted(keys, key=lambda k: k.id)
         ],
@@ -212,7 +232,7 @@ def read_status_list(
         key = keys.get(int(document["key_id"]))
         if key is None:
             raise ListError("the status list is signed by a key that is not in the key list")
-        if not key.covers(_parse_time(document["updated"]).date()):
+        if not key.in_force(_parse_time(document["updated"])):
             raise ListError("the status list is signed by a key outside its validity")
         try:
             Ed25519PublicKey.from_public_bytes(key.public).verify(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from integrity import clock
-from integrity.diplomas import services
+from integrity.diplomas import keys, published, services, verifying
 from integrity.diplomas.domain import DocType, Serial
+from integrity.diplomas.published import Verdict
+from integrity.diplomas.rendering import link
+from integrity.registry.services import people
 from integrity.risk import facts
 from tests import factories as f
 
@@ -48,3 +52,36 @@ def test_an_unknown_time_zone_is_refused_at_start(tmp_path: Any) -> None:
     with pytest.raises(ConfigError, match="TIMEZONE"):
         load_settings(tmp_path, environ={"INTEGRITY_ENV": "development",
                                          "INTEGRITY_TIMEZONE": "Asia/Nowhere"})  # fmt: skip
+
+
+def test_a_key_retired_after_local_midnight_still_verifies_that_days_documents(
+    session: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(clock, "utcnow", lambda: NEW_YEARS_NIGHT)
+    event = f.event(session)
+    doc = services.issue_one(session, actor=f.ACTOR, event=event, doc_type=DocType.COMMENDATION,
+                             surname="Сәрсенова", given_names="Әйгерім", subject="Математика",
+                             grade=0, school="", language="kk")  # fmt: skip
+    assert doc.issued_on == dt.date(2027, 1, 1)
+    # Retired at 01:31 on 1 January in Taraz, still 31 December in UTC.
+    monkeypatch.setattr(keys, "utcnow", lambda: NEW_YEARS_NIGHT + dt.timedelta(minutes=1))
+    keys.rotate(session, actor=f.ACTOR)
+    assert verifying.check_link(session, link(doc))[0].verdict is Verdict.GENUINE
+    listed = keys.key_list(session)
+    assert listed["keys"][0]["valid_until"] == "2027-01-01T01:31:00+05:00"  # type: ignore[index]
+    offline = published.read_key_list(json.loads(json.dumps(listed)))
+    assert offline[doc.key_id].covers(dt.date(2027, 1, 1))
+    assert not offline[doc.key_id].covers(dt.date(2027, 1, 2))
+
+
+def test_a_consent_signed_after_local_midnight_is_not_in_the_future(
+    session: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(clock, "utcnow", lambda: NEW_YEARS_NIGHT)
+    participant = people.register_participant(
+        session, actor=f.ACTOR, iin=f.iin(1), surname="Сәрсенова", given_name="Әйгерім",
+        patronymic=None, grade=10, school=f.school(session, f.district(session)),
+    )  # fmt: skip
+    people.record_consent(session, actor=f.ACTOR, participant=participant, consent_by="Ата-анасы",
+                          consent_date=dt.date(2027, 1, 1), consent_public=False)  # fmt: skip
+    assert participant.consent_date == dt.date(2027, 1, 1)

@@ -15,7 +15,7 @@ import zxingcpp
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
-from integrity.clock import local_today
+from integrity.clock import local_date, local_today
 from integrity.diplomas import keys, published, services, verifying
 from integrity.diplomas.domain import DocType, Serial, from_text, read
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus, KeyState
@@ -170,7 +170,9 @@ def test_status_changes_are_audited_and_show_in_the_verdict_and_the_signed_list(
     document = keys.status_list_document(session)
     assert document is not None
     view = published.read_status_list(document, keys.published_keys(session))
-    assert view.note(doc.status_index) == published.StatusNote("annulled", doc.status_at.date())
+    assert view.note(doc.status_index) == published.StatusNote(
+        "annulled", local_date(doc.status_at)
+    )
     assert view.note(other.status_index).by == new.serial  # type: ignore[union-attr]
     assert view.note(new.status_index) == published.StatusNote("valid")
     forged = {**document, "entries": {}}

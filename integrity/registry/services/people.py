@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
+from integrity.clock import local_today
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.domain import is_plausible_name, normalise_name
@@ -113,7 +114,7 @@ def record_consent(
     consent_public: bool,
 ) -> None:
     """A guardian's consent to processing (and, separately, to public listing)."""
-    if consent_date > utcnow().date():
+    if consent_date > local_today():  # a date the organiser reads off a form: local
         raise InvalidInput(_l("The consent date cannot be in the future."), field="consent_date")
     participant.consent_by = clean_name(consent_by, "consent_by")
     participant.consent_date = consent_date
