@@ -330,6 +330,23 @@ def test_a_resumed_job_reads_the_rest_in_worker_processes_in_order_and_nothing_t
     assert sorted(len(w.pages) for w in session.query(Work)) == [2, 2, 2, 2]
 
 
+def test_a_file_of_many_chunks_is_kept_and_sealed_whole_and_in_order(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    from integrity.vault.streams import CHUNK, decrypt_stream
+
+    data = os.urandom((ingest.CHUNKS_IN_FLIGHT * 2 + 1) * CHUNK + 12345)
+    sealed = io.BytesIO()
+    key = os.urandom(32)
+    digest, size = ingest._spool_and_seal(io.BytesIO(data), tmp_path / "plain", key, sealed)
+    assert (digest, size) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert (tmp_path / "plain").read_bytes() == data
+    opened = io.BytesIO()
+    decrypt_stream(key, io.BytesIO(sealed.getvalue()), opened, ingest.ORIGINAL_AAD)
+    assert opened.getvalue() == data
+
+
 def test_a_new_work_costs_the_ingest_no_query_of_its_own(
     session: Any, round_world: dict[str, Any], tmp_path: Path
 ) -> None:

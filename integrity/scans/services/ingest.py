@@ -59,6 +59,8 @@ from integrity.vault.services import seal_link, server_key, vault_for_round
 from integrity.vault.streams import CHUNK, StreamEncryptor, decrypt_stream
 
 CHECKPOINT_EVERY = 100
+# Chunks of an incoming file being kept and sealed at once (a MiB each, a side).
+CHUNKS_IN_FLIGHT = 4
 # Pages a worker process reads per task, as the benchmark's floor does (pool.map, chunksize 4).
 TASK_PAGES = 4
 
@@ -91,37 +93,40 @@ def _scratch() -> Path:
 def _spool_and_seal(stream: IO[bytes], path: Path, key: bytes, sink: IO[bytes]) -> tuple[str, int]:
     """One pass over an incoming file, never all of it in memory: a plain copy at ``path``
     (hashed) for the reading to come, and the encrypted original into ``sink`` (which hashes it).
-    Reading and encrypting, keeping the plain copy, and writing the encrypted one run on three
-    threads; hashing and AES-GCM release the GIL, so the work spreads over the cores."""
+    Reading, keeping the plain copy, and encrypting and writing the sealed one run on three
+    threads a few chunks apart; hashing, AES-GCM and writing release the GIL, so the work spreads
+    over the cores. (Encrypting on the reading thread, in lockstep, kept a 909 MB upload at 1.7 to
+    2 s; this way it takes 1.2 to 1.4.)"""
     digest = hashlib.sha256()
     size = 0
     encryptor = StreamEncryptor(key, ORIGINAL_AAD)
     with (
         path.open("wb") as out,
         concurrent.futures.ThreadPoolExecutor(1) as plain_side,
-        concurrent.futures.ThreadPoolExecutor(1) as sealed_side,  # one thread: writes stay in order
+        concurrent.futures.ThreadPoolExecutor(1) as sealed_side,  # one thread: chunks stay in order
     ):
 
         def keep(block: bytes) -> None:
             digest.update(block)
             out.write(block)
 
+        def seal(block: bytes, last: bool) -> None:
+            sink.write(encryptor.chunk(block, last=last))
+
         sink.write(encryptor.header())
-        in_flight: list[concurrent.futures.Future[Any]] = []
+        in_flight: deque[tuple[concurrent.futures.Future[None], ...]] = deque()
         block = stream.read(CHUNK)
         while True:
             following = stream.read(CHUNK)  # read ahead: the last chunk is marked as such
-            step: list[concurrent.futures.Future[Any]] = [
-                plain_side.submit(keep, block),
-                sealed_side.submit(sink.write, encryptor.chunk(block, last=not following)),
-            ]
-            for future in in_flight:  # at most two chunks a side in memory
-                future.result()
-            in_flight = step
+            last = not following
+            in_flight.append(
+                (plain_side.submit(keep, block), sealed_side.submit(seal, block, last))
+            )
             size += len(block)
-            if not following:
-                for future in in_flight:
+            while in_flight and (last or len(in_flight) > CHUNKS_IN_FLIGHT):
+                for future in in_flight.popleft():
                     future.result()
+            if last:
                 return digest.hexdigest(), size
             block = following
 
