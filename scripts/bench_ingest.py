@@ -130,15 +130,16 @@ def floor_page(index: int) -> int:
     return len(reader.find_codes(reader.load_page(source, index)))
 
 
-def measure_floor(path: Path, pages: int, workers: int) -> tuple[float, int]:
-    """Seconds to extract and decode every page in ``workers`` processes; pages with no code."""
-    started = time.perf_counter()
+def measure_floor(path: Path, pages: int, workers: int) -> tuple[float, float, int]:
+    """Seconds and CPU seconds to extract and decode every page in ``workers`` processes; pages
+    with no code."""
+    cpu, started = cpu_s(), time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(
         workers, mp_context=context, initializer=floor_open, initargs=(str(path),)
     ) as pool:
         found = list(pool.map(floor_page, range(pages), chunksize=4))
-    return time.perf_counter() - started, sum(1 for n in found if n == 0)
+    return time.perf_counter() - started, cpu_s() - cpu, sum(1 for n in found if n == 0)
 
 
 def _children_by_scan() -> dict[int, list[int]]:
@@ -325,9 +326,7 @@ def main() -> int:
             pages, size_mb = len(truth), scan.stat().st_size / 2**20
             print(f"{pages} pages, {size_mb:.0f} MB, generated in {generation_s:.0f} s", flush=True)
 
-            cpu = cpu_s()
-            before_s, floor_blank = measure_floor(scan, pages, args.workers)
-            floor_cpu = cpu_s() - cpu
+            before_s, before_cpu, floor_blank = measure_floor(scan, pages, args.workers)
             print(f"floor before: {pages / before_s:.1f} pages/s", flush=True)
 
             monitor = PeakRss()
@@ -347,11 +346,9 @@ def main() -> int:
             misassigned, identified = check(db.session, upload.id, report.lines, truth)
             totals = report.totals()
             db.session.remove()
-            cpu = cpu_s()
-            after_s, _ = measure_floor(scan, pages, args.workers)
-            floor_cpu = (floor_cpu + cpu_s() - cpu) / 2
+            after_s, after_cpu, _ = measure_floor(scan, pages, args.workers)
             print(f"floor after: {pages / after_s:.1f} pages/s", flush=True)
-            floor_s = (before_s + after_s) / 2
+            floor_s, floor_cpu = (before_s + after_s) / 2, (before_cpu + after_cpu) / 2
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             for path in (kit, scan):

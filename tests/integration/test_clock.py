@@ -32,14 +32,19 @@ def test_an_analysis_period_runs_from_local_midnight_to_local_midnight(app: Any)
     assert until == dt.datetime(2026, 12, 31, 19, tzinfo=dt.UTC)
 
 
+def commendation_on_new_years_night(session: Any, monkeypatch: Any) -> Any:
+    """A letter of commendation issued at 01:30 on 1 January in Taraz (the clock stays there)."""
+    monkeypatch.setattr(clock, "utcnow", lambda: NEW_YEARS_NIGHT)
+    return services.issue_one(session, actor=f.ACTOR, event=f.event(session),
+                              doc_type=DocType.COMMENDATION, surname="Сәрсенова",
+                              given_names="Әйгерім", subject="Математика", grade=0, school="",
+                              language="kk")  # fmt: skip
+
+
 def test_a_diploma_issued_after_local_midnight_carries_the_new_years_date_and_serial(
     session: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(clock, "utcnow", lambda: NEW_YEARS_NIGHT)
-    event = f.event(session)
-    doc = services.issue_one(session, actor=f.ACTOR, event=event, doc_type=DocType.COMMENDATION,
-                             surname="Сәрсенова", given_names="Әйгерім", subject="Математика",
-                             grade=0, school="", language="kk")  # fmt: skip
+    doc = commendation_on_new_years_night(session, monkeypatch)
     assert doc.issued_on == dt.date(2027, 1, 1)
     assert Serial.parse(doc.serial).year == 27
 
@@ -57,11 +62,7 @@ def test_an_unknown_time_zone_is_refused_at_start(tmp_path: Any) -> None:
 def test_a_key_retired_after_local_midnight_still_verifies_that_days_documents(
     session: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(clock, "utcnow", lambda: NEW_YEARS_NIGHT)
-    event = f.event(session)
-    doc = services.issue_one(session, actor=f.ACTOR, event=event, doc_type=DocType.COMMENDATION,
-                             surname="Сәрсенова", given_names="Әйгерім", subject="Математика",
-                             grade=0, school="", language="kk")  # fmt: skip
+    doc = commendation_on_new_years_night(session, monkeypatch)
     assert doc.issued_on == dt.date(2027, 1, 1)
     # Retired at 01:31 on 1 January in Taraz, still 31 December in UTC.
     monkeypatch.setattr(keys, "utcnow", lambda: NEW_YEARS_NIGHT + dt.timedelta(minutes=1))

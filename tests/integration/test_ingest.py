@@ -260,31 +260,46 @@ def test_a_file_that_is_not_a_scan_is_refused_with_its_name_and_nothing_is_store
     assert _data_files() == before  # no encrypted copy, no spool left behind
 
 
-def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
-    session: Any, round_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = print_and_scan(session, round_world, tmp_path)
+def killed_at_page(
+    session: Any,
+    world: dict[str, Any],
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    page: int,
+    checkpoint_every: int,
+) -> Upload:
+    """An upload whose ingest died on ``page``, checkpointing every few pages; reading works again
+    afterwards."""
     with path.open("rb") as stream:
         upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
+            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
         )
     session.commit()
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", checkpoint_every)
     real = ingest.reader.read_page
 
-    def dies_on_page_7(source: Any, index: int) -> Any:
-        if index == 7:
+    def dies(source: Any, index: int) -> Any:
+        if index == page:
             raise RuntimeError("the worker was killed")
         return real(source, index)
 
-    monkeypatch.setattr(ingest.reader, "read_page", dies_on_page_7)
+    monkeypatch.setattr(ingest.reader, "read_page", dies)
     with pytest.raises(RuntimeError):
         ingest.process_upload(
             session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
         )
     session.rollback()
-    assert session.query(ScanPage).count() == 6  # two checkpoints of three pages were committed
     monkeypatch.setattr(ingest.reader, "read_page", real)
+    return upload
+
+
+def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
+    session: Any, round_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path)
+    upload = killed_at_page(session, round_world, path, monkeypatch, page=7, checkpoint_every=3)
+    assert session.query(ScanPage).count() == 6  # two checkpoints of three pages were committed
     report = ingest.process_upload(
         session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
     )
@@ -298,26 +313,7 @@ def test_a_resumed_job_reads_the_rest_in_worker_processes_in_order_and_nothing_t
     session: Any, round_world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = print_and_scan(session, round_world, tmp_path)
-    with path.open("rb") as stream:
-        upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
-        )
-    session.commit()
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 2)
-    real = ingest.reader.read_page
-
-    def dies_on_page_3(source: Any, index: int) -> Any:
-        if index == 3:
-            raise RuntimeError("the worker was killed")
-        return real(source, index)
-
-    monkeypatch.setattr(ingest.reader, "read_page", dies_on_page_3)
-    with pytest.raises(RuntimeError):
-        ingest.process_upload(
-            session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
-        )
-    session.rollback()
-    monkeypatch.setattr(ingest.reader, "read_page", real)
+    upload = killed_at_page(session, round_world, path, monkeypatch, page=3, checkpoint_every=2)
     # Ten pages are left: enough for worker processes, a few pages a task.
     assert 12 - session.query(ScanPage).count() >= 2 * ingest.TASK_PAGES
     report = ingest.process_upload(
