@@ -12,6 +12,7 @@ from sqlalchemy import select
 from integrity.cli import cli_actor, echo_json, refused, round_or_exit
 from integrity.errors import DomainError
 from integrity.extensions import db
+from integrity.scans.views import page_status_labels
 
 
 @click.group("kits")
@@ -114,6 +115,12 @@ def scans() -> None:
     """Scan ingest, the page queue and the round's freeze."""
 
 
+def _in_words(totals: dict[str, int]) -> str:
+    """Counts by page status, as the screens name the statuses (``--json`` keeps the codes)."""
+    labels = page_status_labels()
+    return ", ".join(f"{labels.get(k, k)} {v}" for k, v in sorted(totals.items())) or "—"
+
+
 @scans.command("ingest")
 @click.option("--round", "round_id", type=int, required=True)
 @click.argument(
@@ -174,11 +181,8 @@ def ingest_command(
             if "error" in item:
                 click.echo(f"{item['file']}: {item['error']}", err=True)
             else:
-                summary = ", ".join(f"{k} {v}" for k, v in sorted(item["totals"].items()))
-                click.echo(f"{item['file']}: {summary}")
-        click.echo(
-            _("Total: %(totals)s", totals=", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
-        )
+                click.echo(f"{item['file']}: {_in_words(item['totals'])}")
+        click.echo(_("Total: %(totals)s", totals=_in_words(totals)))
     if failed:
         sys.exit(1)
 

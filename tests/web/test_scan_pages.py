@@ -46,6 +46,9 @@ def test_an_it_specialist_uploads_a_scan_which_is_read_in_a_job_with_progress(
     client: FlaskClient, as_role: Any, scanned: dict[str, Any]
 ) -> None:
     as_role(Role.IT_SPECIALIST)
+    before = client.get(f"/scans/rounds/{scanned['round'].id}").get_data(as_text=True)
+    totals = before.split('data-testid="page-totals"')[1].split("</dl>")[0]
+    assert "<dt>Беттер</dt><dd>0</dd>" in totals  # "Pages": a word for nothing yet, not a dash
     response = upload(client, scanned)
     assert response.status_code == 200
     (accepted,) = response.get_json()["accepted"]
@@ -197,3 +200,16 @@ def test_the_cli_ingest_lists_every_page_with_serial_and_never_a_cipher(
     assert answer["totals"]["unreadable"] == 1
     ciphers = {w.cipher for w in session.query(Work)}
     assert not any(c in result.output for c in ciphers)
+
+
+def test_the_cli_ingest_summary_names_the_statuses_in_the_users_language(
+    app: Flask, scanned: dict[str, Any]
+) -> None:
+    args = ["scans", "ingest", "--round", str(scanned["round"].id), str(scanned["scan"])]
+    result = app.test_cli_runner().invoke(
+        args=[*args, "--workers", "1"], env={"INTEGRITY_LANG": "ru"}
+    )
+    assert result.exit_code == 0, result.output
+    total = result.output.strip().splitlines()[-1]
+    assert total.startswith("Итого: ") and "не распознана 1" in total, total
+    assert "unreadable" not in result.output
