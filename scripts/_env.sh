@@ -1,5 +1,5 @@
-# Sourced by scripts/demo and scripts/test: find Python 3.11+, create .venv, install the project.
-# Usage: ensure_venv [extras]   e.g. ensure_venv dev
+# Sourced by scripts/demo, scripts/test and scripts/lock: find Python 3.11+, create .venv, install
+# the project from requirements.lock. Usage: ensure_venv
 set -euo pipefail
 
 find_python() {
@@ -17,19 +17,22 @@ find_python() {
 }
 
 ensure_venv() {
-  local extras="${1:-}" spec="." stamp
+  # Installs exactly what requirements.lock pins (every extra: the app, PostgreSQL, Redis and the
+  # development tools), checked against its hashes, then the project itself without dependencies.
+  # Reinstalls only when the lock or pyproject.toml changed: the stamp is named after their hash.
+  local stamp
   if [ ! -x .venv/bin/python ]; then
     echo "Creating .venv …"
     "$(find_python)" -m venv .venv
-    .venv/bin/python -m pip install --quiet --upgrade pip
   fi
-  [ -n "$extras" ] && spec=".[${extras}]"
-  # Reinstall only when the dependency list changed: a stamp named after pyproject.toml's hash.
-  stamp=".venv/.installed-${extras:-base}-$(sha256sum pyproject.toml | cut -c1-16)"
+  stamp=".venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    echo "Installing ${spec} into .venv …"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$spec"
-    rm -f .venv/.installed-"${extras:-base}"-*
+    echo "Installing requirements.lock into .venv …"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+      --require-hashes --no-deps -r requirements.lock
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+      --no-deps --no-build-isolation -e .
+    rm -f .venv/.installed-*
     touch "$stamp"
   fi
 }
