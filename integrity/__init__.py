@@ -81,10 +81,12 @@ def create_app(
         app.register_blueprint(blueprint)
 
     web.init_app(app)
-    if app.testing:
-        from integrity.jobs import huey
+    from integrity import jobs
+    from integrity.diplomas.tasks import RENDER
+    from integrity.scans.tasks import INGEST
 
-        huey.immediate = True  # jobs run inside the request that enqueues them
+    # Every kind of background job; in tests a job runs in the request that submits it.
+    jobs.init_app(app, kinds=(INGEST, RENDER, jobs.PRUNE))
     from integrity.cli import register_commands
 
     register_commands(app)

@@ -59,12 +59,13 @@ def register_commands(app: Flask) -> None:
     from integrity.audit.cli import audit
     from integrity.demo.cli import demo
     from integrity.diplomas.cli import diplomas
+    from integrity.jobs.cli import jobs
     from integrity.jury.cli import jury
     from integrity.ops.cli import backup, restore, serve
     from integrity.protocols.cli import protocols
     from integrity.registry.cli import registry
     from integrity.risk.cli import risk
-    from integrity.scans.cli import jobs, kits, scans
+    from integrity.scans.cli import kits, scans
     from integrity.vault.cli import vault
 
     for command in (

@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Job queue storage: empty means `jobs.sqlite3` in the instance folder; `redis://…` for Redis.",
     ),
+    Setting(
+        "JOBS_LEASE_SECONDS",
+        int,
+        60,
+        "A running job's lease: a job whose worker was lost runs again this long after its last sign of life.",
+    ),
     Setting("LOG_LEVEL", str, "INFO", "Logging level of the structured JSON log."),
     Setting("PAGE_SIZE", int, 50, "Rows per page in long lists."),
     Setting(
@@ -215,23 +221,11 @@ def load_settings(
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'integrity.sqlite3'}"
     if not values["DATA_DIR"]:
         values["DATA_DIR"] = str(instance_path / "data")
+    if not values["JOBS_URL"]:
+        values["JOBS_URL"] = f"sqlite:///{instance_path / 'jobs.sqlite3'}"
+    if int(values["JOBS_LEASE_SECONDS"]) < 2:
+        raise ConfigError("JOBS_LEASE_SECONDS must be at least 2")
     return values
-
-
-def jobs_url(instance_path: Path, environ: Mapping[str, str] | None = None) -> str:
-    """The job queue's storage, readable before an app exists (the queue is built at import)."""
-    environ = os.environ if environ is None else environ
-    if environ.get(ENV_PREFIX + "JOBS_URL"):
-        return environ[ENV_PREFIX + "JOBS_URL"]
-    file = instance_path / INSTANCE_FILE
-    if file.exists():
-        try:
-            value = tomllib.loads(file.read_text(encoding="utf-8")).get("jobs_url")
-        except tomllib.TOMLDecodeError:
-            value = None
-        if value:
-            return str(value)
-    return f"sqlite:///{instance_path / 'jobs.sqlite3'}"
 
 
 def flask_config(values: Mapping[str, Any]) -> dict[str, Any]:

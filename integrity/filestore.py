@@ -31,6 +31,11 @@ class FileStore:
     def exists(self, digest: str) -> bool:
         return self.path(digest).exists()
 
+    def discard(self, digest: str) -> None:
+        """Remove a file that nothing refers to and nothing can: only for a file its writer just
+        made and never recorded (a page read ahead of a job that stopped), never a shared one."""
+        self.path(digest).unlink(missing_ok=True)
+
     def put_bytes(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)

@@ -3,6 +3,7 @@
 from integrity.accounts.models import User, UserRole
 from integrity.audit.models import AuditEvent, AuditHead
 from integrity.diplomas.models import Batch, Counter, Diploma, SigningKey, StatusList
+from integrity.jobs.models import Job
 from integrity.jury.models import (
     Assignment,
     ConflictCheck,
@@ -67,6 +68,7 @@ __all__ = [
     "Finding",
     "IdentityLink",
     "IndicatorReading",
+    "Job",
     "Juror",
     "JurorDeclaration",
     "JurorRelation",

@@ -13,6 +13,7 @@ import re
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 
 from flask import current_app
 
@@ -68,8 +69,28 @@ def _file_name(school: str, taken: set[str]) -> str:
     return name
 
 
-def render_batch(batch_id: int, actor: Actor) -> Batch:
+def mark_batch_failed(session: AnySession, batch_id: int, actor: Actor, error: str) -> None:
+    batch = session.get(Batch, batch_id)
+    assert batch is not None
+    batch.state = BatchState.FAILED
+    batch.error = error
+    record_event(
+        session,
+        actor=actor,
+        action="diploma.batch_failed",
+        subject=f"diploma_batch:{batch.id}",
+        data={"error": batch.error},
+    )
+
+
+def render_batch(
+    batch_id: int, actor: Actor, *, checkpoint: Callable[[], None] | None = None
+) -> Batch:
+    """Render an approved batch into one ZIP, committing its progress after each school's PDF
+    (``checkpoint``: a job's own, which may stop the run there; a new run starts over)."""
     from integrity.jobs import log_job
+
+    checkpoint = checkpoint or db.session.commit
 
     started = time.perf_counter()
     session = db.session
@@ -103,7 +124,7 @@ def render_batch(batch_id: int, actor: Actor) -> Batch:
                         [doc.serial, doc.doc_type, doc.name, doc.grade, school, name, link(doc)]
                     )
                 batch.done += len(group)
-                session.commit()
+                checkpoint()
             zf.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
             zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
         batch.archive = file_store().put_bytes(archive.getvalue())
@@ -119,17 +140,7 @@ def render_batch(batch_id: int, actor: Actor) -> Batch:
         session.commit()
     except Exception as exc:
         session.rollback()
-        batch = session.get(Batch, batch_id)
-        assert batch is not None
-        batch.state = BatchState.FAILED
-        batch.error = str(exc) or type(exc).__name__
-        record_event(
-            session,
-            actor=actor,
-            action="diploma.batch_failed",
-            subject=f"diploma_batch:{batch.id}",
-            data={"error": batch.error},
-        )
+        mark_batch_failed(session, batch_id, actor, str(exc) or type(exc).__name__)
         session.commit()
         log_job("render_diplomas", status="failed", user_id=actor.id, started=started)
         raise

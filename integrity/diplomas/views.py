@@ -321,16 +321,22 @@ def batch(batch_id: int) -> str:
 @bp.route("/batches/<int:batch_id>/decide", methods=["POST"])
 @roles(*ISSUERS)
 def decide_batch(batch_id: int) -> Response:
-    from integrity.jobs import render_diplomas
+    from integrity import jobs
+    from integrity.diplomas.tasks import RENDER
 
     batch = db.session.get(Batch, batch_id) or abort(404)
     approve = request.form.get("decision") == "approve"
-    if perform(
-        None,
-        lambda: services.decide_batch(db.session, actor=_actor(), batch=batch, approve=approve),
-    ):
+
+    def decide() -> None:
+        actor = _actor()
+        services.decide_batch(db.session, actor=actor, batch=batch, approve=approve)
         if approve:
-            render_diplomas(batch.id, current_user.id, current_user.username)
+            args = {"batch_id": batch.id, "actor_id": actor.id, "actor_name": actor.name}
+            jobs.submit(db.session, RENDER, args)
+
+    if perform(None, decide):
+        jobs.dispatch(db.session, current_app)
+        if approve:
             flash(_("Approved: the documents are issued and their PDFs are being made."), "success")
         else:
             flash(_("The batch is rejected; nothing was issued."), "success")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -89,36 +88,30 @@ def restore(archive_path: Path) -> None:
     help="Do not start a job worker (run `integrity jobs worker` elsewhere).",
 )
 def serve(host: str, port: int, workers: int, no_jobs: bool) -> None:
-    """Run the production server (gunicorn) and a background job worker."""
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
-        "gunicorn"
-    )
+    """Run the production server (gunicorn) and a background job worker; stopping this process
+    stops both (see integrity.ops.supervise)."""
+    from integrity.ops.supervise import GRACEFUL_SECONDS, supervise
+
+    here = str(Path(sys.executable).parent)
+    gunicorn = shutil.which("gunicorn", path=here) or shutil.which("gunicorn")
     if gunicorn is None:
         raise click.ClickException("gunicorn is not installed")
-    command = [
-        gunicorn,
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{host}:{port}",
-        "--graceful-timeout",
-        "10",
-        "--timeout",
-        "120",
-        "integrity.wsgi:app",
+    commands = [
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--graceful-timeout",
+            str(GRACEFUL_SECONDS),
+            "--timeout",
+            "120",
+            "integrity.wsgi:app",
+        ]
     ]
+    if not no_jobs:
+        commands.append([sys.executable, "-m", "integrity", "jobs", "worker"])
     env = dict(os.environ)
     env.setdefault("INTEGRITY_INSTANCE_PATH", current_app.instance_path)
-    worker = None
-    if not no_jobs:
-        integrity_cmd = (
-            shutil.which("integrity", path=str(Path(sys.executable).parent)) or "integrity"
-        )
-        worker = subprocess.Popen([integrity_cmd, "jobs", "worker"], env=env)  # noqa: S603  (our own fixed argv)
-    try:
-        code = subprocess.call(command, env=env)  # noqa: S603  (our own fixed argv)
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=15)
-    raise SystemExit(code)
+    raise SystemExit(supervise(commands, env))

@@ -239,17 +239,3 @@ def freeze_command(round_id: int, as_user: str | None) -> None:
         raise refused(exc) from None
     db.session.commit()
     click.echo(_("Frozen. Ledger hash %(hash)s.", hash=state.ledger_hash))
-
-
-@click.group("jobs")
-def jobs() -> None:
-    """The background job worker."""
-
-
-@jobs.command("worker")
-@click.option("--workers", type=int, default=1, show_default=True)
-def worker_command(workers: int) -> None:
-    """Run queued jobs until stopped (`integrity serve` starts one)."""
-    from integrity.jobs import huey
-
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()

@@ -7,6 +7,7 @@ hand the database side only digests, so no page image crosses a process boundary
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,15 @@ def store_result(result: reader.PageResult, keys: StoreKeys) -> StoredPage:
     return StoredPage(
         result.index, result.payload, result.problem, result.rotation, masked, queued, cover, sealed
     )
+
+
+def discard_unrecorded(pages: Iterable[StoredPage], keys: StoreKeys) -> None:
+    """Remove the encrypted copies of pages that were stored but will not be recorded."""
+    store = FileStore(Path(keys.root))
+    for page in pages:
+        for digest in (page.queue_sha256, page.cover_sha256):
+            if digest is not None:
+                store.discard(digest)
 
 
 # One worker process reads pages of one file; see reader.reopening for why it reopens it.

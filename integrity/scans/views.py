@@ -11,6 +11,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -286,7 +287,8 @@ def _wants_json() -> bool:
 @roles(*STAFF)
 def upload(round_id: int) -> Response | tuple[Response, int]:
     """Store each file, then queue it for reading; the page polls each upload's progress."""
-    from integrity.jobs import ingest_upload
+    from integrity import jobs
+    from integrity.scans.tasks import INGEST
 
     round_ = _round(round_id)
     files = [f for f in request.files.getlist("files") if f and f.filename]
@@ -308,12 +310,14 @@ def upload(round_id: int) -> Response | tuple[Response, int]:
             db.session.rollback()
             refused.append({"file": storage.filename or "", "message": str(exc.message)})
             continue
+        if created:
+            args = {"upload_id": record.id, "actor_id": actor.id, "actor_name": actor.name}
+            jobs.submit(db.session, INGEST, args)
         db.session.commit()
         accepted.append(
             {"id": record.id, "file": record.filename, "new": created, "pages": record.pages_total}
         )
-        if created:
-            ingest_upload(record.id, actor.id, actor.name)
+        jobs.dispatch(db.session, current_app)
     if _wants_json():
         return jsonify({"accepted": accepted, "refused": refused}), (
             422 if refused and not accepted else 200

@@ -458,12 +458,25 @@ def _results(path: Path, indices: list[int], workers: int, keys: StoreKeys) -> I
             pool.submit(pagestore.worker_read_all, task)
             for task in itertools.islice(tasks, workers * 2)
         )
-        while pending:
-            stored = pending.popleft().result()
-            following = next(tasks, None)
-            if following is not None:
-                pending.append(pool.submit(pagestore.worker_read_all, following))
-            yield from stored
+        ahead: deque[StoredPage] = deque()
+        try:
+            while pending or ahead:
+                if not ahead:
+                    ahead.extend(pending.popleft().result())
+                    following = next(tasks, None)
+                    if following is not None:
+                        pending.append(pool.submit(pagestore.worker_read_all, following))
+                yield ahead.popleft()
+        except GeneratorExit:
+            # The caller stopped (a job stopping at a checkpoint): pages read ahead were stored
+            # by the workers but will never be recorded. Their encrypted copies are unique to
+            # this read, so they go; the plain copies are content-addressed and come back as is.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                if not future.cancelled() and future.exception() is None:
+                    ahead.extend(future.result())
+            pagestore.discard_unrecorded(ahead, keys)
+            raise
 
 
 def default_workers() -> int:

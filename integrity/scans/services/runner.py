@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from integrity.audit.chain import Actor
 from integrity.extensions import db
@@ -10,8 +11,15 @@ from integrity.scans.services.ingest import IngestReport, mark_failed, process_u
 
 
 def run_ingest(
-    upload_id: int, actor: Actor, *, last_try: bool = True, workers: int | None = None
+    upload_id: int,
+    actor: Actor,
+    *,
+    last_try: bool = True,
+    workers: int | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> IngestReport:
+    """Read the upload's remaining pages, committing every hundred (``checkpoint``: a job's own,
+    which may stop the run there). A try that fails records it on the upload if it was the last."""
     from integrity.jobs import log_job
 
     started = time.perf_counter()
@@ -22,7 +30,11 @@ def run_ingest(
     session.expire_on_commit = False
     try:
         report = process_upload(
-            db.session, upload_id, actor=actor, checkpoint=db.session.commit, workers=workers
+            db.session,
+            upload_id,
+            actor=actor,
+            checkpoint=checkpoint or db.session.commit,
+            workers=workers,
         )
         db.session.commit()
     except Exception as exc:
