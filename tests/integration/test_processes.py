@@ -24,14 +24,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from integrity.audit.models import AuditEvent
-from integrity.audit.services import verify
 from integrity.db import Base
 from integrity.extensions import db
 from integrity.jobs.models import Job
-from integrity.scans.models import ScanPage, Upload
+from integrity.scans.models import ScanPage
 from tests.integration.test_ingest import round_world
-from tests.integration.test_jobs import ingest_job, redis_or_skip, stored_upload
+from tests.integration.test_jobs import (
+    assert_ingested_exactly_once,
+    ingest_job,
+    redis_or_skip,
+    stored_upload,
+)
 
 pytestmark = pytest.mark.processes
 __all__ = ["round_world"]
@@ -198,22 +201,6 @@ def unreferenced_files(data_dir: Path) -> set[str]:
             for value in row:
                 named.update(re.findall(r"[0-9a-f]{64}", str(value)))
     return stored - named
-
-
-def assert_ingested_exactly_once(upload_id: int) -> None:
-    db.session.rollback()
-    upload = db.session.get(Upload, upload_id)
-    assert upload is not None
-    db.session.refresh(upload)
-    assert upload.status == "done"
-    indices = db.session.execute(
-        select(ScanPage.index).where(ScanPage.upload_id == upload_id)
-    ).scalars().all()  # fmt: skip
-    assert sorted(indices) == list(range(12))  # every page, none twice
-    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
-    assert actions.count("scans.ingest") == 1
-    assert "scans.ingest_failed" not in actions
-    assert verify(db.session).ok
 
 
 def test_a_job_running_when_the_server_stops_is_put_back_and_then_done_exactly_once(
