@@ -107,6 +107,9 @@ def serve(host: str, port: int, workers: int, no_jobs: bool) -> None:
             str(GRACEFUL_SECONDS),
             "--timeout",
             "120",
+            # gunicorn's control socket lives in $HOME: shared by every instance on the machine,
+            # and unwritable under systemd's ProtectHome. Nothing here uses it.
+            "--no-control-socket",
             "integrity.wsgi:app",
         ]
     ]
