@@ -24,8 +24,8 @@ def create_app(
         __name__,
         instance_path=instance_path or os.environ.get("INTEGRITY_INSTANCE_PATH") or None,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder="templates",  # inside the package, so that an installed wheel has them
+        static_folder="static",
     )
     values = config.load_settings(Path(app.instance_path), overrides=overrides)
     app.config.from_mapping(config.flask_config(values))

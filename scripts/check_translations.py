@@ -69,13 +69,13 @@ def compiled_differences(source: Catalog, compiled: bytes) -> list[str]:
 
 
 def source_messages() -> set[str]:
-    method_map = [("integrity/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("integrity/**.py", "python"), ("integrity/templates/**.html", "jinja2")]
     found: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT),
         method_map,
         keywords=KEYWORDS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
+        options_map={"integrity/templates/**.html": {"extensions": "jinja2.ext.do"}},
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found

@@ -75,6 +75,7 @@ def environment(
         INTEGRITY_JOBS_URL=jobs_url or f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         INTEGRITY_JOBS_LEASE_SECONDS="3",
         INTEGRITY_LOG_LEVEL="INFO",
+        HOME=str(tmp_path / "home"),
     )
     if slow:
         folder = tmp_path / "slow"
@@ -157,7 +158,7 @@ def served(
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_server_stops_gunicorn_and_the_worker_within_15_seconds(
-    served: Any, signum: int
+    served: Any, signum: int, tmp_path: Path
 ) -> None:
     process, port = served()
     family = descendants(process.pid)
@@ -169,6 +170,7 @@ def test_stopping_the_server_stops_gunicorn_and_the_worker_within_15_seconds(
     assert process.returncode == 0
     assert not answers(port)
     assert took < 15
+    assert not (tmp_path / "home" / ".gunicorn").exists()  # no control socket shared via $HOME
 
 
 def test_killing_the_server_leaves_nothing_serving(served: Any) -> None:
