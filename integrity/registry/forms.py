@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from integrity.forms import choice_list
 from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
+from integrity.registry.messages import RELATION_KINDS
 
 
 def event_kind_choices() -> list[SelectChoice]:
@@ -57,12 +58,7 @@ def organisation_kind_choices() -> list[SelectChoice]:
 
 
 def relation_kind_choices() -> list[SelectChoice]:
-    labels = {
-        RelationKind.RELATIVE: _l("Relative"),
-        RelationKind.OWN_PUPIL: _l("Own pupil"),
-        RelationKind.SUPERVISED_PROJECT: _l("Supervised project"),
-    }
-    return choice_list((k.value, labels[k]) for k in RelationKind)
+    return choice_list((k.value, RELATION_KINDS[k]) for k in RelationKind)
 
 
 class EventForm(FlaskForm):

@@ -24,6 +24,7 @@ from integrity.registry.forms import (
     RelationForm,
 )
 from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
+from integrity.registry.messages import RELATION_KINDS
 from integrity.registry.models import (
     District,
     Entry,
@@ -390,4 +391,5 @@ def juror(juror_id: int) -> str | Response:
         held=held,
         events={e.id: e for e in events},
         can_edit=editor,
+        relation_labels=RELATION_KINDS,
     )

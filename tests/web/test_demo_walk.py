@@ -1,0 +1,136 @@
+"""Every page of every object of a demo, as every role allowed to open it: no answer is a 5xx.
+
+The URL map is walked with real ids (and serial links, ciphers, report hashes) taken from a demo
+instance, so a page that breaks only for some objects (a juror who declared a relation, a batch
+that failed, an annulled diploma) is found. Who may open what comes from the policy table of
+test_access.py; each allowed role walks, and so does an anonymous visitor for public pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import product
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from integrity.accounts.domain import Role
+from integrity.accounts.models import User
+from integrity.demo.loader import load_demo
+from integrity.diplomas.models import Batch, Diploma
+from integrity.diplomas.rendering import link
+from integrity.extensions import db
+from integrity.jury.models import Assignment, Draw
+from integrity.protocols.models import Protocol
+from integrity.registry.models import (
+    Entry,
+    Event,
+    Juror,
+    Participant,
+    Round,
+    Task,
+    Venue,
+)
+from integrity.risk.indicators import REGISTRY
+from integrity.risk.models import Analysis, ReportVersion
+from integrity.scans.models import PrintRun, ScanPage, Upload, Work
+from tests.conftest import Users, login
+from tests.web.test_access import ANY_USER, POLICY, PUBLIC
+
+# How many objects of each kind are walked: all of the small kinds, a spread of the large ones.
+MOST = 40
+
+
+def spread(values: Iterable[Any]) -> list[Any]:
+    found = list(values)
+    if len(found) <= MOST:
+        return found
+    step = len(found) / MOST
+    return [found[int(n * step)] for n in range(MOST)]
+
+
+def ids(column: Any) -> list[Any]:
+    return spread(db.session.execute(select(column).order_by(column)).scalars())
+
+
+def argument_values() -> dict[str, list[Any]]:
+    return {
+        "analysis_id": ids(Analysis.id),
+        "assignment_id": ids(Assignment.id),
+        "batch_id": ids(Batch.id),
+        "cipher": ids(Work.cipher)[:5],
+        "code": [i.code for i in REGISTRY],
+        "digest": [*ids(ReportVersion.content_sha256), "0" * 64],
+        "diploma_id": ids(Diploma.id),
+        "doc": ["pdf", "xlsx"],
+        "draw_id": ids(Draw.id),
+        "entry_id": ids(Entry.id),
+        "event_id": ids(Event.id),
+        "filename": ["app.css"],
+        "fmt": ["csv", "xlsx", "pdf", "docx"],
+        "juror_id": ids(Juror.id),  # every one: some declared relations, some did not
+        "kind": ["participants", "jurors"],
+        "number": [1, 2],
+        "page_id": ids(ScanPage.id)[:10],
+        "participant_id": ids(Participant.id),
+        "protocol_id": ids(Protocol.id),
+        "round_id": ids(Round.id),
+        "run_id": ids(PrintRun.id),
+        "task_id": ids(Task.id),
+        "text": [link(d).rsplit("/", 1)[1] for d in db.session.query(Diploma).limit(5)] + ["x"],
+        "upload_id": ids(Upload.id),
+        "user_id": ids(User.id),
+        "venue_id": ids(Venue.id),
+    }
+
+
+def urls(
+    app: Flask, endpoint: str, arguments: list[str], values: dict[str, list[Any]]
+) -> list[str]:
+    """Every combination of values, but at most a few for files that take long to make."""
+    heavy = {"doc", "fmt", "number"} & set(arguments) or endpoint.endswith(("zip", "pdf"))
+    pools = [values[a][:3] if heavy else values[a] for a in arguments]
+    with app.test_request_context():
+        return [
+            url_for(endpoint, **dict(zip(arguments, combo, strict=True)))
+            for combo in product(*pools)
+        ]
+
+
+@pytest.fixture
+def demo(app: Flask) -> None:
+    load_demo(db.session, participants=60)  # with the scan step, kept small
+    db.session.commit()
+
+
+def test_every_page_of_every_demo_object_opens_for_every_role_allowed_to_see_it(
+    app: Flask, client: FlaskClient, users: Users, demo: None
+) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a broken page answers 500, as in production
+    values = argument_values()
+    walked: dict[str, list[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or set()) or rule.endpoint == "accounts.logout":
+            continue
+        walked[rule.endpoint] = urls(app, rule.endpoint, sorted(rule.arguments), values)
+    failures: list[str] = []
+    requests = 0
+    for role in [None, *Role]:
+        if role is not None:
+            login(client, users.make(role))
+        for endpoint, found in walked.items():
+            allowed = POLICY[endpoint]
+            if role is None and allowed != PUBLIC:
+                continue
+            if role is not None and allowed not in (PUBLIC, ANY_USER) and role not in allowed:
+                continue
+            for url in found:
+                status = client.get(url).status_code
+                requests += 1
+                if status >= 500:
+                    failures.append(f"{status} {url} as {role or 'anonymous'}")
+    assert failures == []
+    assert requests > 1000
