@@ -21,7 +21,7 @@ def log() -> str:
     query = select(AuditEvent).order_by(AuditEvent.seq.desc())
     action = request.args.get("action", "").strip()
     if action:
-        query = query.where(AuditEvent.action.like(f"{action}%"))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     total = (
         db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     )

@@ -45,17 +45,18 @@ def _search_participants(query: Select[Any], text: str) -> Select[Any]:
     text = text.strip()
     if not text:
         return query
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return query.where(Participant.iin.startswith(text))
     key = name_key(text)
-    like = f"%{key}%"
+    # autoescape: a typed % or _ is a character to find, not a LIKE wildcard
     return query.where(
         or_(
-            Participant.search_key.like(like),
+            Participant.search_key.contains(key, autoescape=True),
             Participant.school_id.in_(
                 select(School.id).where(
                     or_(
-                        func.lower(School.name_kk).like(like), func.lower(School.name_ru).like(like)
+                        func.lower(School.name_kk).contains(key, autoescape=True),
+                        func.lower(School.name_ru).contains(key, autoescape=True),
                     )
                 )
             ),
@@ -265,9 +266,12 @@ def jurors() -> str:
     text = request.args.get("q", "").strip()
     query = select(Juror)
     if text:
-        like = f"%{name_key(text)}%"
+        key = name_key(text)
         query = query.where(
-            or_(Juror.search_key.like(like), func.lower(Juror.organisation).like(like))
+            or_(
+                Juror.search_key.contains(key, autoescape=True),
+                func.lower(Juror.organisation).contains(key, autoescape=True),
+            )
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = Page.from_request(total)

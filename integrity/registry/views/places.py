@@ -75,9 +75,12 @@ def schools() -> str | Response:
     text = request.args.get("q", "").strip()
     query = select(School)
     if text:
-        like = f"%{text.lower()}%"
+        key = text.lower()
         query = query.where(
-            or_(func.lower(School.name_kk).like(like), func.lower(School.name_ru).like(like))
+            or_(
+                func.lower(School.name_kk).contains(key, autoescape=True),
+                func.lower(School.name_ru).contains(key, autoescape=True),
+            )
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = Page.from_request(total)
