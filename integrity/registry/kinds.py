@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -49,10 +50,20 @@ class RelationKind(StrEnum):
 UNITS_PER_POINT = 2
 
 
+# What a person may type for points: ASCII digits, then optionally .5 or ,5 (or .0, ,0). Not
+# "1e1", not "+7", not digits of other scripts (Python's \d and Decimal accept those).
+POINTS_TYPED = re.compile(r"[0-9]{1,4}(?:[.,][05])?")
+
+
 def points_to_units(text: str | int | Decimal) -> int:
     """'7', '7.5' or '7,5' → 15. Raises ValueError for anything that is not a whole or half point."""
+    if isinstance(text, str):
+        typed = text.strip()
+        if not POINTS_TYPED.fullmatch(typed):
+            raise ValueError("not whole or half points in digits 0-9")
+        text = typed.replace(",", ".")
     try:
-        value = Decimal(str(text).strip().replace(",", "."))
+        value = Decimal(str(text))
     except InvalidOperation:
         raise ValueError("not a number") from None
     if not value.is_finite() or value < 0:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from integrity.registry.kinds import (
     academic_year_problem,
@@ -18,10 +20,25 @@ def test_points_are_stored_as_half_point_units(text: str, units: int) -> None:
     assert points_to_units(units_to_points(units)) == units
 
 
-@pytest.mark.parametrize("text", ["7.25", "-1", "seven", "", "nan", "inf"])
+@pytest.mark.parametrize(
+    "text",
+    ["7.25", "-1", "seven", "", "nan", "inf", "1e1", "1E0", "+7", "٣", "７", "7.", ".5", "7.50",
+     "0x1", "7_0", "1 0", "7.5.5", "99999"],
+)  # fmt: skip
 def test_points_that_are_not_whole_or_half_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match=r"number|whole or half"):
         points_to_units(text)
+
+
+@given(st.text(max_size=8))
+def test_typed_points_are_ascii_digits_with_an_optional_half_or_nothing_at_all(text: str) -> None:
+    try:
+        units = points_to_units(text)
+    except ValueError:
+        return
+    whole, _, fraction = text.strip().replace(",", ".").partition(".")
+    assert whole.isascii() and whole.isdigit() and fraction in ("", "0", "5")
+    assert units == int(whole) * 2 + (fraction == "5")
 
 
 @pytest.mark.parametrize(
