@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
@@ -91,19 +92,30 @@ class Serial:
 
     @classmethod
     def parse(cls, text: str) -> Serial:
-        """Read a typed serial (any case, spaces ignored); ValueError when malformed or its
-        check digit is wrong."""
-        parts = "".join(text.split()).upper().split("-")
-        if (
-            len(parts) != 5
-            or not parts[0].isalpha()
-            or not all(p.isdigit() for p in (parts[1], parts[3], parts[4]))
-        ):
-            raise ValueError("not a serial")
-        serial = cls(parts[0], int(parts[1]), DocType.from_code(parts[2]), int(parts[3]))
-        if not damm_valid(serial._digits() + parts[4]) or len(parts[4]) != 1:
-            raise ValueError("check digit")
+        """Read a serial as a person types it: any case, with or without dashes or spaces, Cyrillic
+        look-alike letters read as Latin. SerialError says whether it is no serial at all or one
+        whose check digit shows a typing mistake."""
+        compact = re.sub(r"[\s\-‐‑‒–—_./]+", "", text).upper().translate(_LATIN_LOOKALIKES)
+        match = _SERIAL.fullmatch(compact)
+        if match is None:
+            raise SerialError("format")
+        issuer, year, code, sequence, check = match.groups()
+        serial = cls(issuer, int(year), DocType.from_code(code), int(sequence))
+        if not damm_valid(serial._digits() + check):
+            raise SerialError("check_digit")
         return serial
+
+
+class SerialError(ValueError):
+    """A typed serial that cannot be one: ``reason`` is "format" or "check_digit" (mistyped)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("not a serial" if reason == "format" else "check digit")
+        self.reason = reason
+
+
+_SERIAL = re.compile(r"([A-Z]{3})([0-9]{2})(D[1-3]|CP|AH|SP)([0-9]{6})([0-9])")
+_LATIN_LOOKALIKES = str.maketrans("АВСЕНКМОРТХ", "ABCEHKMOPTX")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.diplomas import keys, rendering, services, verifying
-from integrity.diplomas.domain import DocType, to_code
+from integrity.diplomas.domain import DocType, Serial, SerialError, to_code
 from integrity.diplomas.forms import IssueForm, LookupForm
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.diplomas.published import Result, Verdict
@@ -163,13 +163,31 @@ def _lookup_limit() -> str:
     return str(current_app.config["INTEGRITY"]["DIPLOMA_LOOKUP_RATE_LIMIT"])
 
 
+def _serial_problem(text: str) -> str | None:
+    try:
+        Serial.parse(text)
+    except SerialError as exc:
+        if exc.reason == "check_digit":
+            return str(
+                _(
+                    "This serial is mistyped: its last digit does not match the others. "
+                    "Check each digit against the paper."
+                )
+            )
+        return str(_("This is not a serial number. It looks like ZHD-26-D1-004217-7."))
+    return None
+
+
 @verify_bp.route("/v/", methods=["GET", "POST"])
 @limiter.limit(_lookup_limit, methods=["POST"])
 @public
 def lookup() -> Response:
     """Typing the serial and the surname from the paper, for a QR code that will not scan."""
     form = LookupForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (problem := _serial_problem(form.serial.data or "")):
+        # Said apart from a miss: the typed text alone shows it, so it tells nothing of the records.
+        form.serial.errors = [problem]
+    elif form.validate_on_submit():
         doc = verifying.lookup(db.session, form.serial.data or "", form.surname.data or "")
         if doc is not None:
             result, found = verifying.check_blob(db.session, doc.payload)

@@ -15,6 +15,7 @@ from integrity.diplomas.domain import (
     Payload,
     PayloadError,
     Serial,
+    SerialError,
     from_text,
     read,
     sign,
@@ -114,3 +115,18 @@ def test_an_unknown_key_version_or_a_truncated_payload_is_not_issued_by_us() -> 
         from_text("https://verify.example.kz/v/!!not-base32!!")
     parsed, _, _ = read(blob)
     assert parsed == payload()
+
+
+@given(
+    st.text(max_size=40)
+    | st.from_regex(r"[A-ZА-Я]{3}[ -]?[0-9]{2}-?(D[1-3]|CP|AH|SP)-?[0-9]{6}-?[0-9]")
+)
+def test_any_typed_text_reads_as_a_serial_or_says_why_not(text: str) -> None:
+    try:
+        serial = Serial.parse(text)
+    except SerialError as exc:
+        reason = exc.reason
+    else:
+        reason = "read"
+        assert Serial.parse(str(serial)) == serial
+    assert reason in ("format", "check_digit", "read")
