@@ -70,6 +70,13 @@ def round_protocols(round_id: int) -> Any:
         if perform(None, lambda: step(db.session, actor=actor, protocol=protocol)):
             flash(_("Done."), "success")
         return redirect(url_for(".round_protocols", round_id=round_id))
+    return _round_page(round_)
+
+
+def _round_page(round_: Round, typed: dict[int, dict[str, str]] | None = None) -> str:
+    """The round's protocols and appeals; ``typed`` refills an appeal's decision form that was
+    refused (the score and reason as typed, never the password)."""
+    found = services.protocols_of(db.session, round_)
     listed = {p.grade: appeals.pending(db.session, p) if p.id else [] for p in found}
     every = [a for group in listed.values() for a in group]
     scores = services.effective_scores(db.session, [a.work for a in every])
@@ -87,6 +94,7 @@ def round_protocols(round_id: int) -> Any:
         current={a.id: scores[a.work_id] for a in every},
         members=members,
         format_sixtieths=format_sixtieths,
+        typed=typed or {},
     )
 
 
@@ -255,17 +263,19 @@ def appeal_page(number: int) -> Response:
 
 @bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])
 @roles(*ACTORS)
-def decide_appeal(appeal_id: int) -> Response:
+def decide_appeal(appeal_id: int) -> Response | tuple[str, int]:
     appeal = db.session.get(Appeal, appeal_id) or abort(404)
+    round_ = appeal.protocol.round
+    typed = {k: v for k, v in request.form.items() if k.startswith("task-") or k == "reason"}
     scores: dict[int, int] = {}
-    for task in appeal.protocol.round.tasks:
+    for task in round_.tasks:
         raw = (request.form.get(f"task-{task.id}") or "").strip()
         if raw:
             try:
                 scores[task.id] = points_to_units(raw)
             except ValueError:
                 flash(_("Whole or half points, e.g. 3 or 3.5."), "error")
-                return redirect(url_for(".round_protocols", round_id=appeal.protocol.round_id))
+                return _round_page(round_, {appeal.id: typed}), 422
     actor = Actor(current_user.id, current_user.username)
     if perform(
         None,
@@ -279,4 +289,5 @@ def decide_appeal(appeal_id: int) -> Response:
         ),
     ):
         flash(_("The appeal is decided."), "success")
-    return redirect(url_for(".round_protocols", round_id=appeal.protocol.round_id))
+        return redirect(url_for(".round_protocols", round_id=round_.id))
+    return _round_page(round_, {appeal.id: typed}), 422

@@ -62,7 +62,15 @@ def test_a_participant_opens_their_work_with_the_code_and_files_one_appeal(
     assert 'value="close"' not in page  # the window is still open
     refused = client.post(f"/protocols/appeals/{appeal.id}/decide",
                           data={f"task-{task_id}": "3", "reason": "Re-read", "password": "wrong"})  # fmt: skip
-    assert refused.status_code == 302
+    assert refused.status_code == 422  # the page again, with what the chair typed, bar the password
+    form = refused.get_data(as_text=True)
+    assert f'name="task-{task_id}" inputmode="decimal" size="5" value="3"' in form
+    assert 'name="reason" required maxlength="2000" value="Re-read"' in form
+    assert "wrong" not in form
+    bad_points = client.post(f"/protocols/appeals/{appeal.id}/decide",
+                             data={f"task-{task_id}": "1e1", "reason": "Re-read", "password": PASSWORD})  # fmt: skip
+    assert bad_points.status_code == 422
+    assert 'value="1e1"' in bad_points.get_data(as_text=True)
     session.expire_all()
     assert session.get(Appeal, appeal.id).decided_at is None
     client.post(f"/protocols/appeals/{appeal.id}/decide",
