@@ -6,7 +6,6 @@ each school, so the batch page can show the progress.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -17,6 +16,7 @@ from collections.abc import Callable
 
 from flask import current_app
 
+from integrity import spreadsheets
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
@@ -105,9 +105,9 @@ def render_batch(
         batch.total, batch.done = len(docs), 0
         session.commit()
         archive = io.BytesIO()
-        manifest = io.StringIO()
-        writer = csv.writer(manifest, delimiter=";")
-        writer.writerow(["serial", "type", "name", "grade", "school", "file", "link"])
+        manifest: list[list[object]] = [
+            ["serial", "type", "name", "grade", "school", "file", "link"]
+        ]
         sums, taken = [], set[str]()
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for school, group in schools.items():
@@ -120,12 +120,12 @@ def render_batch(
                 zf.writestr(name, pdf)
                 sums.append(f"{hashlib.sha256(pdf).hexdigest()}  {name}")
                 for doc in group:
-                    writer.writerow(
+                    manifest.append(
                         [doc.serial, doc.doc_type, doc.name, doc.grade, school, name, link(doc)]
                     )
                 batch.done += len(group)
                 checkpoint()
-            zf.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+            zf.writestr("manifest.csv", spreadsheets.csv_bytes(manifest))
             zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
         batch.archive = file_store().put_bytes(archive.getvalue())
         batch.state = BatchState.DONE

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import click
 from flask_babel import gettext as _
 
+from integrity import spreadsheets
 from integrity.cli import cli_actor, echo_json, refused, round_or_exit
 from integrity.errors import DomainError
 from integrity.extensions import db
@@ -113,8 +113,7 @@ def export_command(round_id: int, grade: int, fmt: str, lang: str, out: Path) ->
     elif fmt in ("pdf", "xlsx"):
         out.write_bytes(services.document(version, fmt, lang))
     else:
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle, delimiter=";").writerows(services.csv_rows(version))
+        out.write_bytes(spreadsheets.csv_bytes(services.csv_rows(version)))
     click.echo(str(out))
 
 

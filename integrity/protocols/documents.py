@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
@@ -24,6 +23,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
+from integrity import spreadsheets
 from integrity.scans.kits import FONT, FONT_BOLD, register_fonts
 
 # Official headings in Kazakh and Russian (the centre's documents say "хаттама" / "протокол").
@@ -162,15 +162,6 @@ def pdf(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
 
 def xlsx(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
     words = LABELS[lang]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = words["title"][:31]
     rows: Sequence[Sequence[str]] = _table(content, lang)
-    for row in rows:
-        sheet.append(list(row))
-    sheet.append([])
-    sheet.append([words["hash"], heading.content_sha256])
-    sheet.append([words["head"], heading.chain_head])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    footer = [[], [words["hash"], heading.content_sha256], [words["head"], heading.chain_head]]
+    return spreadsheets.xlsx_bytes([(words["title"], [*rows, *footer])])

@@ -3,8 +3,6 @@ protocol with its versions, hashes and times."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -25,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from integrity import spreadsheets
 from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
@@ -167,9 +166,7 @@ def protocol_document(protocol_id: int, doc: str) -> Response:
 def protocol_csv(protocol_id: int) -> Response:
     protocol = _published(protocol_id)
     version = _shown_version(protocol)
-    out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(services.csv_rows(version))
-    response = make_response("\ufeff" + out.getvalue())
+    response = make_response(spreadsheets.csv_bytes(services.csv_rows(version)))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="protocol-{protocol.id}-v{version.number}.csv"'

@@ -3,13 +3,10 @@ unchanged. Staff-only: the files hold IINs."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from integrity import spreadsheets
 from integrity.db import AnySession
 from integrity.registry.models import Entry, Event, Participant, Round, School, Subject
 
@@ -75,20 +72,8 @@ def participant_rows(session: AnySession, event: Event) -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADER)
-    writer.writerows(rows)
-    # UTF-8 with BOM: Excel on Windows opens it with Kazakh letters intact.
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes([HEADER, *rows])
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("participants")
-    sheet.append(list(HEADER))
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes([("participants", [HEADER, *rows])])
