@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from integrity.audit.chain import (
     ACTION_PATTERN,
@@ -23,8 +23,20 @@ from integrity.db import AnySession, utcnow
 
 
 def _locked_head(session: AnySession) -> AuditHead:
+    """The chain's head, read only once this transaction holds the right to append.
+
+    A write comes first: on PostgreSQL it locks the head's row; on SQLite it takes the database's
+    write lock (waiting up to the busy timeout) and, being this transaction's first write if
+    nothing was written before, starts it there, so the head read next is the newest. Reading
+    first, as SELECT … FOR UPDATE does, let two SQLite transactions read the same head and the
+    second fail on the sequence number's uniqueness: simultaneous sign-ins answered 500.
+    """
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
     head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)

@@ -79,3 +79,45 @@ def test_the_audit_log_page_lists_events_for_observers(client: Any, as_role: Any
     assert "accounts.create_user" in page
     verdict = client.post("/audit/verify").get_data(as_text=True)
     assert "verdict ok" in verdict
+
+
+def test_simultaneous_units_of_work_each_append_their_event_none_lost(app: Flask) -> None:
+    """Sixteen sessions read something, then append and commit at the same moment, five times
+    each: on SQLite this failed on the sequence number's uniqueness for all but one of them."""
+    import threading
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from integrity.audit.models import AuditEvent
+    from integrity.extensions import db
+
+    record_event(db.session, actor=Actor(None, "test"), action="test.start", subject="x")
+    db.session.commit()
+    start = threading.Barrier(16)
+    errors: list[str] = []
+
+    def client(n: int) -> None:
+        with app.app_context(), Session(db.engine) as session:
+            start.wait()
+            for i in range(5):
+                try:
+                    session.execute(select(AuditEvent.seq).limit(1)).all()  # a read comes first
+                    record_event(
+                        session, actor=Actor(None, "test"), action="test.hit", subject=f"{n}/{i}"
+                    )
+                    session.commit()
+                except Exception as exc:  # noqa: BLE001  (counted: the test's point)
+                    session.rollback()
+                    errors.append(repr(exc)[:200])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.expire_all()
+    seqs = db.session.execute(select(AuditEvent.seq).order_by(AuditEvent.seq)).scalars().all()
+    assert len(seqs) == 1 + 16 * 5 and seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    assert verify(db.session).ok
