@@ -98,13 +98,26 @@ class ChainReport:
 
 
 def verify_chain(
-    events: Iterable[EventRecord], *, expected_head: tuple[int, str] | None
+    events: Iterable[EventRecord],
+    *,
+    expected_head: tuple[int, str] | None,
+    published: Mapping[str, str] | None = None,
+    saved: Mapping[int, str] | None = None,
 ) -> ChainReport:
     """Walk events in sequence order; name the first one that does not fit.
 
-    ``expected_head`` is the separately stored (seq, hash) of the newest event: without it, deleting
-    the newest events would leave a chain that is shorter but still internally consistent.
+    ``expected_head`` is the separately stored (seq, hash) of the newest event: without it,
+    deleting the newest events would leave a chain that is shorter but still internally
+    consistent, so a chain with events and no stored head fails. ``published`` maps each head the
+    system recorded when it published something (a protocol version, a ledger, a signed report)
+    to what published it; each must be the hash of an event of the chain. ``saved`` maps sequence
+    numbers to the hashes an observer saved (``seq hash`` lines from the home page or
+    ``/audit/head.json``); each event there must still have that hash. A chain cut back behind
+    any such head, or rewritten before it, fails; only a rewrite of everything, the published
+    heads included, passes, which only witnesses outside the system can catch.
     """
+    wanted = dict(published or {})
+    saved = dict(saved or {})
     prev = GENESIS
     count = 0
     for event in events:
@@ -119,10 +132,25 @@ def verify_chain(
             return ChainReport(False, count - 1, prev, event.seq, f"unreadable event: {exc}")
         if recomputed != event.hash:
             return ChainReport(False, count - 1, prev, event.seq, "content does not match its hash")
+        if event.seq in saved and saved[event.seq] != event.hash:
+            return ChainReport(False, count - 1, prev, event.seq,
+                               "differs from the head an observer saved at this event")  # fmt: skip
+        wanted.pop(event.hash, None)
         prev = event.hash
+    if expected_head is None and count:
+        return ChainReport(False, count, prev, count + 1,
+                           "the stored head is missing: the newest events may have gone with it")  # fmt: skip
     if expected_head is not None and expected_head != (count, prev):
         seq, _ = expected_head
         return ChainReport(
             False, count, prev, min(seq, count + 1), "chain head does not match the stored head"
         )
+    beyond = sorted(seq for seq in saved if seq > count)
+    if beyond:
+        return ChainReport(False, count, prev, count + 1,
+                           f"shorter than the head an observer saved at event {beyond[0]}")  # fmt: skip
+    if wanted:
+        what = sorted(wanted.values())[0]
+        return ChainReport(False, count, prev, count + 1,
+                           f"the head recorded when {what} was published is not in the chain")  # fmt: skip
     return ChainReport(True, count, prev)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import TextIO
+
 import click
+from flask import current_app
 
 from integrity.cli import echo_json
 from integrity.extensions import db
@@ -13,11 +16,25 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--json", "as_json", is_flag=True)
-def verify_command(as_json: bool) -> None:
-    """Recompute every hash; exit 1 and name the first broken event if the chain was altered."""
-    from integrity.audit.services import verify
+@click.option(
+    "--against",
+    "against",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="A file of heads an observer saved: one 'seq hash' a line, as /audit/head.json shows them.",
+)
+def verify_command(as_json: bool, against: TextIO | None) -> None:
+    """Recompute every hash, and check the chain against its stored head, every head recorded
+    when something was published, and an observer's saved heads; exit 1 and name the first
+    broken event if the chain was altered or cut back."""
+    from integrity.audit.services import read_saved_heads, recorded_heads, verify
 
-    report = verify(db.session)
+    try:
+        saved = read_saved_heads(against.read()) if against is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--against") from None
+    published = recorded_heads(db.session, current_app)
+    report = verify(db.session, published=published, saved=saved)
     if as_json:
         echo_json(
             {
@@ -29,7 +46,12 @@ def verify_command(as_json: bool) -> None:
             }
         )
     elif report.ok:
-        click.echo(f"audit chain intact: {report.events} events, head {report.head}")
+        click.echo(
+            f"audit chain intact: {report.events} events, head {report.head}; "
+            f"{len(published)} published heads"
+            + (f" and {len(saved)} saved heads" if saved else "")
+            + " found in it"
+        )
     else:
         click.echo(
             f"audit chain BROKEN at event {report.first_broken}: {report.reason} "

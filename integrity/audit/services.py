@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select, update
 
 from integrity.audit.chain import (
@@ -110,8 +112,55 @@ def _records(session: AnySession) -> Iterator[EventRecord]:
         )
 
 
-def verify(session: AnySession) -> ChainReport:
-    """Recompute the whole chain from the stored rows (streamed, not loaded at once)."""
+# Where each area keeps the heads it recorded when it published something: callables from a
+# session to {head hash: what was published}, listed by create_app.
+HeadSource = Callable[[AnySession], dict[str, str]]
+HEAD_SOURCES = "integrity.audit.head_sources"
+
+
+def register_head_sources(app: Flask, sources: Iterable[HeadSource]) -> None:
+    app.extensions[HEAD_SOURCES] = list(sources)
+
+
+def recorded_heads(session: AnySession, app: Flask) -> dict[str, str]:
+    """Every chain head the system recorded when it published something."""
+    heads: dict[str, str] = {}
+    for source in app.extensions.get(HEAD_SOURCES, []):
+        heads.update(source(session))
+    heads.pop(GENESIS, None)  # published before any event: nothing to find
+    return heads
+
+
+def read_saved_heads(text: str) -> dict[int, str]:
+    """An observer's saved heads: one ``seq hash`` a line, as the home page and /audit/head.json
+    show them (blank lines and # comments skipped). ValueError names a line that is neither."""
+    saved: dict[int, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.replace(",", " ").split()
+        if (
+            len(parts) != 2
+            or not parts[0].isascii()
+            or not parts[0].isdigit()
+            or not re.fullmatch(r"[0-9a-f]{64}", parts[1].lower())
+        ):
+            raise ValueError(
+                f"line {number}: expected 'seq hash', e.g. '42 9f86d0…' (64 hex digits)"
+            )
+        saved[int(parts[0])] = parts[1].lower()
+    return saved
+
+
+def verify(
+    session: AnySession,
+    *,
+    published: Mapping[str, str] | None = None,
+    saved: Mapping[int, str] | None = None,
+) -> ChainReport:
+    """Recompute the whole chain from the stored rows (streamed, not loaded at once), against the
+    stored head, the heads recorded at publications and an observer's saved heads."""
     head = session.get(AuditHead, 1)
     expected = None if head is None else (head.seq, head.hash)
-    return verify_chain(_records(session), expected_head=expected)
+    return verify_chain(_records(session), expected_head=expected, published=published, saved=saved)

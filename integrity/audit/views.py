@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import func, select
 
 from integrity.access import roles
 from integrity.accounts.domain import Role
 from integrity.audit.models import AuditEvent
-from integrity.audit.services import chain_head, verify
+from integrity.audit.services import chain_head, recorded_heads, verify
 from integrity.extensions import db
 from integrity.pagination import Page
 
@@ -36,5 +36,5 @@ def log() -> str:
 @bp.route("/verify", methods=["POST"])
 @roles(*READERS)
 def verify_chain() -> str:
-    report = verify(db.session)
+    report = verify(db.session, published=recorded_heads(db.session, current_app))
     return render_template("audit/verify.html", report=report)

@@ -190,3 +190,26 @@ def policy_command(
         raise refused(exc) from None
     db.session.commit()
     click.echo(_("Prize policy set."))
+
+
+@protocols.command("verify")
+@click.option("--json", "as_json", is_flag=True)
+def verify_command(as_json: bool) -> None:
+    """Recompute each protocol's current version from the live rows and check its hashes; exit 1
+    and name the protocol and the ciphers if a score was changed behind the application's back."""
+    from integrity.protocols.services import check_versions
+
+    checks = check_versions(db.session)
+    bad = [c for c in checks if c.problems]
+    if as_json:
+        echo_json([{"protocol": c.protocol_id, "version": c.version, "problems": c.problems}
+                   for c in checks])  # fmt: skip
+    else:
+        for check in bad:
+            for problem in check.problems:
+                click.echo(
+                    f"protocol {check.protocol_id} version {check.version}: {problem}", err=True
+                )
+        click.echo(f"{len(checks) - len(bad)} of {len(checks)} protocol versions match their rows")
+    if bad:
+        raise SystemExit(1)

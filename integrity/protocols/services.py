@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
-from integrity.errors import NotFound
+from integrity.errors import DomainError, NotFound
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import ScoreStatus, TaskScore
 from integrity.protocols import domain
@@ -513,3 +514,66 @@ def set_policy(
         subject=f"event:{event_id}",
         data={"policy": event.prize_policy, "appeal_hours": event.appeal_hours},
     )
+
+
+def published_heads(session: AnySession) -> dict[str, str]:
+    """The chain head recorded in each frozen protocol version, for `integrity audit verify`."""
+    rows = session.execute(
+        select(ProtocolVersion.chain_head, ProtocolVersion.protocol_id, ProtocolVersion.number)
+    ).all()
+    return {head: f"protocol {pid} version {number}" for head, pid, number in rows}
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    protocol_id: int
+    version: int
+    problems: list[str]
+
+
+def check_versions(session: AnySession) -> list[VersionCheck]:
+    """Each protocol's current version, checked three ways: its stored text against its stored
+    hash, that hash against the one its freezing wrote into the audit chain, and the text
+    against the content the live rows (scores, and names once unsealed) give now, naming the
+    ciphers whose rows differ. A score edited behind the application's back shows in the last."""
+    from integrity.audit.models import AuditEvent
+
+    recorded: dict[tuple[str, int], str] = {}
+    for event in session.execute(
+        select(AuditEvent).where(
+            AuditEvent.action.in_(("protocols.frozen", "protocols.final_frozen"))
+        )
+    ).scalars():
+        data = json.loads(event.data)
+        if "version" in data and "content_sha256" in data:
+            recorded[event.subject, int(data["version"])] = data["content_sha256"]
+    checks = []
+    for protocol in session.execute(select(Protocol).order_by(Protocol.id)).scalars():
+        version = protocol.current
+        if version is None:
+            continue
+        problems = []
+        if hashlib.sha256(version.content.encode()).hexdigest() != version.content_sha256:
+            problems.append("the stored text does not match its stored hash")
+        logged = recorded.get((f"protocol:{protocol.id}", version.number))
+        if logged is not None and logged != version.content_sha256:
+            problems.append("the stored hash is not the one the audit chain recorded")
+        try:
+            live = (build_named if version.named else build_ciphered)(session, protocol)
+        except DomainError as exc:
+            problems.append(f"the live rows cannot be read as a protocol: {exc.message}")
+        else:
+            live = json.loads(canonical({**live, "version": version.number}))
+            stored = json.loads(version.content)
+            if live != stored:
+                by_cipher = {r["cipher"]: r for r in stored.get("rows", [])}
+                changed = sorted(
+                    r["cipher"] for r in live.get("rows", []) if by_cipher.get(r["cipher"]) != r
+                )
+                changed += sorted(set(by_cipher) - {r["cipher"] for r in live.get("rows", [])})
+                problems.append(
+                    "the live rows give another content"
+                    + (f": rows of {', '.join(changed[:10])}" if changed else "")
+                )
+        checks.append(VersionCheck(protocol.id, version.number, problems))
+    return checks

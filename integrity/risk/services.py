@@ -676,3 +676,11 @@ def version_by_hash(session: AnySession, digest: str) -> ReportVersion | None:
     return session.execute(
         select(ReportVersion).where(ReportVersion.content_sha256 == digest.lower())
     ).scalar_one_or_none()
+
+
+def published_heads(session: AnySession) -> dict[str, str]:
+    """The chain head recorded in each signed report version, for `integrity audit verify`."""
+    rows = session.execute(
+        select(ReportVersion.chain_head, ReportVersion.analysis_id, ReportVersion.number)
+    ).all()
+    return {head: f"risk analysis {aid} version {number}" for head, aid, number in rows}

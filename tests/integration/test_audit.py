@@ -121,3 +121,114 @@ def test_simultaneous_units_of_work_each_append_their_event_none_lost(app: Flask
     seqs = db.session.execute(select(AuditEvent.seq).order_by(AuditEvent.seq)).scalars().all()
     assert len(seqs) == 1 + 16 * 5 and seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert verify(db.session).ok
+
+
+# -- rollbacks: the chain against the heads it was seen with ------------------------------------
+
+
+def events(n: int) -> list[Any]:
+    from integrity.extensions import db
+
+    made = [record_event(db.session, actor=Actor(None, "t"), action="test.step", subject=f"s:{k}")
+            for k in range(n)]  # fmt: skip
+    db.session.commit()
+    return made
+
+
+def rewrite_from(session: Any, seq: int) -> None:
+    """What an operator with the database can do: change event ``seq`` and recompute every later
+    hash and the head, so that the chain alone is consistent again."""
+    from integrity.audit.chain import GENESIS, EventRecord, event_hash
+    from integrity.audit.models import AuditEvent, AuditHead
+
+    rows = session.query(AuditEvent).order_by(AuditEvent.seq).all()
+    rows[seq - 1].subject = "s:rewritten"
+    prev = rows[seq - 2].hash if seq > 1 else GENESIS
+    for row in rows[seq - 1 :]:
+        record = EventRecord(row.seq, row.at, row.actor_id, row.actor, row.action, row.subject,
+                             row.data, prev, "")  # fmt: skip
+        row.prev_hash, row.hash = prev, event_hash(prev, record.payload())
+        prev = row.hash
+    session.get(AuditHead, 1).hash = prev
+    session.commit()
+
+
+def cut_back_to(session: Any, seq: int) -> None:
+    """Delete every event after ``seq`` and roll the stored head back to it."""
+    from integrity.audit.models import AuditEvent, AuditHead
+
+    kept = session.query(AuditEvent).filter(AuditEvent.seq == seq).one()
+    session.execute(text("DELETE FROM audit_event WHERE seq > :seq"), {"seq": seq})
+    head = session.get(AuditHead, 1)
+    head.seq, head.hash = seq, kept.hash
+    session.commit()
+
+
+def test_deleting_the_newest_event_with_the_stored_head_is_caught(session: Any) -> None:
+    events(3)
+    session.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    session.execute(text("DELETE FROM audit_head"))
+    session.commit()
+    report = verify(session)
+    assert not report.ok and "stored head is missing" in report.reason
+
+
+def test_a_chain_cut_back_behind_a_published_head_is_caught(app: Flask, session: Any) -> None:
+    from integrity.audit.services import recorded_heads
+    from integrity.scans.models import ScanRound
+    from tests import factories as f
+
+    made = events(5)
+    _, round_ = f.subject_with_round(session, f.event(session))
+    session.add(ScanRound(round_id=round_.id, chain_head=made[3].hash, ledger_hash="ab" * 32))
+    session.commit()
+    assert verify(session, published=recorded_heads(session, app)).ok
+    cut_back_to(session, 3)
+    assert verify(session).ok  # the chain alone cannot tell
+    report = verify(session, published=recorded_heads(session, app))
+    assert not report.ok and f"the ledger of round {round_.id}" in report.reason
+
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "was published is not in the chain" in result.output
+
+
+def test_a_chain_rewritten_before_a_published_head_is_caught(app: Flask, session: Any) -> None:
+    from integrity.audit.services import recorded_heads
+    from integrity.scans.models import ScanRound
+    from tests import factories as f
+
+    made = events(5)
+    _, round_ = f.subject_with_round(session, f.event(session))
+    session.add(ScanRound(round_id=round_.id, chain_head=made[3].hash, ledger_hash="ab" * 32))
+    session.commit()
+    rewrite_from(session, 2)
+    assert verify(session).ok  # consistent again, head included
+    assert not verify(session, published=recorded_heads(session, app)).ok
+
+
+def test_a_head_an_observer_saved_catches_a_cut_back_chain(
+    app: Flask, session: Any, tmp_path: Any
+) -> None:
+    made = events(6)
+    saved = tmp_path / "heads.txt"
+    saved.write_text(
+        f"# from the home page\n2 {made[1].hash}\n5 {made[4].hash}\n", encoding="utf-8"
+    )
+    ok = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(saved)])
+    assert ok.exit_code == 0 and "2 saved heads" in ok.output
+    cut_back_to(session, 4)
+    cut = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(saved)])
+    assert cut.exit_code == 1 and "shorter than the head an observer saved at event 5" in cut.output
+    rewrite_from(session, 1)
+    rewritten = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(saved)])
+    assert rewritten.exit_code == 1 and "event 2" in rewritten.output
+
+
+def test_a_malformed_file_of_saved_heads_is_refused_naming_the_line(
+    app: Flask, session: Any, tmp_path: Any
+) -> None:
+    events(1)
+    saved = tmp_path / "heads.txt"
+    saved.write_text("1 abc\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(saved)])
+    assert result.exit_code == 2 and "line 1" in result.output

@@ -283,3 +283,44 @@ def test_the_named_protocol_lists_the_absent_and_disqualified_apart_with_their_r
     apart = {p["name"]: (p["status"], p["reason"]) for p in final["apart"]}
     assert apart["Келмегенова Дана"] == ("absent", "Ауырып қалды")
     assert apart[cheat.participant.full_name] == ("disqualified", "Шпаргалка")
+
+
+def test_protocols_verify_names_the_cipher_whose_score_was_edited_behind_the_applications_back(
+    app: Any, session: Any
+) -> None:
+    from sqlalchemy import text
+
+    from tests.integration.test_diplomas import final_protocol
+
+    protocol = final_protocol(session)  # named and final: its names are recomputed too
+    session.commit()
+    runner = app.test_cli_runner()
+    clean = runner.invoke(args=["protocols", "verify"])
+    assert clean.exit_code == 0, clean.output
+    assert "1 of 1 protocol versions match their rows" in clean.output
+
+    version = protocol.current
+    first = json.loads(version.content)["rows"][0]["cipher"]
+    work_id = session.execute(select(Work.id).where(Work.cipher == first)).scalar_one()
+    session.execute(text("UPDATE task_score SET sixtieths = sixtieths + 60 WHERE work_id = :w"),
+                    {"w": work_id})  # fmt: skip
+    session.commit()
+    edited = runner.invoke(args=["protocols", "verify"])
+    assert edited.exit_code == 1
+    assert (f"protocol {protocol.id} version {version.number}: the live rows give another "
+            f"content: rows of {first}") in edited.output  # fmt: skip
+
+    session.execute(text("UPDATE protocol_version SET content = content || ' '"))
+    session.commit()
+    tampered = runner.invoke(args=["protocols", "verify", "--json"])
+    assert tampered.exit_code == 1
+    assert "the stored text does not match its stored hash" in tampered.output
+    # ... and with its hash recomputed too, the hash the audit chain recorded at the freeze differs.
+    session.expire_all()
+    text_now = protocol.current.content
+    session.execute(text("UPDATE protocol_version SET content_sha256 = :h WHERE id = :v"),
+                    {"h": hashlib.sha256(text_now.encode()).hexdigest(), "v": version.id})  # fmt: skip
+    session.commit()
+    rehashed = runner.invoke(args=["protocols", "verify"])
+    assert rehashed.exit_code == 1
+    assert "the stored hash is not the one the audit chain recorded" in rehashed.output

@@ -317,3 +317,11 @@ def freeze_round(session: AnySession, *, actor: Actor, round_: Round) -> ScanRou
     state.chain_head = chain_head(session)[1]
     session.flush()
     return state
+
+
+def published_heads(session: AnySession) -> dict[str, str]:
+    """The chain head recorded with each frozen round's ledger, for `integrity audit verify`."""
+    rows = session.execute(
+        select(ScanRound.chain_head, ScanRound.round_id).where(ScanRound.chain_head.is_not(None))
+    ).all()
+    return {head: f"the ledger of round {rid}" for head, rid in rows if head is not None}
