@@ -21,7 +21,13 @@ def import_group() -> None:
 
 
 def _run_import(
-    kind: str, file: Path, event_id: int, dry_run: bool, as_json: bool, as_user: str | None
+    kind: str,
+    file: Path,
+    event_id: int,
+    dry_run: bool,
+    as_json: bool,
+    as_user: str | None,
+    accept_unknown_columns: bool,
 ) -> None:
     from integrity.registry.domain import ImportRejected
     from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
@@ -45,6 +51,7 @@ def _run_import(
             data=data,
             filename=file.name,
             dry_run=dry_run,
+            accept_unknown_columns=accept_unknown_columns,
         )
     except TableError as exc:
         db.session.rollback()
@@ -100,6 +107,13 @@ def _run_import(
         )
         prefix = _("checked, nothing saved") if dry_run else _("imported")
         click.echo(f"{file.name}: {prefix}: {summary}")
+        if result.ignored_columns:
+            click.echo(
+                _(
+                    "These columns were ignored: %(columns)s.",
+                    columns=", ".join(result.ignored_columns),
+                )
+            )
 
 
 _file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -107,6 +121,11 @@ _event = click.option("--event", "event_id", type=int, required=True, help="Even
 _dry = click.option("--dry-run", is_flag=True, help="Check everything, save nothing.")
 _json = click.option("--json", "as_json", is_flag=True, help="Machine-readable answer.")
 _as = click.option("--as", "as_user", default=None, help="Record the import as this user.")
+_unknown = click.option(
+    "--accept-unknown-columns",
+    is_flag=True,
+    help="Import even if some columns are not known (they are ignored, and named).",
+)
 
 
 @import_group.command("participants")
@@ -115,11 +134,17 @@ _as = click.option("--as", "as_user", default=None, help="Record the import as t
 @_dry
 @_json
 @_as
+@_unknown
 def import_participants_command(
-    file: Path, event_id: int, dry_run: bool, as_json: bool, as_user: str | None
+    file: Path,
+    event_id: int,
+    dry_run: bool,
+    as_json: bool,
+    as_user: str | None,
+    accept_unknown_columns: bool,
 ) -> None:
     """Import participants into an event; exit 1 listing every bad row."""
-    _run_import("participants", file, event_id, dry_run, as_json, as_user)
+    _run_import("participants", file, event_id, dry_run, as_json, as_user, accept_unknown_columns)
 
 
 @import_group.command("jurors")
@@ -128,11 +153,17 @@ def import_participants_command(
 @_dry
 @_json
 @_as
+@_unknown
 def import_jurors_command(
-    file: Path, event_id: int, dry_run: bool, as_json: bool, as_user: str | None
+    file: Path,
+    event_id: int,
+    dry_run: bool,
+    as_json: bool,
+    as_user: str | None,
+    accept_unknown_columns: bool,
 ) -> None:
     """Import jurors (with their subjects in this event); exit 1 listing every bad row."""
-    _run_import("jurors", file, event_id, dry_run, as_json, as_user)
+    _run_import("jurors", file, event_id, dry_run, as_json, as_user, accept_unknown_columns)
 
 
 @registry.command("export")

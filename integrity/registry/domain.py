@@ -78,10 +78,22 @@ PARTICIPANT_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
         "Согласие дал",
         "Законный представитель",
         "Consent by",
+        "Consent given by",
         "Guardian",
     ),
     "consent_date": ("Келісім күні", "Дата согласия", "Consent date"),
-    "consent_public": ("Жариялауға келісім", "Согласие на публикацию", "Public listing"),
+    "consent_public": (
+        "Жариялауға келісім",
+        "Согласие на публикацию",
+        "Public listing",
+        "Consent to public listing",
+        "Consent to publication",
+    ),
+}
+# Columns an export writes that an import knows and leaves alone (an entry's status is set on
+# the registry's pages, not by a file): not "unknown", so an export re-imports unchanged.
+PARTICIPANT_EXPORT_ONLY: Final[Mapping[str, tuple[str, ...]]] = {
+    "status": ("Мәртебе", "Статус", "Status"),
 }
 PARTICIPANT_REQUIRED: Final = frozenset(
     {"iin", "surname", "given_name", "grade", "school", "subject"}
@@ -332,6 +344,14 @@ def match_columns(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> 
                 found.setdefault(name, index)
                 break
     return found
+
+
+def unknown_columns(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The titles of the columns no field reads (blank titles aside): their cells would be lost."""
+    read = set(match_columns(header, columns).values())
+    return [
+        title.strip() for index, title in enumerate(header) if index not in read and title.strip()
+    ]
 
 
 def _resolve_columns(

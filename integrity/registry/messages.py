@@ -15,6 +15,10 @@ RELATION_KINDS = {
 
 PROBLEMS = {
     "missing_column": _l("the column is missing"),
+    "unknown_column": _l(
+        "the import does not know this column and would ignore it: rename its title, or confirm"
+        " that it may be ignored"
+    ),
     "required": _l("required, but empty"),
     "iin_length": _l("an IIN has 12 digits"),
     "iin_not_digits": _l("an IIN holds digits only"),
@@ -55,6 +59,7 @@ FIELDS = {
     "email": _l("E-mail"),
     "phone": _l("Phone"),
     "file": _l("File"),
+    "column": _l("Column"),
 }
 
 TABLE_PROBLEMS = {

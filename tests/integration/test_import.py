@@ -349,3 +349,52 @@ def test_a_file_that_is_not_a_table_is_refused_with_its_name(
     answer = json.loads(result.output)
     assert answer["error"] == code
     assert "scan.csv" in answer["message"]
+
+
+def test_a_column_the_import_does_not_know_is_named_and_refused_unless_confirmed(
+    session: Any, world: dict[str, Any]
+) -> None:
+    data = csv_bytes(
+        [[*HEADER, "Ескерту", "Согласие родителей"], *[[*r, "x", "да"] for r in rows()]]
+    )
+    with pytest.raises(ImportRejected) as refused:
+        import_participants(
+            session, actor=f.ACTOR, event=world["event"], data=data, filename="l.csv"
+        )
+    session.rollback()
+    assert [(e.row, e.field, e.problem, e.value) for e in refused.value.errors] == [
+        (1, "column", "unknown_column", "Ескерту"),
+        (1, "column", "unknown_column", "Согласие родителей"),
+    ]
+    assert session.query(Participant).count() == 0
+    result = import_participants(session, actor=f.ACTOR, event=world["event"], data=data,
+                                 filename="l.csv", accept_unknown_columns=True)  # fmt: skip
+    session.commit()
+    assert result.created == 3
+    assert result.ignored_columns == ["Ескерту", "Согласие родителей"]
+    logged = session.query(AuditEvent).order_by(AuditEvent.seq.desc()).first()
+    assert json.loads(logged.data)["ignored_columns"] == ["Ескерту", "Согласие родителей"]
+
+
+def test_the_readmes_own_wording_of_the_consent_columns_imports_the_consent(
+    session: Any, world: dict[str, Any]
+) -> None:
+    header = [*HEADER, "Consent given by", "Consent date", "Consent to public listing"]
+    data = csv_bytes([header, *[[*r, "Сәрсенбаева Гүлнар", "2026-09-01", "yes"] for r in rows()]])
+    import_participants(session, actor=f.ACTOR, event=world["event"], data=data, filename="l.csv")
+    session.commit()
+    assert {p.consent_public for p in session.query(Participant)} == {True}
+    assert {p.consent_by for p in session.query(Participant)} == {"Сәрсенбаева Гүлнар"}
+
+
+def test_the_import_command_names_unknown_columns_and_accepts_them_when_told(
+    app: Flask, session: Any, world: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes([[*HEADER, "Ескерту"], *[[*r, "x"] for r in rows()]]))
+    args = ["registry", "import", "participants", str(path), "--event", str(world["event"].id)]
+    refused = app.test_cli_runner().invoke(args=args)
+    assert refused.exit_code == 1 and "Ескерту" in refused.output
+    accepted = app.test_cli_runner().invoke(args=[*args, "--accept-unknown-columns"])
+    assert accepted.exit_code == 0, accepted.output
+    assert "Ескерту" in accepted.output

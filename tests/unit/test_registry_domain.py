@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 import pytest
 
@@ -493,3 +494,24 @@ def test_names_sort_in_kazakh_alphabetical_order() -> None:
     ]
     assert collation_key("Әсел") < collation_key("Әсем")
     assert collation_key("Ким Анна") < collation_key("Кимов Абай")
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_every_columns_own_label_in_each_language_is_a_header_the_import_reads(
+    app: Any, locale: str
+) -> None:
+    """The forms, the error lists and the README name a column by its label in kk, ru or en:
+    a file whose header uses that very wording must import, not drop the column silently."""
+    from flask_babel import force_locale
+
+    from integrity.registry.domain import JUROR_COLUMNS, PARTICIPANT_COLUMNS, match_columns
+    from integrity.registry.messages import FIELDS
+
+    unread = []
+    with app.test_request_context(), force_locale(locale):
+        for columns in (PARTICIPANT_COLUMNS, JUROR_COLUMNS):
+            for name in columns:
+                label = str(FIELDS[name])
+                if match_columns([label], columns) != {name: 0}:
+                    unread.append(f"{name}: {label!r}")
+    assert unread == []

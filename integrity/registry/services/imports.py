@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -17,6 +18,9 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.registry.domain import (
+    JUROR_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    PARTICIPANT_EXPORT_ONLY,
     ImportRejected,
     JurorRow,
     ParticipantRow,
@@ -25,6 +29,7 @@ from integrity.registry.domain import (
     name_key,
     parse_jurors,
     parse_participants,
+    unknown_columns,
 )
 from integrity.registry.kinds import OrganisationKind
 from integrity.registry.models import (
@@ -51,6 +56,7 @@ class ImportResult:
     dry_run: bool = False
     sha256: str = ""
     created_ids: list[int] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # unknown, and accepted as ignored
 
     @property
     def changed(self) -> bool:
@@ -65,6 +71,7 @@ class ImportResult:
             "entries_created": self.entries_created,
             "dry_run": self.dry_run,
             "sha256": self.sha256,
+            "ignored_columns": self.ignored_columns,
         }
 
 
@@ -88,6 +95,15 @@ def _record(
         subject=f"event:{event.id}",
         data={**data, "file": filename[:200]},
     )
+
+
+def _unknown_columns(table: Table, columns: Any, accept: bool, errors: list[RowError]) -> list[str]:
+    """The columns no field reads. Refused (one problem each, naming the column) unless the
+    person confirmed that they may be ignored; then they are named in the result."""
+    unknown = unknown_columns(table.header, columns)
+    if not accept:
+        errors.extend(RowError(table.header_row, "column", "unknown_column", t) for t in unknown)
+    return unknown
 
 
 class _Schools:
@@ -157,9 +173,12 @@ def import_participants(
     data: bytes,
     filename: str,
     dry_run: bool = False,
+    accept_unknown_columns: bool = False,
 ) -> ImportResult:
     table = read_table(data, filename)
     rows, errors = parse_participants(table)
+    known = {**PARTICIPANT_COLUMNS, **PARTICIPANT_EXPORT_ONLY}
+    ignored = _unknown_columns(table, known, accept_unknown_columns, errors)
     schools = _Schools(session)
     subjects = _subjects_of(session, event)
     rounds: dict[int, list[Round]] = defaultdict(list)
@@ -188,7 +207,8 @@ def import_participants(
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
 
-    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest())
+    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest(),
+                          ignored_columns=ignored)  # fmt: skip
     existing = {
         p.iin: p
         for p in session.execute(
@@ -254,9 +274,11 @@ def import_jurors(
     data: bytes,
     filename: str,
     dry_run: bool = False,
+    accept_unknown_columns: bool = False,
 ) -> ImportResult:
     table: Table = read_table(data, filename)
     rows, errors = parse_jurors(table)
+    ignored = _unknown_columns(table, JUROR_COLUMNS, accept_unknown_columns, errors)
     schools = _Schools(session)
     subjects = _subjects_of(session, event)
     resolved: list[tuple[JurorRow, School | None, int | None, list[Subject]]] = []
@@ -285,7 +307,8 @@ def import_jurors(
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
 
-    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest())
+    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest(),
+                          ignored_columns=ignored)  # fmt: skip
     jurors = list(session.execute(select(Juror)).scalars())
     by_iin = {j.iin: j for j in jurors if j.iin}
     by_name = {(j.search_key, name_key(j.organisation)): j for j in jurors}

@@ -39,6 +39,7 @@ def import_file(event_id: int, kind: str) -> str | BaseResponse:
                 data=data,
                 filename=filename,
                 dry_run=bool(form.dry_run.data),
+                accept_unknown_columns=bool(form.accept_unknown_columns.data),
             )
         except TableError as exc:
             db.session.rollback()
@@ -68,6 +69,14 @@ def import_file(event_id: int, kind: str) -> str | BaseResponse:
                     ),
                     "success",
                 )
+                if result.ignored_columns:
+                    flash(
+                        _(
+                            "These columns were ignored: %(columns)s.",
+                            columns=", ".join(result.ignored_columns),
+                        ),
+                        "info",
+                    )
                 target = (
                     "registry.event_participants" if kind == "participants" else "registry.jurors"
                 )
