@@ -38,6 +38,8 @@ LABELS = {
         "hash": "Мазмұнның SHA-256 хэші", "head": "Аудит тізбегінің басы",
         "quotas": "Квота (I, II, III)", "overflow": "Тең балл салдарынан квотадан тыс",
         "page": "бет",
+        "withheld": "Жарияланбайды: жариялауға келісім жоқ",
+        "public": "Жария нұсқа: келісім бермегендердің аты-жөні мен мектебі көрсетілмейді; қол қойылған хаттама",
     },
     "ru": {
         "title": "Протокол результатов олимпиады",
@@ -49,6 +51,8 @@ LABELS = {
         "hash": "SHA-256 содержимого", "head": "Голова журнала аудита",
         "quotas": "Квота (I, II, III)", "overflow": "Сверх квоты из-за равенства баллов",
         "page": "стр.",
+        "withheld": "Не публикуется: нет согласия на публикацию",
+        "public": "Публичная версия: ФИО и школа не давших согласия скрыты; подписанный протокол",
     },
 }  # fmt: skip
 
@@ -72,7 +76,8 @@ def _table(content: dict[str, Any], lang: str) -> list[list[str]]:
     for row in content["rows"]:
         line = [str(row["rank"]), row["cipher"]]
         if named:
-            line += [row["name"], row[f"school_{lang}"], row[f"district_{lang}"]]
+            line += [row["name"] or words["withheld"], row[f"school_{lang}"] or "",
+                     row[f"district_{lang}"] or ""]  # fmt: skip
         line += [*row["tasks"], row["total"], row["award"] or ""]
         rows.append(line)
     return rows
@@ -112,8 +117,10 @@ def pdf(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
             f"{content['grade']} {words['grade']} · {words['version']} {content['version']}",
             body,
         ),
-        Spacer(1, 4 * mm),
     ]
+    if content.get("redacted_from"):
+        story.append(Paragraph(f"{words['public']}: {content['redacted_from']}", body))
+    story.append(Spacer(1, 4 * mm))
     rows = _table(content, lang)
     # Plain strings draw fast (5,000 rows in about a second); only the columns that may need to
     # wrap (names, schools, districts, and the header) are paragraphs.
@@ -142,7 +149,8 @@ def pdf(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
     if content.get("apart"):
         story += [Spacer(1, 4 * mm), Paragraph(words["apart"], title)]
         apart = [[words["name"], words["school"], words["reason"]]] + [
-            [p["name"], p[f"school_{lang}"], p["reason"] or p["status"]] for p in content["apart"]
+            [p["name"] or words["withheld"], p[f"school_{lang}"] or "", p["reason"] or p["status"]]
+            for p in content["apart"]
         ]
         listing = LongTable([[Paragraph(str(v), cell) for v in r] for r in apart], repeatRows=1)
         listing.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
@@ -164,4 +172,6 @@ def xlsx(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
     words = LABELS[lang]
     rows: Sequence[Sequence[str]] = _table(content, lang)
     footer = [[], [words["hash"], heading.content_sha256], [words["head"], heading.chain_head]]
+    if content.get("redacted_from"):
+        footer.append([words["public"], content["redacted_from"]])
     return spreadsheets.xlsx_bytes([(words["title"], [*rows, *footer])])

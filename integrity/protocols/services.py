@@ -303,14 +303,16 @@ def published_protocols(session: AnySession, event_id: int) -> list[Protocol]:
     )
 
 
-def csv_rows(version: ProtocolVersion) -> list[list[str]]:
-    content = json.loads(version.content)
+def csv_rows(version: ProtocolVersion, public: dict[str, Any] | None = None) -> list[list[str]]:
+    """Ciphers and scores, no names; with ``public``, signed with the public rendering's hash."""
+    content = json.loads(version.content) if public is None else public
+    digest = version.content_sha256 if public is None else public_sha256(public)
     header = ["cipher", *[f"task {n}" for n in content["tasks"]], "total", "rank", "award"]
     rows = [header]
     for row in content["rows"]:
         rows.append([row["cipher"], *row["tasks"], row["total"], str(row["rank"]),
                      row["award"] or ""])  # fmt: skip
-    rows.append([f"sha256 {version.content_sha256}", f"chain head {version.chain_head}"])
+    rows.append([f"sha256 {digest}", f"chain head {version.chain_head}"])
     return rows
 
 
@@ -366,6 +368,7 @@ def build_named(session: AnySession, protocol: Protocol) -> dict[str, Any]:
     def person(entry_id: int) -> dict[str, Any]:
         participant, school, district = people[entry_id]
         return {
+            "entry": entry_id,  # for the public rendering, which withholds by live consent
             "name": participant.full_name,
             "grade": participant.grade,
             "school_kk": school.name_kk,
@@ -447,20 +450,23 @@ def advance_publish(session: AnySession, *, actor: Actor, protocol: Protocol) ->
     return publish(session, actor=actor, protocol=protocol)
 
 
-def document(version: ProtocolVersion, fmt: str, lang: str) -> bytes:
-    """The version as PDF or XLSX in Kazakh or Russian (hash and chain head on it)."""
+def document(
+    version: ProtocolVersion, fmt: str, lang: str, *, public: dict[str, Any] | None = None
+) -> bytes:
+    """The version as PDF or XLSX in Kazakh or Russian (hash and chain head on it); with
+    ``public``, its public rendering (``public_content``) and that rendering's own hash."""
     from integrity.protocols import documents
 
     if lang not in documents.LABELS or fmt not in ("pdf", "xlsx"):
         raise NotFound(_l("No such export."))
     subject = version.protocol.round.subject
+    content = json.loads(version.content) if public is None else public
     heading = documents.Heading(
         event=subject.event.title(lang),
         subject=subject.name(lang),
-        content_sha256=version.content_sha256,
+        content_sha256=version.content_sha256 if public is None else public_sha256(public),
         chain_head=version.chain_head,
     )
-    content = json.loads(version.content)
     return (
         documents.pdf(content, heading, lang)
         if fmt == "pdf"
@@ -577,3 +583,52 @@ def check_versions(session: AnySession) -> list[VersionCheck]:
                 )
         checks.append(VersionCheck(protocol.id, version.number, problems))
     return checks
+
+
+# -- the public rendering -----------------------------------------------------------------------
+
+PERSONAL = ("name", "school_kk", "school_ru", "district_kk", "district_ru")
+
+
+def public_content(session: AnySession, version: ProtocolVersion) -> dict[str, Any]:
+    """What the public sees of a version. A ciphered version as it is. A named (final) version
+    with the name, school and district of every pupil whose guardian gave no consent to public
+    listing withheld, as consent stands now: their cipher, grade, scores, rank and award stay.
+    The named version itself stays the internal, signed document; this rendering names it
+    (``redacted_from``) and has its own hash (``public_sha256``)."""
+    content: dict[str, Any] = json.loads(version.content)
+    if content["kind"] != "named":
+        return content
+    from integrity.vault.models import IdentityLink
+
+    consent = dict(
+        session.execute(
+            select(Entry.id, Participant.consent_public)
+            .join(Participant, Participant.id == Entry.participant_id)
+            .where(Entry.round_id == version.protocol.round_id)
+        ).all()
+    )
+    entry_of = dict(
+        session.execute(
+            select(Work.cipher, IdentityLink.entry_id)
+            .join(IdentityLink, IdentityLink.work_id == Work.id)
+            .where(Work.round_id == version.protocol.round_id)
+        ).all()
+    )
+
+    def shown(person: dict[str, Any], entry_id: int | None) -> dict[str, Any]:
+        person = {k: v for k, v in person.items() if k != "entry"}
+        if entry_id is not None and consent.get(entry_id) is True:
+            return person
+        return {**person, **dict.fromkeys(PERSONAL), "withheld": True}
+
+    content["rows"] = [
+        shown(row, row.get("entry", entry_of.get(row["cipher"]))) for row in content["rows"]
+    ]
+    content["apart"] = [shown(p, p.get("entry")) for p in content.get("apart", [])]
+    content["redacted_from"] = version.content_sha256
+    return content
+
+
+def public_sha256(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(content)).hexdigest()

@@ -3,7 +3,6 @@ protocol with its versions, hashes and times."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import (
@@ -129,12 +128,14 @@ def _shown_version(protocol: Protocol) -> ProtocolVersion:
 def protocol_page(protocol_id: int) -> str:
     protocol = _published(protocol_id)
     version = _shown_version(protocol)
+    content = services.public_content(db.session, version)
     return render_template(
         "protocols/protocol.html",
         version_reason=services.version_reason,
         protocol=protocol,
         version=version,
-        content=json.loads(version.content),
+        content=content,
+        public_sha256=services.public_sha256(content) if content.get("redacted_from") else None,
         states=services.state_labels(),
     )
 
@@ -153,7 +154,8 @@ def protocol_document(protocol_id: int, doc: str) -> Response:
     lang = request.args.get("lang", "kk")
     if lang not in ("kk", "ru"):
         abort(404)
-    response = make_response(services.document(version, doc, lang))
+    public = services.public_content(db.session, version)
+    response = make_response(services.document(version, doc, lang, public=public))
     response.headers["Content-Type"] = MEDIA[doc]
     response.headers["Content-Disposition"] = (
         f'attachment; filename="protocol-{protocol.id}-v{version.number}-{lang}.{doc}"'
@@ -166,7 +168,8 @@ def protocol_document(protocol_id: int, doc: str) -> Response:
 def protocol_csv(protocol_id: int) -> Response:
     protocol = _published(protocol_id)
     version = _shown_version(protocol)
-    response = make_response(spreadsheets.csv_bytes(services.csv_rows(version)))
+    public = services.public_content(db.session, version)
+    response = make_response(spreadsheets.csv_bytes(services.csv_rows(version, public)))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="protocol-{protocol.id}-v{version.number}.csv"'

@@ -78,4 +78,15 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
     session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert "Оқушы" in page and protocol.current.content_sha256 in page
+    assert "Оқушы" not in page  # no guardian consented to public listing: nobody is named
+    assert "Жарияланбайды" in page and protocol.current.content_sha256 in page
+    from integrity.registry.models import Participant
+
+    pupils = session.query(Participant).order_by(Participant.id).all()
+    for pupil in pupils[1:]:
+        pupil.consent_public = True
+    session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert pupils[1].full_name in page and pupils[0].full_name not in page
+    public_hash = re.search(r'data-testid="public-hash">([0-9a-f]{64})<', page)
+    assert public_hash and public_hash.group(1) != protocol.current.content_sha256
