@@ -58,15 +58,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATELIMIT_STORAGE_URL",
         str,
-        "memory://",
-        "Where rate-limit counters live (`redis://…` for several servers).",
+        "",
+        "Where rate-limit counters live: empty means `ratelimits.sqlite3` in the instance folder, shared by every worker of the machine; `redis://…` for several machines.",
     ),
-    Setting("LOGIN_RATE_LIMIT", str, "10 per minute", "Login attempts allowed per client address."),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        str,
+        "10 per minute",
+        "Sign-in attempts allowed per client address and account.",
+    ),
     Setting(
         "ACCESS_CODE_RATE_LIMIT",
         str,
         "10 per minute",
-        "Appeal access-code attempts allowed per client address.",
+        "Appeal access-code attempts allowed per client address and code.",
+    ),
+    Setting(
+        "ADDRESS_RATE_LIMIT",
+        str,
+        "60 per minute",
+        "Sign-in, access-code and diploma look-up attempts allowed per client address, all accounts and codes together.",
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        int,
+        120,
+        "A signed-in session ends after this many minutes without a request.",
+    ),
+    Setting(
+        "SESSION_MAX_HOURS",
+        int,
+        12,
+        "A signed-in session ends this many hours after sign-in, however busy.",
     ),
     Setting("COOKIE_SECURE", bool, False, "Send cookies over HTTPS only; switch on behind TLS."),
     Setting(
@@ -106,7 +129,7 @@ SETTINGS: tuple[Setting, ...] = (
         "DIPLOMA_LOOKUP_RATE_LIMIT",
         str,
         "20 per minute",
-        "Manual diploma look-ups (serial and surname) allowed per client address.",
+        "Manual diploma look-ups (serial and surname) allowed per client address and serial.",
     ),
     Setting(
         "RISK_PROTOCOL_HOURS",
@@ -221,6 +244,10 @@ def load_settings(
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'integrity.sqlite3'}"
     if not values["DATA_DIR"]:
         values["DATA_DIR"] = str(instance_path / "data")
+    if not values["RATELIMIT_STORAGE_URL"]:
+        values["RATELIMIT_STORAGE_URL"] = (
+            f"integrity+sqlite://{instance_path / 'ratelimits.sqlite3'}"
+        )
     if not values["JOBS_URL"]:
         values["JOBS_URL"] = f"sqlite:///{instance_path / 'jobs.sqlite3'}"
     if int(values["JOBS_LEASE_SECONDS"]) < 2:
@@ -244,7 +271,7 @@ def flask_config(values: Mapping[str, Any]) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
-        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "PERMANENT_SESSION_LIFETIME": int(values["SESSION_MAX_HOURS"]) * 3600,
         "RATELIMIT_STORAGE_URI": values["RATELIMIT_STORAGE_URL"],
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": values["DEFAULT_LOCALE"],

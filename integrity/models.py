@@ -1,6 +1,6 @@
 """Imports every area's models so that the metadata (and Alembic) sees all tables."""
 
-from integrity.accounts.models import User, UserRole
+from integrity.accounts.models import SignIn, User, UserRole
 from integrity.audit.models import AuditEvent, AuditHead
 from integrity.diplomas.models import Batch, Counter, Diploma, SigningKey, StatusList
 from integrity.jobs.models import Job
@@ -90,6 +90,7 @@ __all__ = [
     "School",
     "ScoreEvent",
     "SealedLink",
+    "SignIn",
     "SigningKey",
     "SourceUse",
     "StatusList",

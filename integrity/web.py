@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -121,13 +122,23 @@ def error_response(status: int, message: str | None = None, **details: Any) -> t
 
 def init_app(app: Flask) -> None:
     def load_user(user_id: str) -> Any:
-        from integrity.accounts.models import User
+        """The user of this request's server-side session: the cookie's user id must belong to
+        a session that is still live (not signed out, ended by a change of password or roles,
+        idle or too old). A cookie copied before sign-out opens nothing after it."""
+        from flask import session
 
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        return user if user is not None and user.active else None
+        from integrity.accounts.services import session_user
+
+        settings = app.config["INTEGRITY"]
+        user = session_user(
+            db.session,
+            session.get("sid"),
+            idle=dt.timedelta(minutes=int(settings["SESSION_IDLE_MINUTES"])),
+            longest=dt.timedelta(hours=int(settings["SESSION_MAX_HOURS"])),
+        )
+        if db.session.dirty:  # "last seen" moved, or an outlived session was ended
+            db.session.commit()
+        return user if user is not None and str(user.id) == user_id else None
 
     login_manager.user_loader(load_user)
 

@@ -148,9 +148,13 @@ def users(app: Flask) -> Users:
 
 
 def login(client: FlaskClient, user: User) -> None:
+    """Sign ``user`` in as the login page does: a server-side session, its token in the cookie."""
+    token = account_services.start_session(db.session, user=user)
+    db.session.commit()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = str(user.id)
         flask_session["_fresh"] = True
+        flask_session["sid"] = token
     # Test requests run inside the test's app context, where Flask-Login caches the user it
     # loaded on ``g``: forget it, so a test that acted anonymously first is now signed in.
     g.pop("_login_user", None)

@@ -62,3 +62,20 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
     __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+
+class SignIn(Base):
+    """One signed-in session, kept on the server: the browser's cookie holds only a random token,
+    whose SHA-256 is stored here. Ending the row ends the session wherever its cookie was copied:
+    at sign-out, a password change, a change of roles, deactivation, or after
+    ``SESSION_IDLE_MINUTES`` without a request or ``SESSION_MAX_HOURS`` in all."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(32))

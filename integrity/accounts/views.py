@@ -24,7 +24,7 @@ from integrity.accounts.domain import Role
 from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm, role_labels
 from integrity.accounts.models import User
 from integrity.errors import DomainError
-from integrity.extensions import db, limiter
+from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.forms import choice_list
 
 bp = Blueprint("accounts", __name__)
@@ -45,7 +45,8 @@ def _login_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=lambda: address_and("username"))
+@limiter.limit(address_limit, methods=["POST"])
 @public
 def login() -> str | Response:
     form = LoginForm(next=request.args.get("next", ""))
@@ -56,6 +57,7 @@ def login() -> str | Response:
             flash(_("Wrong username or password."), "error")
         else:
             session.clear()
+            session["sid"] = services.start_session(db.session, user=user)
             login_user(user)
             services.record_login(db.session, user=user)
             db.session.commit()
@@ -66,6 +68,7 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout() -> Response:
+    services.end_session(db.session, session.get("sid"))
     services.record_logout(db.session, user=current_user)
     db.session.commit()
     logout_user()

@@ -32,7 +32,7 @@ from integrity.diplomas.domain import DocType, Serial, SerialError, to_code
 from integrity.diplomas.forms import IssueForm, LookupForm
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.diplomas.published import Result, Verdict
-from integrity.extensions import db, limiter
+from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.forms import choice_list, perform
 from integrity.logs import private_path
 from integrity.protocols.models import Protocol, ProtocolState
@@ -179,7 +179,8 @@ def _serial_problem(text: str) -> str | None:
 
 
 @verify_bp.route("/v/", methods=["GET", "POST"])
-@limiter.limit(_lookup_limit, methods=["POST"])
+@limiter.limit(_lookup_limit, methods=["POST"], key_func=lambda: address_and("serial"))
+@limiter.limit(address_limit, methods=["POST"])
 @public
 def lookup() -> Response:
     """Typing the serial and the surname from the paper, for a QR code that will not scan."""

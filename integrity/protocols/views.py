@@ -28,7 +28,7 @@ from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.db import utcnow
 from integrity.errors import DomainError
-from integrity.extensions import db, limiter
+from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.forms import perform
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.services import marking
@@ -188,7 +188,8 @@ def _code_limit() -> str:
 
 
 @appeal_bp.route("/", methods=["GET", "POST"])
-@limiter.limit(_code_limit, methods=["POST"])
+@limiter.limit(_code_limit, methods=["POST"], key_func=lambda: address_and("code"))
+@limiter.limit(address_limit, methods=["POST"])
 @public
 def appeal_start() -> Any:
     """The participant (or their supervisor) types the access code from the kit's stub."""

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -138,12 +139,13 @@ def served(
     """Starts `integrity serve` on a free port; whatever is left is killed at the end."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def serve(*, slow: bool = False) -> tuple[subprocess.Popen[bytes], int]:
+    def serve(
+        *, slow: bool = False, workers: int = 1, jobs: bool = True, **settings: str
+    ) -> tuple[subprocess.Popen[bytes], int]:
         port = free_port()
-        env = environment(app, tmp_path, slow=slow)
-        process = start(
-            ["serve", "--port", str(port), "--workers", "1"], env, tmp_path / "serve.log"
-        )
+        env = {**environment(app, tmp_path, slow=slow), **settings}
+        args = ["serve", "--port", str(port), "--workers", str(workers)]
+        process = start(args if jobs else [*args, "--no-jobs"], env, tmp_path / "serve.log")
         started.append(process)
         wait_for(lambda: answers(port) or process.poll() is not None, 60, "the server")
         assert process.poll() is None, (tmp_path / "serve.log").read_text()
@@ -270,3 +272,45 @@ def test_a_job_whose_worker_was_killed_is_done_by_another_from_its_checkpoint(
     assert kept < 12 and took > 1  # it resumed after the lease (3 s) ran out
     assert_ingested_exactly_once(upload.id)
     assert "worker lost" in (tmp_path / "second.log").read_text()
+
+
+def sign_in_attempts(port: int, username: str, count: int) -> list[int]:
+    """``count`` wrong passwords for one account, sent four at a time; their HTTP statuses."""
+    import http.cookiejar
+    from concurrent.futures import ThreadPoolExecutor
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"http://127.0.0.1:{port}/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    assert token is not None
+    body = urllib.parse.urlencode(
+        {"csrf_token": token.group(1), "username": username, "password": "wrong password"}
+    ).encode()
+
+    def attempt(_: int) -> int:
+        try:
+            with opener.open(f"http://127.0.0.1:{port}/login", data=body, timeout=30) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as refused:
+            return int(refused.code)
+
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(attempt, range(count)))
+
+
+@pytest.mark.parametrize("storage", ["default", "redis"])
+def test_two_web_workers_hold_the_sign_in_limit_together(served: Any, storage: str) -> None:
+    settings = {"INTEGRITY_LOGIN_RATE_LIMIT": "5 per minute",
+                "INTEGRITY_ADDRESS_RATE_LIMIT": "100 per minute"}  # fmt: skip
+    if storage == "redis":
+        import redis
+
+        url = redis_or_skip().rsplit("/", 1)[0] + "/14"
+        redis.Redis.from_url(url).flushdb()
+        settings["INTEGRITY_RATELIMIT_STORAGE_URL"] = url
+    _process, port = served(workers=2, jobs=False, **settings)
+    statuses = sign_in_attempts(port, "aigerim", 16)
+    assert statuses.count(200) == 5 and statuses.count(429) == 11, statuses
+    # Another account from the same address (a classmate in the same lab) is not locked out.
+    assert sign_in_attempts(port, "dauren", 1) == [200]

@@ -19,7 +19,11 @@ from tests.integration.test_appeals import published
 
 @pytest.fixture
 def app_settings() -> dict[str, Any]:
-    return {"WTF_CSRF_ENABLED": False, "ACCESS_CODE_RATE_LIMIT": "5 per minute"}
+    return {
+        "WTF_CSRF_ENABLED": False,
+        "ACCESS_CODE_RATE_LIMIT": "5 per minute",
+        "ADDRESS_RATE_LIMIT": "8 per minute",
+    }
 
 
 def a_code(session: Any) -> str:
@@ -91,7 +95,19 @@ def test_a_wrong_access_code_is_refused_alike_and_guessing_is_rate_limited(
     assert all(a.status_code == 200 for a in answers)
     assert len({a.get_data(as_text=True).count('class="error"') for a in answers}) == 1
     assert client.get("/appeal/work").status_code == 404
-    assert client.post("/appeal/", data={"code": "AAAA-BBBB-CCC"}).status_code == 429
+    # Every code from one address together: eight a minute (ADDRESS_RATE_LIMIT), then refused.
+    more = [client.post("/appeal/", data={"code": f"DDDD-EEEE-F{n}"}).status_code for n in range(4)]
+    assert more == [200, 200, 200, 429]
+
+
+def test_one_code_mistyped_again_and_again_does_not_lock_out_its_classmates(
+    client: FlaskClient, session: Any
+) -> None:
+    published(session)
+    session.commit()
+    same = [client.post("/appeal/", data={"code": "AAAA-BBBB-CC1"}).status_code for _ in range(6)]
+    assert same == [200] * 5 + [429]  # ACCESS_CODE_RATE_LIMIT: five a minute for one code
+    assert client.post("/appeal/", data={"code": "KKKK-LLLL-MM2"}).status_code == 200
 
 
 def test_a_page_of_another_work_cannot_be_reached_without_its_code(
