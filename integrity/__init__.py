@@ -88,12 +88,16 @@ def create_app(
     # Every kind of background job; in tests a job runs in the request that submits it.
     jobs.init_app(app, kinds=(INGEST, RENDER, jobs.PRUNE))
     from integrity.audit.services import register_head_sources
+    from integrity.diplomas.keys import published_heads as status_list_heads
+    from integrity.jury.services.draws import published_heads as draw_heads
     from integrity.protocols.services import published_heads as protocol_heads
     from integrity.risk.services import published_heads as report_heads
     from integrity.scans.services.queue import published_heads as ledger_heads
 
     # Every chain head recorded at a publication, which `integrity audit verify` checks.
-    register_head_sources(app, (ledger_heads, protocol_heads, report_heads))
+    register_head_sources(
+        app, (ledger_heads, draw_heads, protocol_heads, status_list_heads, report_heads)
+    )
     from integrity.cli import register_commands
 
     register_commands(app)

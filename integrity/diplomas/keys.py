@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from integrity.audit.chain import Actor
-from integrity.audit.services import record_event
+from integrity.audit.services import chain_head, record_event
 from integrity.clock import local_date, local_time
 from integrity.db import AnySession, utcnow
 from integrity.diplomas import published
@@ -201,8 +201,15 @@ def publish_status_list(session: AnySession, *, actor: Actor) -> StatusList:
     else:
         row.content = content
         row.updated_at = utcnow()
+    row.chain_head = chain_head(session)[1]
     session.flush()
     return row
+
+
+def published_heads(session: AnySession) -> dict[str, str]:
+    """The chain head recorded when the status list was last signed, for `integrity audit verify`."""
+    row = session.get(StatusList, 1)
+    return {row.chain_head: "the diploma status list"} if row and row.chain_head else {}
 
 
 def status_list_document(session: AnySession) -> dict[str, object] | None:

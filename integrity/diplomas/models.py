@@ -145,3 +145,5 @@ class StatusList(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # The audit chain's head when it was last signed (`integrity audit verify` checks it).
+    chain_head: Mapped[str | None] = mapped_column(String(64))

@@ -108,6 +108,8 @@ class Draw(Base):
     assignment_sha256: Mapped[str | None] = mapped_column(String(64))
     revealed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The audit chain's head when the assignment was revealed (`integrity audit verify` checks it).
+    chain_head: Mapped[str | None] = mapped_column(String(64))
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 

@@ -232,3 +232,20 @@ def test_a_malformed_file_of_saved_heads_is_refused_naming_the_line(
     saved.write_text("1 abc\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["audit", "verify", "--against", str(saved)])
     assert result.exit_code == 2 and "line 1" in result.output
+
+
+def test_draws_and_the_diploma_status_list_record_the_head_they_were_published_with(
+    app: Flask, session: Any, users: Users
+) -> None:
+    from integrity.audit.services import recorded_heads
+    from tests.integration.test_diplomas import issued_batch
+
+    issued_batch(session, users)  # a round drawn and marked, its protocol final, diplomas issued
+    session.commit()
+    heads = recorded_heads(session, app)
+    labels = set(heads.values())
+    assert {"the diploma status list"} <= labels and any(v.startswith("the draw ") for v in labels)
+    assert verify(session, published=heads).ok
+    cut_back_to(session, 3)
+    report = verify(session, published=recorded_heads(session, app))
+    assert not report.ok and "was published is not in the chain" in report.reason

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from integrity.audit.chain import Actor
-from integrity.audit.services import record_event
+from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput
@@ -379,6 +379,7 @@ def reveal(session: AnySession, *, actor: Actor, draw: Draw) -> Draw:
     draw.revealed_at = utcnow()
     draw.revealed_by_id = actor.id
     draw.state = DrawState.REVEALED
+    draw.chain_head = chain_head(session)[1]
     session.flush()
     record_event(
         session,
@@ -435,3 +436,11 @@ def published_record(draw: Draw, *, with_manifest: bool) -> dict[str, Any]:
     if with_manifest:
         record["manifest"] = manifest_of(draw)
     return record
+
+
+def published_heads(session: AnySession) -> dict[str, str]:
+    """The chain head recorded at each draw's reveal, for `integrity audit verify`."""
+    rows = session.execute(
+        select(Draw.chain_head, Draw.id).where(Draw.chain_head.is_not(None))
+    ).all()
+    return {head: f"the draw {draw_id}" for head, draw_id in rows if head is not None}
