@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,10 +105,14 @@ def open_source(path: Path) -> SourceFile:
             raise UnreadableFile("empty")
         return SourceFile(path, kind, len(pdf), pdf)
     try:
-        with Image.open(path) as image:
-            frames = getattr(image, "n_frames", 1)
-            if image.width * image.height > MAX_PIXELS:
-                raise UnreadableFile("too_large")
+        # A damaged file makes Pillow warn (corrupt EXIF, truncated tags) before it fails or
+        # reads: the verdict below is the answer, the warning only noise in the log.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                if image.width * image.height > MAX_PIXELS:
+                    raise UnreadableFile("too_large")
     except Image.DecompressionBombError:
         raise UnreadableFile("too_large") from None
     except (OSError, SyntaxError) as exc:
