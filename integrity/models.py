@@ -14,7 +14,13 @@ from integrity.jury.models import (
     TaskScore,
     WorkConflict,
 )
-from integrity.protocols.models import Appeal, Protocol, ProtocolVersion, ScoreEvent
+from integrity.protocols.models import (
+    Appeal,
+    Protocol,
+    ProtocolVersion,
+    PublicRendering,
+    ScoreEvent,
+)
 from integrity.registry.models import (
     District,
     Entry,
@@ -80,6 +86,7 @@ __all__ = [
     "PrintRun",
     "Protocol",
     "ProtocolVersion",
+    "PublicRendering",
     "Recommendation",
     "ReportVersion",
     "Room",

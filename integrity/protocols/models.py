@@ -79,6 +79,28 @@ class ProtocolVersion(Base):
     protocol: Mapped[Protocol] = relationship(back_populates="versions")
 
 
+class PublicRendering(Base):
+    """A numbered public rendering of a named version: what the public saw from ``published_at``
+    (names of pupils without consent withheld), with its own hash. A new one is stored, and logged,
+    whenever consent changes what the public sees."""
+
+    __tablename__ = "protocol_public_rendering"
+    __table_args__ = (UniqueConstraint("protocol_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(
+        ForeignKey("protocol.id", ondelete="CASCADE"), nullable=False
+    )
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("protocol_version.id", ondelete="CASCADE"), nullable=False
+    )
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)  # canonical JSON
+    content_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    reason: Mapped[str] = mapped_column(String(64), nullable=False)
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
 class ScoreEvent(Base):
     """A change of a task's score after the protocol was frozen (an appeal or the chair): the
     reconciled score stays as it was; the latest event is the score that counts."""

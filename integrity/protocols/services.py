@@ -24,7 +24,13 @@ from integrity.errors import DomainError, NotFound
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import ScoreStatus, TaskScore
 from integrity.protocols import domain
-from integrity.protocols.models import Protocol, ProtocolState, ProtocolVersion, ScoreEvent
+from integrity.protocols.models import (
+    Protocol,
+    ProtocolState,
+    ProtocolVersion,
+    PublicRendering,
+    ScoreEvent,
+)
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Participant, Round
 from integrity.scans.models import ScanRound, Work
@@ -429,6 +435,7 @@ def publish_final(session: AnySession, *, actor: Actor, protocol: Protocol) -> P
     session.flush()
     record_event(session, actor=actor, action="protocols.final_published",
                  subject=f"protocol:{protocol.id}", data={})  # fmt: skip
+    store_public_rendering(session, actor=actor, protocol=protocol, reason="published")
     return protocol
 
 
@@ -632,3 +639,61 @@ def public_content(session: AnySession, version: ProtocolVersion) -> dict[str, A
 
 def public_sha256(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def latest_rendering(session: AnySession, protocol: Protocol) -> PublicRendering | None:
+    return session.execute(
+        select(PublicRendering)
+        .where(PublicRendering.protocol_id == protocol.id)
+        .order_by(PublicRendering.number.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def store_public_rendering(
+    session: AnySession, *, actor: Actor, protocol: Protocol, reason: str
+) -> PublicRendering | None:
+    """Store (and log) the public rendering of a published final protocol if it differs from the
+    last one stored: at publication, and after a guardian's consent changed what the public sees.
+    None when nothing changed."""
+    version = protocol.current
+    if protocol.state is not ProtocolState.FINAL_PUBLISHED or version is None or not version.named:
+        return None
+    content = public_content(session, version)
+    digest = public_sha256(content)
+    last = latest_rendering(session, protocol)
+    if last is not None and last.content_sha256 == digest:
+        return None
+    rendering = PublicRendering(
+        protocol_id=protocol.id,
+        version_id=version.id,
+        number=(last.number + 1) if last else 1,
+        content=canonical(content).decode(),
+        content_sha256=digest,
+        reason=reason,
+    )
+    session.add(rendering)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="protocols.public_rendered",
+        subject=f"protocol:{protocol.id}",
+        data={"rendering": rendering.number, "version": version.number,
+              "public_sha256": digest, "reason": reason},
+    )  # fmt: skip
+    return rendering
+
+
+def refresh_public_renderings(session: AnySession, *, actor: Actor) -> int:
+    """Store a new public rendering of every published final protocol whose public content moved
+    (a guardian gave or withdrew consent); the public pages themselves always render live."""
+    made = 0
+    for protocol in session.execute(
+        select(Protocol).where(Protocol.state == ProtocolState.FINAL_PUBLISHED)
+    ).scalars():
+        if store_public_rendering(
+            session, actor=actor, protocol=protocol, reason="consent changed"
+        ):
+            made += 1
+    return made

@@ -136,6 +136,7 @@ def protocol_page(protocol_id: int) -> str:
         version=version,
         content=content,
         public_sha256=services.public_sha256(content) if content.get("redacted_from") else None,
+        rendering=services.latest_rendering(db.session, protocol),
         states=services.state_labels(),
     )
 

@@ -162,7 +162,7 @@ def test_after_appeals_close_the_chair_unseals_and_the_named_final_protocol_is_f
     assert top["grade"] == 10 and top["district_kk"]
     ciphered = json.loads(protocol.versions[0].content)
     assert [r["cipher"] for r in ciphered["rows"]] == [r["cipher"] for r in content["rows"]]
-    with expect_events("protocols.final_published"):
+    with expect_events("protocols.final_published", "protocols.public_rendered"):
         protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
     assert protocol.state is ProtocolState.FINAL_PUBLISHED and protocol.final_published_at
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -90,3 +91,30 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     assert pupils[1].full_name in page and pupils[0].full_name not in page
     public_hash = re.search(r'data-testid="public-hash">([0-9a-f]{64})<', page)
     assert public_hash and public_hash.group(1) != protocol.current.content_sha256
+
+    # The rendering stored at publication withheld everyone; consent changed what the public
+    # sees, so the next refresh stores (and logs) a second rendering, with the page's hash.
+    from sqlalchemy import select
+
+    from integrity.audit.models import AuditEvent
+    from integrity.protocols.models import PublicRendering
+
+    first = session.execute(select(PublicRendering)).scalars().all()
+    assert [(r.number, r.reason) for r in first] == [(1, "published")]
+    assert protocols.refresh_public_renderings(session, actor=f.ACTOR) == 1
+    assert protocols.refresh_public_renderings(session, actor=f.ACTOR) == 0  # nothing new
+    session.commit()
+    second = protocols.latest_rendering(session, protocol)
+    assert second is not None and (second.number, second.reason) == (2, "consent changed")
+    assert second.content_sha256 == public_hash.group(1)
+    logged = (
+        session.execute(select(AuditEvent).where(AuditEvent.action == "protocols.public_rendered"))
+        .scalars()
+        .all()
+    )
+    assert [json.loads(e.data)["rendering"] for e in logged] == [1, 2]
+    assert (
+        "public rendering 2"
+        in client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        or "2" in page
+    )

@@ -10,7 +10,6 @@ from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
 revision = "0010"
 down_revision = "0009"
