@@ -52,6 +52,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Stored files (scans, PDFs); empty means `data/` in the instance folder.",
     ),
     Setting("MAX_UPLOAD_MB", int, 512, "Largest accepted upload, in megabytes."),
+    Setting("IMPORT_MAX_ROWS", int, 50_000, "Most data rows one imported table may have."),
+    Setting("IMPORT_MAX_COLUMNS", int, 100, "Most columns one imported table may have."),
+    Setting(
+        "IMPORT_MAX_CELL_CHARS", int, 2_000, "Longest cell of an imported table, in characters."
+    ),
+    Setting(
+        "IMPORT_MAX_UNPACKED_MB",
+        int,
+        100,
+        "Most an imported XLSX file may unpack to, in megabytes (a ZIP bomb is refused before it is read).",
+    ),
     Setting(
         "DEFAULT_LOCALE", str, "kk", "Language for visitors who have not chosen one: kk, ru or en."
     ),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -32,7 +33,11 @@ def _run_import(
     from integrity.registry.domain import ImportRejected
     from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
     from integrity.registry.models import Event
-    from integrity.registry.services.imports import import_jurors, import_participants
+    from integrity.registry.services.imports import (
+        import_jurors,
+        import_participants,
+        table_limits,
+    )
     from integrity.registry.tabular import TableError
 
     event = db.session.get(Event, event_id)
@@ -52,6 +57,7 @@ def _run_import(
             filename=file.name,
             dry_run=dry_run,
             accept_unknown_columns=accept_unknown_columns,
+            limits=table_limits(current_app.config["INTEGRITY"]),
         )
     except TableError as exc:
         db.session.rollback()

@@ -69,6 +69,10 @@ TABLE_PROBLEMS = {
     "xlsx_broken": _l("The XLSX file is damaged and cannot be opened."),
     "no_header": _l("The file has no header row."),
     "too_many_rows": _l("The file has too many rows."),
+    "too_many_columns": _l("The file has too many columns."),
+    "cell_too_long": _l("A cell of the file is too long."),
+    "xlsx_too_large": _l("The XLSX file unpacks to more than the import reads."),
+    "xlsx_entities": _l("The XLSX file declares XML entities, which the import does not read."),
 }
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -23,8 +24,27 @@ from typing import Final
 import openpyxl
 
 ERROR_CODES: Final = frozenset(
-    {"empty", "encoding", "not_a_table", "xlsx_broken", "no_header", "too_many_rows"}
-)
+    {"empty", "encoding", "not_a_table", "xlsx_broken", "no_header", "too_many_rows",
+     "too_many_columns", "cell_too_long", "xlsx_too_large", "xlsx_entities"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TableLimits:
+    """What one uploaded table may cost to read (the import's settings; these are the defaults).
+
+    An XLSX file is a ZIP of XML: a 1 MB file can unpack to gigabytes, and an XML entity can
+    expand without end. Every member is unpacked with a cap, and its ratio checked, before
+    openpyxl reads a byte; XML that declares a DOCTYPE (entities) is refused, since no
+    spreadsheet program writes one.
+    """
+
+    rows: int = 50_000
+    columns: int = 100
+    cell_chars: int = 2_000
+    unpacked_bytes: int = 100 * 1024 * 1024
+    ratio: int = 200  # unpacked size over packed size, per member
+
 
 _ZIP_MAGIC: Final = b"PK\x03\x04"
 
@@ -78,18 +98,54 @@ class Table:
     header_row: int = 1
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int = 50_000) -> Table:
-    """Read an uploaded CSV/XLSX file; raise :class:`TableError` when it cannot be read.
-
-    ``max_rows`` limits non-blank data rows (the header not counted).
-    """
+def read_table(
+    data: bytes, filename: str, *, max_rows: int | None = None, limits: TableLimits | None = None
+) -> Table:
+    """Read an uploaded CSV/XLSX file; raise :class:`TableError` when it cannot be read or would
+    cost more than ``limits`` allow. ``max_rows`` (or ``limits.rows``) limits non-blank data
+    rows (the header not counted)."""
+    limits = limits or TableLimits()
+    if max_rows is not None:
+        limits = TableLimits(max_rows, limits.columns, limits.cell_chars, limits.unpacked_bytes,
+                             limits.ratio)  # fmt: skip
     if not data.strip():
         raise TableError("empty", "the file has no content")
     if data.startswith(_ZIP_MAGIC) or filename.lower().endswith(".xlsx"):
-        records = _read_xlsx(data, max_rows)
+        _check_archive(data, limits)
+        records = _read_xlsx(data, limits.rows)
     else:
-        records = _read_csv(_decode(data), max_rows)
-    return _build(records, max_rows)
+        records = _read_csv(_decode(data), limits.rows)
+    return _build(records, limits)
+
+
+def _check_archive(data: bytes, limits: TableLimits) -> None:
+    """Unpack every member with a cap before anything parses it: no bomb, no entity."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableError("xlsx_broken", f"not a ZIP archive: {exc}") from None
+    total = 0
+    for member in members:
+        if member.file_size > limits.unpacked_bytes or (
+            member.compress_size and member.file_size / member.compress_size > limits.ratio
+        ):
+            raise TableError("xlsx_too_large", f"{member.filename} unpacks too large")
+        head = b""
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):  # the sizes above may lie: count for real
+                    total += len(chunk)
+                    if total > limits.unpacked_bytes:
+                        raise TableError("xlsx_too_large", "the archive unpacks too large")
+                    if len(head) < 4096:
+                        head += chunk[: 4096 - len(head)]
+        except TableError:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise TableError("xlsx_broken", f"{member.filename}: {exc}") from None
+        if member.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in head.upper():
+            raise TableError("xlsx_entities", f"{member.filename} declares a DOCTYPE")
 
 
 # --- XLSX -------------------------------------------------------------------------------
@@ -270,13 +326,18 @@ def _collect(records: Iterable[list[str]], max_rows: int) -> list[list[str]]:
     return out
 
 
-def _build(records: list[list[str]], max_rows: int) -> Table:
+def _build(records: list[list[str]], limits: TableLimits) -> Table:
+    max_rows = limits.rows
     start = next((i for i, cells in enumerate(records) if any(cells)), None)
     if start is None:
         raise TableError("empty", "the table has no non-blank rows")
     header = list(records[start])
     while header and not header[-1]:
         header.pop()
+    if len(header) > limits.columns:
+        raise TableError("too_many_columns", f"more than {limits.columns} columns")
+    if any(len(cell) > limits.cell_chars for cell in header):
+        raise TableError("cell_too_long", f"a column title over {limits.cell_chars} characters")
     if not _looks_like_header(header):
         raise TableError("no_header", "the first row holds data, not column names")
     width = len(header)
@@ -288,6 +349,10 @@ def _build(records: list[list[str]], max_rows: int) -> Table:
         if len(rows) >= max_rows:
             raise TableError("too_many_rows", f"more than {max_rows} rows")
         padded = cells[:width] + [""] * (width - len(cells))
+        if any(len(cell) > limits.cell_chars for cell in padded):
+            raise TableError(
+                "cell_too_long", f"row {index + 1}: a cell over {limits.cell_chars} characters"
+            )
         rows.append((index + 1, padded))
     return Table(header=header, rows=rows, header_row=start + 1)
 

@@ -11,7 +11,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from integrity.registry.tabular import ERROR_CODES, Table, TableError, read_table
+from integrity.registry.tabular import ERROR_CODES, Table, TableError, TableLimits, read_table
 
 RUSSIAN = "ИИН;Фамилия;Имя;Класс\n040515500123;Ёлкина;Алёна;9\n"
 
@@ -303,3 +303,53 @@ def test_table_error_is_a_value_error_with_code_and_detail() -> None:
         "nothing here",
         "empty: nothing here",
     )
+
+
+# -- bounded cost: one upload must not take the site down -----------------------------------------
+
+
+def xlsx_with(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def test_an_xlsx_that_unpacks_to_a_gigabyte_is_refused_before_it_is_parsed() -> None:
+    import time
+
+    bomb = xlsx_with({"xl/worksheets/sheet1.xml": b"\0" * (1 << 30)})  # ~1 MB packed
+    assert len(bomb) < 2 * 1024 * 1024
+    started = time.perf_counter()
+    with pytest.raises(TableError) as refused:
+        read_table(bomb, "list.xlsx")
+    assert refused.value.code == "xlsx_too_large"
+    assert time.perf_counter() - started < 2
+
+
+def test_an_archive_whose_members_lie_about_their_size_is_counted_as_it_unpacks() -> None:
+    data = xlsx_with({f"xl/part{n}.xml": b"<a/>" + b" " * 400_000 for n in range(5)})
+    with pytest.raises(TableError) as refused:
+        read_table(data, "list.xlsx", limits=TableLimits(unpacked_bytes=1_000_000, ratio=10**6))
+    assert refused.value.code == "xlsx_too_large"
+
+
+def test_an_xlsx_declaring_xml_entities_is_refused() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet>&lol;</worksheet>'
+    )
+    with pytest.raises(TableError) as refused:
+        read_table(xlsx_with({"xl/worksheets/sheet1.xml": laughs}), "list.xlsx")
+    assert refused.value.code == "xlsx_entities"
+
+
+def test_too_many_columns_or_too_long_a_cell_is_refused_with_its_own_code() -> None:
+    wide = ";".join(f"c{n}" for n in range(101)) + "\n" + ";".join("x" * 101) + "\n"
+    with pytest.raises(TableError) as refused:
+        read_table(wide.encode(), "list.csv")
+    assert refused.value.code == "too_many_columns"
+    long_cell = "Тегі;Аты\n" + "а" * 2001 + ";Әсел\n"
+    with pytest.raises(TableError) as refused:
+        read_table(long_cell.encode(), "list.csv")
+    assert refused.value.code == "cell_too_long"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ from integrity.registry.models import (
     School,
     Subject,
 )
-from integrity.registry.tabular import Table, read_table
+from integrity.registry.tabular import Table, TableLimits, read_table
 
 
 @dataclass
@@ -174,8 +175,9 @@ def import_participants(
     filename: str,
     dry_run: bool = False,
     accept_unknown_columns: bool = False,
+    limits: TableLimits | None = None,
 ) -> ImportResult:
-    table = read_table(data, filename)
+    table = read_table(data, filename, limits=limits)
     rows, errors = parse_participants(table)
     known = {**PARTICIPANT_COLUMNS, **PARTICIPANT_EXPORT_ONLY}
     ignored = _unknown_columns(table, known, accept_unknown_columns, errors)
@@ -275,8 +277,9 @@ def import_jurors(
     filename: str,
     dry_run: bool = False,
     accept_unknown_columns: bool = False,
+    limits: TableLimits | None = None,
 ) -> ImportResult:
-    table: Table = read_table(data, filename)
+    table: Table = read_table(data, filename, limits=limits)
     rows, errors = parse_jurors(table)
     ignored = _unknown_columns(table, JUROR_COLUMNS, accept_unknown_columns, errors)
     schools = _Schools(session)
@@ -352,3 +355,13 @@ def import_jurors(
             result.unchanged += 1
     _record(session, actor, "registry.import_jurors", event, result, filename)
     return result
+
+
+def table_limits(settings: Mapping[str, Any]) -> TableLimits:
+    """The import's limits, from the instance's settings (``IMPORT_MAX_*``)."""
+    return TableLimits(
+        rows=int(settings["IMPORT_MAX_ROWS"]),
+        columns=int(settings["IMPORT_MAX_COLUMNS"]),
+        cell_chars=int(settings["IMPORT_MAX_CELL_CHARS"]),
+        unpacked_bytes=int(settings["IMPORT_MAX_UNPACKED_MB"]) * 1024 * 1024,
+    )

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -12,7 +21,7 @@ from integrity.registry.forms import ImportForm
 from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
 from integrity.registry.models import Event
 from integrity.registry.services import exports
-from integrity.registry.services.imports import import_jurors, import_participants
+from integrity.registry.services.imports import import_jurors, import_participants, table_limits
 from integrity.registry.tabular import TableError
 from integrity.registry.views import EDITORS, PEOPLE_READERS, bp
 
@@ -40,6 +49,7 @@ def import_file(event_id: int, kind: str) -> str | BaseResponse:
                 filename=filename,
                 dry_run=bool(form.dry_run.data),
                 accept_unknown_columns=bool(form.accept_unknown_columns.data),
+                limits=table_limits(current_app.config["INTEGRITY"]),
             )
         except TableError as exc:
             db.session.rollback()
