@@ -338,19 +338,25 @@ def mark_unsealed(session: AnySession, round_: Round) -> int:
     return moved
 
 
+def _entries_by_cipher(session: AnySession, round_id: int) -> dict[str, int]:
+    """Each work's entry, as the unsealed vault links them (empty before unsealing)."""
+    from integrity.vault.models import IdentityLink
+
+    return dict(
+        session.execute(
+            select(Work.cipher, IdentityLink.entry_id)
+            .join(IdentityLink, IdentityLink.work_id == Work.id)
+            .where(Work.round_id == round_id)
+        ).all()
+    )
+
+
 def build_named(session: AnySession, protocol: Protocol) -> dict[str, Any]:
     """The final protocol: the ciphered content (after appeals) with each cipher's participant,
     school and district, and the absent and disqualified listed apart with their reason."""
     from integrity.registry.models import District, School
-    from integrity.vault.models import IdentityLink
 
-    links = dict(
-        session.execute(
-            select(Work.cipher, IdentityLink.entry_id)
-            .join(IdentityLink, IdentityLink.work_id == Work.id)
-            .where(Work.round_id == protocol.round_id)
-        ).all()
-    )
+    links = _entries_by_cipher(session, protocol.round_id)
     # Names make disqualifications visible: a disqualified entry's work leaves the ranking (the
     # others are ranked again) and the entry is listed apart with its reason.
     disqualified = {
@@ -606,7 +612,6 @@ def public_content(session: AnySession, version: ProtocolVersion) -> dict[str, A
     content: dict[str, Any] = json.loads(version.content)
     if content["kind"] != "named":
         return content
-    from integrity.vault.models import IdentityLink
 
     consent = dict(
         session.execute(
@@ -615,13 +620,7 @@ def public_content(session: AnySession, version: ProtocolVersion) -> dict[str, A
             .where(Entry.round_id == version.protocol.round_id)
         ).all()
     )
-    entry_of = dict(
-        session.execute(
-            select(Work.cipher, IdentityLink.entry_id)
-            .join(IdentityLink, IdentityLink.work_id == Work.id)
-            .where(Work.round_id == version.protocol.round_id)
-        ).all()
-    )
+    entry_of = _entries_by_cipher(session, version.protocol.round_id)
 
     def shown(person: dict[str, Any], entry_id: int | None) -> dict[str, Any]:
         person = {k: v for k, v in person.items() if k != "entry"}
