@@ -217,6 +217,10 @@ def freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol
     """Freeze the ciphered protocol: its content hash and the audit chain head are stored (and
     printed on every export)."""
     _expect(protocol, ProtocolState.DRAFT)
+    # A draft from protocols_of is not saved yet: save it first, or the frozen content would
+    # name no protocol ("protocol": null) and never match a recomputation from the rows.
+    session.add(protocol)
+    session.flush()
     version = new_version(
         session,
         actor=actor,

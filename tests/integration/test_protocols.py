@@ -324,3 +324,16 @@ def test_protocols_verify_names_the_cipher_whose_score_was_edited_behind_the_app
     rehashed = runner.invoke(args=["protocols", "verify"])
     assert rehashed.exit_code == 1
     assert "the stored hash is not the one the audit chain recorded" in rehashed.output
+
+
+def test_a_protocol_frozen_from_an_unsaved_draft_names_itself_and_matches_its_rows(
+    app: Any, session: Any
+) -> None:
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    assert protocol.id is None  # a draft, not saved until it is first frozen
+    version = protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    session.commit()
+    assert json.loads(version.content)["protocol"] == protocol.id is not None
+    checks = protocols.check_versions(session)
+    assert [(c.protocol_id, c.problems) for c in checks] == [(protocol.id, [])]
