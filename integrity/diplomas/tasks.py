@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from integrity.audit.chain import Actor
 from integrity.extensions import db
-from integrity.jobs import JobKind, Run
-
-
-def _actor(args: dict[str, Any]) -> Actor:
-    return Actor(args["actor_id"], args["actor_name"])
+from integrity.jobs import JobKind, Run, actor_of
 
 
 def _render(args: dict[str, Any], run: Run) -> None:
     from integrity.diplomas.rendering import render_batch
 
-    render_batch(args["batch_id"], _actor(args), checkpoint=lambda: run.checkpoint(db.session))
+    render_batch(args["batch_id"], actor_of(args), checkpoint=lambda: run.checkpoint(db.session))
 
 
 def _render_given_up(args: dict[str, Any], error: str) -> None:
     from integrity.diplomas.rendering import mark_batch_failed
 
-    mark_batch_failed(db.session, args["batch_id"], _actor(args), error)
+    mark_batch_failed(db.session, args["batch_id"], actor_of(args), error)
 
 
 # Rendering an approved batch into its ZIP: two tries; a new try renders the batch again.

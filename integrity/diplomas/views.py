@@ -350,8 +350,7 @@ def decide_batch(batch_id: int) -> Response:
         actor = _actor()
         services.decide_batch(db.session, actor=actor, batch=batch, approve=approve)
         if approve:
-            args = {"batch_id": batch.id, "actor_id": actor.id, "actor_name": actor.name}
-            jobs.submit(db.session, RENDER, args)
+            jobs.submit(db.session, RENDER, {"batch_id": batch.id}, actor=actor)
 
     if perform(None, decide):
         jobs.dispatch(db.session, current_app)

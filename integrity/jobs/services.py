@@ -30,6 +30,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from integrity.audit.chain import Actor
 from integrity.db import AnySession, utcnow
 from integrity.extensions import db
 from integrity.jobs.models import Job, JobState
@@ -121,6 +122,11 @@ def system(app: Flask) -> JobSystem:
     return found
 
 
+def actor_of(args: dict[str, Any]) -> Actor:
+    """Who asked for a job (see ``submit``)."""
+    return Actor(args["actor_id"], args["actor_name"])
+
+
 def log_job(name: str, *, status: str, user_id: int | None, started: float, **fields: Any) -> None:
     log.info(
         "job",
@@ -144,9 +150,17 @@ def _note(event: str, job_id: int, **fields: Any) -> None:
 
 
 def submit(
-    session: AnySession, kind: JobKind, args: dict[str, Any], *, key: str | None = None
+    session: AnySession,
+    kind: JobKind,
+    args: dict[str, Any],
+    *,
+    actor: Actor | None = None,
+    key: str | None = None,
 ) -> Job:
-    """Add a job to the caller's unit of work; ``dispatch`` sends it once that unit commits."""
+    """Add a job to the caller's unit of work; ``dispatch`` sends it once that unit commits.
+    ``actor``: who asked for it, whom its audit events name (``actor_of`` reads it back)."""
+    if actor is not None:
+        args = {**args, "actor_id": actor.id, "actor_name": actor.name}
     job = Job(kind=kind.name, args=args, key=key, max_attempts=kind.attempts)
     session.add(job)
     session.flush()

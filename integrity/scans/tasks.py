@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from integrity.audit.chain import Actor
 from integrity.extensions import db
-from integrity.jobs import JobKind, Run
-
-
-def _actor(args: dict[str, Any]) -> Actor:
-    return Actor(args["actor_id"], args["actor_name"])
+from integrity.jobs import JobKind, Run, actor_of
 
 
 def _ingest(args: dict[str, Any], run: Run) -> None:
@@ -18,7 +13,7 @@ def _ingest(args: dict[str, Any], run: Run) -> None:
 
     run_ingest(
         args["upload_id"],
-        _actor(args),
+        actor_of(args),
         last_try=run.last_try,
         checkpoint=lambda: run.checkpoint(db.session),
     )
@@ -27,7 +22,7 @@ def _ingest(args: dict[str, Any], run: Run) -> None:
 def _ingest_given_up(args: dict[str, Any], error: str) -> None:
     from integrity.scans.services.ingest import mark_failed
 
-    mark_failed(db.session, args["upload_id"], actor=_actor(args), error=error)
+    mark_failed(db.session, args["upload_id"], actor=actor_of(args), error=error)
 
 
 # Reading an upload: three tries; a try stopped at a checkpoint resumes where it stopped.

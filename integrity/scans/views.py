@@ -311,8 +311,7 @@ def upload(round_id: int) -> Response | tuple[Response, int]:
             refused.append({"file": storage.filename or "", "message": str(exc.message)})
             continue
         if created:
-            args = {"upload_id": record.id, "actor_id": actor.id, "actor_name": actor.name}
-            jobs.submit(db.session, INGEST, args)
+            jobs.submit(db.session, INGEST, {"upload_id": record.id}, actor=actor)
         db.session.commit()
         accepted.append(
             {"id": record.id, "file": record.filename, "new": created, "pages": record.pages_total}

@@ -80,13 +80,17 @@ def test_the_verdict_speaks_kazakh_russian_and_english(
     assert len(set(words.values())) == 3, words
 
 
+def issued_with_surname(session: Any, users: Any) -> tuple[Diploma, str]:
+    """An issued diploma and the surname printed on it."""
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    return made[0], made[0].name.split(" ")[0]
+
+
 def test_lookup_finds_by_serial_and_surname_and_answers_every_miss_alike(
     client: Any, session: Any, users: Any
 ) -> None:
-    _, _, made = issued_batch(session, users)
-    session.commit()
-    doc = made[0]
-    surname = doc.name.split(" ")[0]
+    doc, surname = issued_with_surname(session, users)
     logger = logging.getLogger("integrity")
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -119,10 +123,7 @@ def test_lookup_finds_by_serial_and_surname_and_answers_every_miss_alike(
 def test_a_serial_typed_without_dashes_with_spaces_or_cyrillic_letters_is_found(
     client: Any, session: Any, users: Any
 ) -> None:
-    _, _, made = issued_batch(session, users)
-    session.commit()
-    doc = made[0]
-    surname = doc.name.split(" ")[0]
+    doc, surname = issued_with_surname(session, users)
     compact = doc.serial.replace("-", "")
     spaced = doc.serial.replace("-", " ")
     cyrillic = doc.serial.lower().replace("c", "с").replace("p", "р")  # Cyrillic look-alikes
@@ -140,10 +141,7 @@ MISS_KK = "Бұл сериялық нөмір мен тегі бойынша д�
 def test_a_mistyped_serial_is_called_mistyped_and_a_non_serial_not_a_serial(
     client: Any, session: Any, users: Any
 ) -> None:
-    _, _, made = issued_batch(session, users)
-    session.commit()
-    doc = made[0]
-    surname = doc.name.split(" ")[0]
+    doc, surname = issued_with_surname(session, users)
     wrong_digit = doc.serial[:-1] + str((int(doc.serial[-1]) + 1) % 10)
     mistyped = client.post("/v/", data={"serial": wrong_digit, "surname": surname})
     html = mistyped.get_data(as_text=True)
