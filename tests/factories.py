@@ -190,7 +190,7 @@ def drawable_round(
     upload, _ = ingest.create_upload(
         session, actor=ACTOR, round_=round_, stream=io.BytesIO(pdf), filename="kits.pdf"
     )
-    ingest.process_upload(session, upload.id, actor=ACTOR, workers=1)
+    ingest.process_upload(session, upload.id, actor=ACTOR, workers=0)
     if freeze:
         queue.freeze_round(session, actor=ACTOR, round_=round_)
     session.commit()

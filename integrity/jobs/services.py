@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from integrity.audit.chain import Actor
 from integrity.db import AnySession, utcnow
+from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs.models import Job, JobState
 from integrity.jobs.transport import Transport, open_transport
@@ -275,7 +276,8 @@ def execute(app: Flask, job_id: int, *, owner: str, stop: threading.Event,
         except Exception as exc:
             db.session.rollback()
             error = (str(exc) or type(exc).__name__)[:2000]
-            if last_try:
+            # A domain error (a refused file, a closed round) is the same on every try.
+            if last_try or isinstance(exc, DomainError):
                 release(job_id, owner, state=JobState.FAILED.value, finished_at=utcnow(),
                          lease_until=None, error=error)  # fmt: skip
                 log.exception(

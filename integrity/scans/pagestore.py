@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from integrity.filestore import FileStore
-from integrity.scans import reader
+from integrity.scans import isolation, reader
 from integrity.scans.codes import PagePayload
 from integrity.vault import domain as vault_crypto
 
@@ -83,7 +83,9 @@ _read = 0
 
 
 def worker_open(path: str, keys: StoreKeys) -> None:
+    """A reader process's first step: cap its memory, then open the file."""
     global _keys, _path, _source, _read
+    isolation.limit_self()
     _keys, _path, _source, _read = keys, Path(path), reader.open_source(Path(path)), 0
 
 

@@ -79,7 +79,7 @@ def ingest_file(session: Any, world: dict[str, Any], path: Path) -> ingest.Inges
         )
     session.commit()
     report = ingest.process_upload(
-        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
     )
     session.commit()
     return report
@@ -287,7 +287,7 @@ def killed_at_page(
     monkeypatch.setattr(ingest.reader, "read_page", dies)
     with pytest.raises(RuntimeError):
         ingest.process_upload(
-            session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+            session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
         )
     session.rollback()
     monkeypatch.setattr(ingest.reader, "read_page", real)
@@ -301,7 +301,7 @@ def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
     upload = killed_at_page(session, round_world, path, monkeypatch, page=7, checkpoint_every=3)
     assert session.query(ScanPage).count() == 6  # two checkpoints of three pages were committed
     report = ingest.process_upload(
-        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=1
+        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
     )
     session.commit()
     assert sorted(line.index for line in report.lines) == list(range(12))

@@ -38,7 +38,7 @@ NOW = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.UTC)
 @pytest.fixture(autouse=True)
 def _pages_read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     # So that the tests' stand-ins for a dying reader are the ones called.
-    monkeypatch.setattr(ingest, "default_workers", lambda: 1)
+    monkeypatch.setattr(ingest, "default_workers", lambda: 0)
 
 
 def stored_upload(session: Any, world: dict[str, Any], tmp_path: Path) -> Upload:
@@ -383,3 +383,22 @@ def test_a_message_a_stopping_worker_took_goes_back_on_the_queue(
     assert transport.receive(timeout=0) == job.id  # taken, and then the worker is told to stop
     services.resend(jobs.system(queued), job.id)
     assert transport.receive(timeout=0) == job.id
+
+
+def test_a_refused_file_fails_its_job_on_the_first_try_since_every_retry_would_refuse_it(
+    queued: Flask, session: Any, round_world: dict[str, Any], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    upload = stored_upload(session, round_world, tmp_path)
+    job = ingest_job(session, upload)
+
+    def unreadable(source: Any, index: int) -> Any:
+        raise ingest.reader.UnreadableFile("reader_failed", "a reader died")
+
+    monkeypatch.setattr(ingest.reader, "read_page", unreadable)
+    assert services.execute(queued, job.id, owner="w", stop=threading.Event()) == "failed"
+    row = job_row(job.id)
+    assert (row.state, row.attempts) == ("failed", 1)
+    failed = db.session.get(Upload, upload.id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error is not None and upload.filename in failed.error

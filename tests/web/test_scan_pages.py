@@ -133,7 +133,7 @@ def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
             session, actor=f.ACTOR, round_=scanned["round"], stream=stream, filename="clean.pdf"
         )
     session.commit()
-    ingest.process_upload(session, record.id, actor=f.ACTOR, workers=1)
+    ingest.process_upload(session, record.id, actor=f.ACTOR, workers=0)
     queue.freeze_round(session, actor=f.ACTOR, round_=scanned["round"])
     session.commit()
     page = client.get(f"/ledger/rounds/{scanned['round'].id}").get_data(as_text=True)

@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -29,7 +30,7 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import InvalidInput, NotFound
 from integrity.registry.models import Entry, Round
-from integrity.scans import pagestore, reader
+from integrity.scans import isolation, pagestore, reader
 from integrity.scans.codes import CodeType, new_cipher
 from integrity.scans.ledger import page_hash
 from integrity.scans.models import (
@@ -70,6 +71,10 @@ FILE_PROBLEMS = {
     "broken_pdf": _l("%(file)s is a damaged PDF that cannot be opened."),
     "encrypted_pdf": _l("%(file)s is a password-protected PDF; scan again without a password."),
     "too_large": _l("%(file)s is far larger than a scanned page could be, and was refused."),
+    isolation.READER_FAILED: _l(
+        "%(file)s could not be read: the reader stopped on it (it crashed or ran out of time). "
+        "Export or scan it again as a PDF."
+    ),
 }
 
 
@@ -165,8 +170,7 @@ def create_upload(
         # Checked before the encrypted copy is kept: a refused or known file leaves nothing.
         read["sha256"], read["size"] = _spool_and_seal(stream, spool, key, sink)
         try:
-            with reader.open_source(spool) as source:
-                read["pages"], read["kind"] = source.pages, source.kind
+            read["pages"], read["kind"] = isolation.probe(spool)
         except reader.UnreadableFile as exc:
             raise refusal(exc.code, filename) from None
         existing = session.execute(
@@ -437,9 +441,11 @@ def _decrypted_copy(upload: Upload) -> Path:
 
 
 def _results(path: Path, indices: list[int], workers: int, keys: StoreKeys) -> Iterator[StoredPage]:
-    """Stored pages in order. With several workers, pages are read and stored in other processes,
-    a few pages a task and a few tasks ahead, so memory stays flat however long the file."""
-    if workers <= 1 or len(indices) < 2 * TASK_PAGES:
+    """Stored pages in order, read and stored in ``workers`` child processes (see ``isolation``),
+    a few pages a task and a few tasks ahead, so memory stays flat however long the file. A child
+    that dies (a decoder's crash, the memory cap) makes the file unreadable, not the job's process.
+    ``workers=0`` reads in this process: only for files this program made itself (tests, demo)."""
+    if workers <= 0:
         pages = reader.reopening(path, REOPEN_EVERY)
         for index in indices:
             _, source = next(pages)
@@ -462,7 +468,13 @@ def _results(path: Path, indices: list[int], workers: int, keys: StoreKeys) -> I
         try:
             while pending or ahead:
                 if not ahead:
-                    ahead.extend(pending.popleft().result())
+                    try:
+                        ahead.extend(pending.popleft().result())
+                    except BrokenProcessPool:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        raise reader.UnreadableFile(
+                            isolation.READER_FAILED, "a reader died"
+                        ) from None
                     following = next(tasks, None)
                     if following is not None:
                         pending.append(pool.submit(pagestore.worker_read_all, following))
@@ -513,13 +525,18 @@ def process_upload(
         ingest = _Ingest(session, upload, round_, state, vault)
         todo = [i for i in range(upload.pages_total or 0) if i not in done]
         for count, result in enumerate(
-            _results(path, todo, workers or default_workers(), ingest.keys()), start=1
+            _results(path, todo, default_workers() if workers is None else workers, ingest.keys()),
+            start=1,
         ):
             report.lines.append(ingest.store(result))
             upload.pages_done += 1
             if count % CHECKPOINT_EVERY == 0:
                 session.flush()
                 checkpoint()
+    except reader.UnreadableFile as exc:
+        if path != kept:
+            path.unlink(missing_ok=True)
+        raise refusal(exc.code, upload.filename) from None
     except BaseException:
         if path != kept:
             path.unlink(missing_ok=True)

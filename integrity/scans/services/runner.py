@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from integrity.audit.chain import Actor
+from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.scans.services.ingest import IngestReport, mark_failed, process_upload
 
@@ -39,7 +40,8 @@ def run_ingest(
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        if last_try:
+        # A file the reader refuses (a domain error) is refused again on every try: it fails now.
+        if last_try or isinstance(exc, DomainError):
             mark_failed(db.session, upload_id, actor=actor, error=str(exc) or type(exc).__name__)
             db.session.commit()
         log_job(

@@ -1,0 +1,78 @@
+"""Native decoders (pdfium, Pillow's codecs, zxing) read outside files only in child processes.
+
+A file crafted to crash a decoder, or to make it run for minutes or grow without bound, must
+cost one child process, never a web worker or the job worker that runs every other job. So:
+
+- the upload request learns a file's kind and page count from ``probe``: a short-lived
+  ``python -m integrity.scans.isolation FILE`` with a CPU and a memory limit;
+- the ingest job reads pages in a pool of such children (``limit_self`` is their initializer's
+  first step), and a pool that breaks is reported as an unreadable file.
+
+No Flask, no database: this runs in the children too.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from integrity.scans import reader
+
+# A child may use this much address space (pdfium and a 60-Mpx page fit with room to spare) ...
+CHILD_MEMORY_BYTES = 3 << 30
+# ... and this much CPU time to open a file and count its pages.
+PROBE_SECONDS = 60
+# What the parent reports when a child died, was killed or ran out of time.
+READER_FAILED = "reader_failed"
+
+
+def limit_self(cpu_seconds: int | None = None) -> None:
+    """Cap this process's memory (and CPU time): a runaway decoder fails instead of the machine."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, CHILD_MEMORY_BYTES)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    if cpu_seconds is not None:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+
+
+def probe(path: Path, *, timeout: float = PROBE_SECONDS) -> tuple[int, str]:
+    """The file's page count and kind, read in a child. Raises ``reader.UnreadableFile`` with the
+    child's own verdict, or ``READER_FAILED`` when the child crashed or ran out of time."""
+    try:
+        done = subprocess.run(  # noqa: S603 (this interpreter, this module, a path we made)
+            [sys.executable, "-m", "integrity.scans.isolation", str(path)],
+            capture_output=True,
+            timeout=timeout + 5,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise reader.UnreadableFile(READER_FAILED, "timed out") from None
+    if done.returncode != 0:
+        raise reader.UnreadableFile(READER_FAILED, f"exit status {done.returncode}")
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        raise reader.UnreadableFile(READER_FAILED, "no answer") from None
+    if "problem" in answer:
+        raise reader.UnreadableFile(str(answer["problem"]), str(answer.get("detail", "")))
+    return int(answer["pages"]), str(answer["kind"])
+
+
+def _main(argv: list[str]) -> int:
+    limit_self(PROBE_SECONDS)
+    try:
+        with reader.open_source(Path(argv[0])) as source:
+            answer: dict[str, object] = {"pages": source.pages, "kind": source.kind}
+    except reader.UnreadableFile as exc:
+        answer = {"problem": exc.code, "detail": exc.detail[:200]}
+    except MemoryError:
+        answer = {"problem": READER_FAILED, "detail": "out of memory"}
+    sys.stdout.write(json.dumps(answer))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))
