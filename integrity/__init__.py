@@ -43,6 +43,12 @@ def create_app(
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
 
+    from integrity.accounts import sessions
+
+    app.extensions[sessions.EXTENSION] = sessions.open_sessions(
+        app.config["INTEGRITY"]["SESSION_STORE_URL"]
+    )
+
     from integrity import models  # noqa: F401  (registers every table on the metadata)
     from integrity.accounts.views import bp as accounts_bp
     from integrity.audit.views import bp as audit_bp

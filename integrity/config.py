@@ -102,6 +102,12 @@ SETTINGS: tuple[Setting, ...] = (
         12,
         "A signed-in session ends this many hours after sign-in, however busy.",
     ),
+    Setting(
+        "SESSION_STORE_URL",
+        str,
+        "",
+        "Where signed-in sessions live: empty means the database (the `sign_in` table); `redis://…` for Redis, shared by several app servers.",
+    ),
     Setting("COOKIE_SECURE", bool, False, "Send cookies over HTTPS only; switch on behind TLS."),
     Setting(
         "JOBS_URL",

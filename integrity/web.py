@@ -127,10 +127,10 @@ def init_app(app: Flask) -> None:
         idle or too old). A cookie copied before sign-out opens nothing after it."""
         from flask import session
 
-        from integrity.accounts.services import session_user
+        from integrity.accounts.sessions import sessions_of
 
         settings = app.config["INTEGRITY"]
-        user = session_user(
+        user = sessions_of(app).user_of(
             db.session,
             session.get("sid"),
             idle=dt.timedelta(minutes=int(settings["SESSION_IDLE_MINUTES"])),

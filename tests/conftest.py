@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, func, select, text
 
@@ -23,6 +23,7 @@ from integrity import create_app
 from integrity.accounts import services as account_services
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
+from integrity.accounts.sessions import sessions_of
 from integrity.audit.chain import Actor
 from integrity.audit.models import AuditEvent
 from integrity.db import Base
@@ -149,7 +150,7 @@ def users(app: Flask) -> Users:
 
 def login(client: FlaskClient, user: User) -> None:
     """Sign ``user`` in as the login page does: a server-side session, its token in the cookie."""
-    token = account_services.start_session(db.session, user=user)
+    token = sessions_of(current_app).start(db.session, user)
     db.session.commit()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = str(user.id)

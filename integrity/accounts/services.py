@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from integrity.accounts.domain import Role, password_problem, username_problem
-from integrity.accounts.models import SignIn, User, UserRole
+from integrity.accounts.models import User, UserRole
+from integrity.accounts.sessions import SessionStore
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
-from integrity.db import AnySession, utcnow
+from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
 
 # scrypt is memory-hard (N=2**15, r=8: 32 MiB a hash), which makes stolen hashes slow to crack.
@@ -97,7 +95,15 @@ def create_user(
     return user
 
 
-def set_roles(session: AnySession, *, actor: Actor, user: User, roles: Iterable[Role]) -> None:
+def set_roles(
+    session: AnySession,
+    *,
+    actor: Actor,
+    user: User,
+    roles: Iterable[Role],
+    sessions: SessionStore,
+) -> None:
+    """Give ``user`` exactly ``roles``; a change ends every session of the user."""
     wanted = {Role(r) for r in roles}
     if not wanted:
         raise InvalidInput(_l("Choose at least one role."), field="roles")
@@ -108,7 +114,7 @@ def set_roles(session: AnySession, *, actor: Actor, user: User, roles: Iterable[
     for role in sorted(wanted - user.roles):
         user.role_rows.append(UserRole(role=role.value))
     session.flush()
-    end_sessions_of(session, user, reason="roles_changed")
+    sessions.end_all_of(session, user, reason="roles_changed")
     record_event(
         session,
         actor=actor,
@@ -119,7 +125,13 @@ def set_roles(session: AnySession, *, actor: Actor, user: User, roles: Iterable[
 
 
 def set_password(
-    session: AnySession, *, actor: Actor, user: User, password: str, keep: str | None = None
+    session: AnySession,
+    *,
+    actor: Actor,
+    user: User,
+    password: str,
+    sessions: SessionStore,
+    keep: str | None = None,
 ) -> None:
     """Set a new password and end the user's other sessions (``keep``: the session of the user
     changing their own password, which goes on)."""
@@ -128,17 +140,20 @@ def set_password(
         raise InvalidInput(PASSWORD_PROBLEMS[problem], field="password")
     user.password_hash = hash_password(password)
     session.flush()
-    end_sessions_of(session, user, reason="password_changed", keep=keep)
+    sessions.end_all_of(session, user, reason="password_changed", keep=keep)
     record_event(session, actor=actor, action="accounts.set_password", subject=f"user:{user.id}")
 
 
-def set_active(session: AnySession, *, actor: Actor, user: User, active: bool) -> None:
+def set_active(
+    session: AnySession, *, actor: Actor, user: User, active: bool, sessions: SessionStore
+) -> None:
+    """Activate or deactivate ``user``; deactivation ends every session of the user."""
     if user.active == active:
         return
     user.active = active
     session.flush()
     if not active:
-        end_sessions_of(session, user, reason="deactivated")
+        sessions.end_all_of(session, user, reason="deactivated")
     record_event(
         session,
         actor=actor,
@@ -172,66 +187,3 @@ def record_logout(session: AnySession, *, user: User) -> None:
     record_event(
         session, actor=user.as_actor(), action="accounts.logout", subject=f"user:{user.id}"
     )
-
-
-# -- sessions on the server ----------------------------------------------------------------------
-
-SEEN_EVERY = dt.timedelta(minutes=1)  # how stale "last seen" may get, to spare a write a request
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def start_session(session: AnySession, *, user: User) -> str:
-    """A new signed-in session for ``user``; returns the token for the browser's cookie."""
-    token = secrets.token_urlsafe(32)
-    session.add(SignIn(token_sha256=_digest(token), user_id=user.id))
-    session.flush()
-    return token
-
-
-def session_user(
-    session: AnySession, token: str | None, *, idle: dt.timedelta, longest: dt.timedelta
-) -> User | None:
-    """The user of a live session, or None: unknown, ended, idle too long, or too old (an
-    outlived session is ended on the way)."""
-    if not token:
-        return None
-    found = session.execute(  # one query on every signed-in request: the session and its user
-        select(SignIn, User)
-        .join(User, User.id == SignIn.user_id)
-        .where(SignIn.token_sha256 == _digest(token))
-    ).one_or_none()
-    if found is None:
-        return None
-    row, user = found
-    if row.ended_at is not None:
-        return None
-    now = utcnow()
-    if now - row.seen_at > idle or now - row.started_at > longest:
-        row.ended_at, row.end_reason = now, "timeout"
-        return None
-    if now - row.seen_at > SEEN_EVERY:
-        row.seen_at = now
-    return user if user.active else None
-
-
-def end_session(session: AnySession, token: str | None, *, reason: str = "signed_out") -> None:
-    if token:
-        session.execute(
-            update(SignIn)
-            .where(SignIn.token_sha256 == _digest(token), SignIn.ended_at.is_(None))
-            .values(ended_at=utcnow(), end_reason=reason)
-        )
-
-
-def end_sessions_of(
-    session: AnySession, user: User, *, reason: str, keep: str | None = None
-) -> int:
-    """End every live session of ``user`` (but the one whose token is ``keep``)."""
-    query = update(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))
-    if keep:
-        query = query.where(SignIn.token_sha256 != _digest(keep))
-    ended = session.execute(query.values(ended_at=utcnow(), end_reason=reason))
-    return int(ended.rowcount)  # type: ignore[attr-defined]

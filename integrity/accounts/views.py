@@ -23,6 +23,7 @@ from integrity.accounts import services
 from integrity.accounts.domain import Role
 from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm, role_labels
 from integrity.accounts.models import User
+from integrity.accounts.sessions import sessions_of
 from integrity.errors import DomainError
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.forms import choice_list
@@ -57,7 +58,7 @@ def login() -> str | Response:
             flash(_("Wrong username or password."), "error")
         else:
             session.clear()
-            session["sid"] = services.start_session(db.session, user=user)
+            session["sid"] = sessions_of(current_app).start(db.session, user)
             login_user(user)
             services.record_login(db.session, user=user)
             db.session.commit()
@@ -68,7 +69,7 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout() -> Response:
-    services.end_session(db.session, session.get("sid"))
+    sessions_of(current_app).end(db.session, session.get("sid"), reason="signed_out")
     services.record_logout(db.session, user=current_user)
     db.session.commit()
     logout_user()
@@ -137,12 +138,19 @@ def edit_user(user_id: int) -> str | Response:
     if form.validate_on_submit():
         actor = current_user.as_actor()
         try:
+            store = sessions_of(current_app)
             services.set_roles(
-                db.session, actor=actor, user=user, roles=[Role(r) for r in form.roles.data or []]
+                db.session,
+                actor=actor,
+                user=user,
+                roles=[Role(r) for r in form.roles.data or []],
+                sessions=store,
             )
             if user.id == current_user.id and not form.active.data:
                 raise DomainError(_("You cannot deactivate your own account."))
-            services.set_active(db.session, actor=actor, user=user, active=bool(form.active.data))
+            services.set_active(
+                db.session, actor=actor, user=user, active=bool(form.active.data), sessions=store
+            )
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")

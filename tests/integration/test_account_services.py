@@ -6,11 +6,13 @@ import pytest
 
 from integrity.accounts import services
 from integrity.accounts.domain import Role
+from integrity.accounts.sessions import DatabaseSessions
 from integrity.audit.chain import Actor
 from integrity.errors import Conflict, InvalidInput
 from tests.conftest import expect_events
 
 ADMIN = Actor(None, "test")
+DB = DatabaseSessions()
 
 
 def make(session: Any, username: str = "aigerim", *roles: Role) -> Any:
@@ -28,14 +30,20 @@ def test_each_account_service_records_exactly_one_event(session: Any) -> None:
     with expect_events("accounts.create_user"):
         user = make(session)
     with expect_events("accounts.set_roles"):
-        services.set_roles(session, actor=ADMIN, user=user, roles=[Role.ORGANISER, Role.CHAIR])
+        services.set_roles(
+            session, actor=ADMIN, user=user, roles=[Role.ORGANISER, Role.CHAIR], sessions=DB
+        )
     assert user.roles == {Role.ORGANISER, Role.CHAIR}
     with expect_events():
-        services.set_roles(session, actor=ADMIN, user=user, roles=[Role.CHAIR, Role.ORGANISER])
+        services.set_roles(
+            session, actor=ADMIN, user=user, roles=[Role.CHAIR, Role.ORGANISER], sessions=DB
+        )
     with expect_events("accounts.set_password"):
-        services.set_password(session, actor=ADMIN, user=user, password="another-long-1")
+        services.set_password(
+            session, actor=ADMIN, user=user, password="another-long-1", sessions=DB
+        )
     with expect_events("accounts.set_active"):
-        services.set_active(session, actor=ADMIN, user=user, active=False)
+        services.set_active(session, actor=ADMIN, user=user, active=False, sessions=DB)
     with expect_events("accounts.set_locale"):
         services.set_locale(session, actor=ADMIN, user=user, locale="ru")
     with expect_events("accounts.login"):

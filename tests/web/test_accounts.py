@@ -4,13 +4,12 @@ import re
 from typing import Any
 
 import pytest
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
 
 from integrity.accounts import services
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
-from integrity.audit.chain import Actor
 from integrity.audit.models import AuditEvent
 from integrity.extensions import db
 from tests.conftest import PASSWORD, Users
@@ -190,85 +189,3 @@ class TestCsrf:
         assert token is not None
         response = sign_in(client, "aigerim", PASSWORD, csrf_token=token.group(1))
         assert response.status_code == 302
-
-
-# -- sessions live on the server ------------------------------------------------------------------
-
-
-def opens(browser: FlaskClient, path: str = "/registry/participants") -> int:
-    """A request as from a new visit. Test requests share the test's app context, where
-    Flask-Login keeps the user it loaded: forget it, as every real request does."""
-    g.pop("_login_user", None)
-    return browser.get(path).status_code
-
-
-def signed_in_copy(app: Flask, client: FlaskClient, user: User) -> FlaskClient:
-    """Sign in through the page, then copy the session cookie into a second browser."""
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    cookie = client.get_cookie("session")
-    assert cookie is not None
-    thief = app.test_client()
-    thief.set_cookie("session", cookie.value)
-    return thief
-
-
-def test_a_cookie_copied_before_sign_out_opens_nothing_after_it(
-    app: Flask, client: FlaskClient, users: Users
-) -> None:
-    user = users.make(Role.ORGANISER)
-    thief = signed_in_copy(app, client, user)
-    assert thief.get("/registry/participants").status_code == 200
-    client.post("/logout")
-    after = thief.get("/registry/participants")
-    assert after.status_code == 302 and after.headers["Location"].startswith("/login")
-
-
-@pytest.mark.parametrize("change", ["roles", "deactivation", "password"])
-def test_a_change_of_roles_password_or_deactivation_ends_every_session_of_the_user(
-    app: Flask, client: FlaskClient, users: Users, change: str
-) -> None:
-    user = users.make(Role.ORGANISER)
-    thief = signed_in_copy(app, client, user)
-    assert thief.get("/registry/participants").status_code == 200
-    admin = Actor(None, "test")
-    if change == "roles":
-        services.set_roles(
-            db.session, actor=admin, user=user, roles=[Role.ORGANISER, Role.OBSERVER]
-        )
-    elif change == "deactivation":
-        services.set_active(db.session, actor=admin, user=user, active=False)
-    else:
-        services.set_password(db.session, actor=admin, user=user, password="a brand new passphrase")
-    db.session.commit()
-    for browser in (client, thief):
-        assert opens(browser) == 302
-
-
-def test_a_session_ends_after_its_idle_and_its_absolute_timeouts(
-    app: Flask, client: FlaskClient, users: Users
-) -> None:
-    import datetime as dt
-
-    from integrity.accounts.models import SignIn
-    from integrity.db import utcnow
-
-    user = users.make(Role.ORGANISER)
-    client.post("/login", data={"username": user.username, "password": PASSWORD})
-    row = db.session.query(SignIn).one()
-    row.seen_at = utcnow() - dt.timedelta(minutes=119)  # marking for hours: still in
-    db.session.commit()
-    assert opens(client) == 200
-    db.session.refresh(row)
-    assert utcnow() - row.seen_at < dt.timedelta(minutes=1)  # seen again
-    row.started_at = utcnow() - dt.timedelta(hours=12, minutes=1)
-    db.session.commit()
-    assert opens(client) == 302
-    db.session.refresh(row)
-    assert row.end_reason == "timeout"
-
-    client.post("/login", data={"username": user.username, "password": PASSWORD})
-    fresh = db.session.query(SignIn).filter(SignIn.ended_at.is_(None)).one()
-    fresh.seen_at = utcnow() - dt.timedelta(minutes=121)
-    db.session.commit()
-    assert opens(client) == 302
