@@ -90,10 +90,13 @@ def create_app(
     from integrity import jobs
     from integrity.diplomas.tasks import RENDER
     from integrity.protocols.tasks import REFRESH_RENDERINGS
+    from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT
     from integrity.scans.tasks import INGEST
 
     # Every kind of background job; in tests a job runs in the request that submits it.
-    jobs.init_app(app, kinds=(INGEST, RENDER, REFRESH_RENDERINGS, jobs.PRUNE))
+    jobs.init_app(
+        app, kinds=(CHECK_IMPORT, APPLY_IMPORT, INGEST, RENDER, REFRESH_RENDERINGS, jobs.PRUNE)
+    )
     from integrity.audit.services import register_head_sources
     from integrity.diplomas.keys import published_heads as status_list_heads
     from integrity.jury.services.draws import published_heads as draw_heads

@@ -38,6 +38,11 @@ def private_path(view: F) -> F:
     return view
 
 
+def note(**fields: Any) -> None:
+    """Add fields to this request's one log line (a busy page's event, without a line of its own)."""
+    request.environ.setdefault("integrity.log_fields", {}).update(fields)
+
+
 def logged_path() -> str:
     """The request's path as logs may keep it."""
     rule = request.url_rule
@@ -101,6 +106,7 @@ def configure(app: Flask) -> None:
                     if started is None
                     else round((time.perf_counter() - started) * 1000, 1),
                     "user_id": user_id,
+                    **request.environ.get("integrity.log_fields", {}),
                 }
             },
         )

@@ -196,6 +196,13 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, logged_path())
         return error_response(500)
 
+    @app.template_filter("localtime")
+    def localtime(moment: Any) -> str:
+        """A stored (UTC) moment as the centre's local date and time."""
+        from integrity.clock import local_time
+
+        return "" if moment is None else local_time(moment).strftime("%Y-%m-%d %H:%M")
+
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:
         from integrity.accounts.domain import Role

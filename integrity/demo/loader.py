@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
@@ -21,8 +22,9 @@ from integrity.db import AnySession
 from integrity.demo.generator import DemoData, generate
 from integrity.registry.kinds import EventKind, RelationKind, Stage
 from integrity.registry.models import Event, Juror, Room
-from integrity.registry.services import catalogue, exports, people, places
-from integrity.registry.services.imports import import_jurors, import_participants
+from integrity.registry.services import catalogue, exports, import_runs, people, places
+from integrity.registry.services.imports import import_jurors
+from integrity.registry.tasks import sealed_for
 
 DEMO_PASSWORD = "integrity-demo"  # noqa: S105  (demo only; printed at start-up)
 DEMO_SEED = 2026
@@ -203,13 +205,15 @@ def load_demo(
                 max_units=t.max_points * 2,
                 criteria=[(text, text, points * 2) for text, points in t.criteria],
             )
-    import_participants(
-        session,
-        actor=organiser,
-        event=event,
-        data=_participants_csv(data),
-        filename="demo-participants.csv",
-    )
+    # The participants come as an organiser's upload does (stored, checked, confirmed, imported),
+    # so the demo shows an import's own page.
+    sealed = sealed_for(current_app)
+    run = import_runs.receive(session, actor=organiser, event=event, kind="participants",
+                              data=_participants_csv(data), filename="demo-participants.csv",
+                              sealed=sealed)  # fmt: skip
+    import_runs.check(session, run.id, actor=organiser, sealed=sealed, limits=None)
+    import_runs.confirm(session, actor=organiser, run=run, accept_unknown_columns=False)
+    import_runs.apply(session, run.id, actor=organiser, sealed=sealed, limits=None)
     import_jurors(
         session, actor=organiser, event=event, data=_jurors_csv(data), filename="demo-jurors.csv"
     )

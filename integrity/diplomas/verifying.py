@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from integrity.db import AnySession
@@ -59,7 +59,9 @@ _LOOKUP = (
     )
     .join(Event, Event.id == Diploma.event_id)
     .outerjoin(_successor, _successor.id == Diploma.superseded_by_id)
+    .where(Diploma.serial == bindparam("serial"))
 )  # fmt: skip
+# Built once, so its cache key is computed once; run on the session's connection, not the ORM.
 
 
 def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Found | None]:
@@ -68,7 +70,7 @@ def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Foun
     found: list[Found] = []
 
     def status_of(payload: Payload) -> published.StatusNote | None:
-        row = session.execute(_LOOKUP.where(Diploma.serial == str(payload.serial))).one_or_none()
+        row = session.connection().execute(_LOOKUP, {"serial": str(payload.serial)}).one_or_none()
         # A valid signature over bytes we never stored would mean a leaked key: not ours.
         if row is None or row.payload != blob:
             return None

@@ -34,7 +34,7 @@ from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.diplomas.published import Result, Verdict
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.forms import choice_list, perform
-from integrity.logs import private_path
+from integrity.logs import note, private_path
 from integrity.protocols.models import Protocol, ProtocolState
 from integrity.registry.models import Event, Round, Subject
 from integrity.storage import file_store
@@ -76,12 +76,9 @@ def _noindex(response: Response) -> Response:
 
 def _log_verdict(result: Result, how: str) -> None:
     # Serial and verdict only: never the name, the surname typed, or the client's address.
+    # On the request's own log line: this runs on every QR scan.
     serial = str(result.payload.serial) if result.payload else None
-    current_app.logger.info(
-        "diploma checked",
-        extra={"fields": {"event": "diploma_check", "how": how, "serial": serial,
-                          "verdict": result.verdict.value}},
-    )  # fmt: skip
+    note(event="diploma_check", how=how, serial=serial, verdict=result.verdict.value)
 
 
 @lru_cache(maxsize=8)
@@ -137,13 +134,31 @@ def _page_texts(locale: str) -> dict[str, str]:
     return texts
 
 
+@lru_cache(maxsize=8)
+def _page_links(script_root: str) -> dict[str, str]:
+    """The verification page's fixed links, built once per mount point instead of per scan."""
+    del script_root  # the cache key; url_for reads the request's own
+    return {
+        "css": url_for("static", filename="app.css"),
+        "favicon": url_for("static", filename="favicon.svg"),
+        "home": url_for("public.home"),
+        "lookup": url_for("verify.lookup"),
+        "keys": url_for("verify.key_list"),
+        "status_list": url_for("verify.status_list"),
+    }
+
+
 def _verdict_page(result: Result, doc: verifying.Found | None) -> Response:
-    page = render_template(
-        "diplomas/verdict.html",
+    # Rendered straight from the environment: the page uses no context processor (no user, no
+    # form, no navigation), and the locale is decided once, not once for each of them.
+    locale = select_locale()
+    page = current_app.jinja_env.get_template("diplomas/verdict.html").render(
         result=result,
         doc=doc,
         Verdict=Verdict,
-        t=_page_texts(select_locale()),
+        t=_page_texts(locale),
+        links=_page_links(request.script_root),
+        current_locale=locale,
     )
     return _noindex(make_response(page))
 
@@ -194,10 +209,7 @@ def lookup() -> Response:
             result, found = verifying.check_blob(db.session, doc.payload)
             _log_verdict(result, "lookup")
             return _verdict_page(result, found)
-        current_app.logger.info(
-            "diploma checked",
-            extra={"fields": {"event": "diploma_check", "how": "lookup", "verdict": "miss"}},
-        )
+        note(event="diploma_check", how="lookup", verdict="miss")
         form.serial.errors = [
             _("No diploma matches this serial and surname. Check both against the paper.")
         ]

@@ -165,7 +165,9 @@ class EntryStatusForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
-    dry_run = BooleanField(_l("Check only, do not save"))
+
+
+class ImportConfirmForm(FlaskForm):
     accept_unknown_columns = BooleanField(_l("Ignore the columns the import does not know"))
 
 

@@ -59,6 +59,8 @@ POLICY: dict[str, Any] = {
     "registry.entry": EDITORS,
     "registry.export_participants": PEOPLE,
     "registry.import_file": EDITORS,
+    "registry.import_run": EDITORS,
+    "registry.apply_import": EDITORS,
     "registry.jurors": JURY,
     "registry.new_juror": EDITORS,
     "registry.juror": JURY,

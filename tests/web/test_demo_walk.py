@@ -28,6 +28,7 @@ from integrity.protocols.models import Protocol
 from integrity.registry.models import (
     Entry,
     Event,
+    ImportRun,
     Juror,
     Participant,
     Round,
@@ -71,6 +72,7 @@ def argument_values() -> dict[str, list[Any]]:
         "event_id": ids(Event.id),
         "filename": ["app.css"],
         "fmt": ["csv", "xlsx", "pdf", "docx"],
+        "import_id": ids(ImportRun.id),
         "juror_id": ids(Juror.id),  # every one: some declared relations, some did not
         "kind": ["participants", "jurors"],
         "number": [1, 2],

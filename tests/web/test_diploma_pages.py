@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import zipfile
@@ -254,6 +255,36 @@ def test_an_error_on_a_verification_page_logs_the_route_not_the_code(
     logged = stream.getvalue()
     assert "unhandled error on GET /v/<string:text>" in logged
     assert path_of(made[0]).rsplit("/", 1)[-1] not in logged
+
+
+def test_a_check_is_one_log_line_with_serial_and_verdict_and_never_the_name_or_code(
+    client: Any, session: Any, users: Any
+) -> None:
+    _, _, made = issued_batch(session, users)
+    session.commit()
+    logger = logging.getLogger("integrity")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        assert client.get(path_of(made[0])).status_code == 200
+        assert client.post("/v/", data={"serial": made[1].serial, "surname": "Nobody"}).status_code
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    checks = [line for line in lines if line.get("event") == "diploma_check"]
+    assert [(c["how"], c["verdict"], c["message"]) for c in checks] == [
+        ("link", "genuine", "request"),
+        ("lookup", "miss", "request"),
+    ]
+    assert checks[0]["serial"] == made[0].serial and checks[0]["path"] == "/v/<string:text>"
+    logged = stream.getvalue()
+    assert path_of(made[0]).rsplit("/", 1)[-1] not in logged
+    assert made[0].name not in logged and made[1].serial not in logged
 
 
 def test_the_verdict_page_switches_language_by_plain_links_and_other_pages_do_not(

@@ -106,8 +106,10 @@ def test_the_upload_page_lists_every_bad_row_and_saves_nothing(
         data={"file": (io.BytesIO(csv.encode()), "list.csv")},
         content_type="multipart/form-data",
     )
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 302  # to the upload's page, where the check job reports
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-state="checked"' in page and "registry.apply_import" not in page
+    assert "/apply" not in page  # nothing to confirm
     table = re.search(r'data-testid="import-errors".*?</table>', page, re.S)
     assert table is not None
     assert table.group(0).count("<tr>") == 3  # header + two bad rows
@@ -116,7 +118,7 @@ def test_the_upload_page_lists_every_bad_row_and_saves_nothing(
     assert session.query(Participant).count() == 0
 
 
-def test_a_good_upload_lands_on_the_participant_list(
+def test_a_good_upload_is_checked_then_imported_on_confirmation(
     client: FlaskClient, as_role: Any, session: Any, places: dict[str, Any]
 ) -> None:
     as_role(Role.ORGANISER)
@@ -130,8 +132,15 @@ def test_a_good_upload_lands_on_the_participant_list(
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Әбілқайыр Дәулет" in page
+    run_page = response.headers["Location"]
+    assert session.query(Participant).count() == 0  # checked, not imported
+    confirmed = client.post(run_page + "/apply")
+    assert confirmed.status_code == 302
+    page = client.get(run_page).get_data(as_text=True)
+    assert 'data-state="applied"' in page
+    listing = re.search(r'href="([^"]*/participants)"', page)
+    assert listing is not None
+    assert "Әбілқайыр Дәулет" in client.get(listing.group(1)).get_data(as_text=True)
 
 
 def test_participant_lists_paginate_and_search_by_name_iin_and_school(

@@ -12,96 +12,141 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from integrity import jobs
 from integrity.access import roles
+from integrity.audit.chain import Actor
+from integrity.errors import DomainError
 from integrity.extensions import db
-from integrity.registry.domain import ImportRejected
-from integrity.registry.forms import ImportForm
+from integrity.jobs import JobKind
+from integrity.registry.forms import ImportConfirmForm, ImportForm
 from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
-from integrity.registry.models import Event
-from integrity.registry.services import exports
-from integrity.registry.services.imports import import_jurors, import_participants, table_limits
-from integrity.registry.tabular import TableError
+from integrity.registry.models import Event, ImportRun, ImportState
+from integrity.registry.services import exports, import_runs
+from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT, sealed_for
 from integrity.registry.views import EDITORS, PEOPLE_READERS, bp
 
-KINDS = {"participants": import_participants, "jurors": import_jurors}
+KINDS = ("participants", "jurors")
+
+
+def _submit(job: JobKind, run: ImportRun, actor: Actor) -> None:
+    jobs.submit(db.session, job, {"run_id": run.id}, actor=actor)
+    db.session.commit()
+    jobs.dispatch(db.session, current_app)
 
 
 @bp.route("/events/<int:event_id>/import/<kind>", methods=["GET", "POST"])
 @roles(*EDITORS)
 def import_file(event_id: int, kind: str) -> str | BaseResponse:
+    """Upload a list; a job checks it and its page shows what an import would do."""
     event = db.session.get(Event, event_id) or abort(404)
-    importer = KINDS.get(kind) or abort(404)
+    if kind not in KINDS:
+        abort(404)
     form = ImportForm()
-    errors: list[dict[str, object]] = []
-    result = None
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read()
-        filename = upload.filename or "upload"
+        actor = current_user.as_actor()
         try:
-            result = importer(
-                db.session,
-                actor=current_user.as_actor(),
-                event=event,
-                data=data,
-                filename=filename,
-                dry_run=bool(form.dry_run.data),
-                accept_unknown_columns=bool(form.accept_unknown_columns.data),
-                limits=table_limits(current_app.config["INTEGRITY"]),
-            )
-        except TableError as exc:
+            run = import_runs.receive(
+                db.session, actor=actor, event=event, kind=kind, data=upload.read(),
+                filename=upload.filename or "upload", sealed=sealed_for(current_app),
+            )  # fmt: skip
+        except DomainError as exc:
             db.session.rollback()
-            form.file.errors = [f"{filename}: {TABLE_PROBLEMS.get(exc.code, exc.code)}"]
-        except ImportRejected as exc:
-            db.session.rollback()
-            errors = [
-                {
-                    "row": e.row,
-                    "field": field_text(e.field),
-                    "problem": problem_text(e.problem),
-                    "value": e.value,
-                }
-                for e in exc.errors
-            ]
+            form.file.errors = [str(exc.message)]
         else:
-            if result.dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
-                flash(
-                    _(
-                        "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
-                        created=result.created,
-                        updated=result.updated,
-                        unchanged=result.unchanged,
-                    ),
-                    "success",
-                )
-                if result.ignored_columns:
-                    flash(
-                        _(
-                            "These columns were ignored: %(columns)s.",
-                            columns=", ".join(result.ignored_columns),
-                        ),
-                        "info",
-                    )
-                target = (
-                    "registry.event_participants" if kind == "participants" else "registry.jurors"
-                )
-                return redirect(
-                    url_for(target, event_id=event.id)
-                    if kind == "participants"
-                    else url_for(target)
-                )
-    status = 422 if errors or form.errors else 200
+            _submit(CHECK_IMPORT, run, actor)
+            return redirect(url_for("registry.import_run", import_id=run.id))
+    recent = (
+        db.session.execute(
+            select(ImportRun)
+            .where(ImportRun.event_id == event.id, ImportRun.kind == kind)
+            .order_by(ImportRun.id.desc())
+            .limit(10)
+        )
+        .scalars()
+        .all()
+    )
     return make_response(
         render_template(
-            "registry/import.html", event=event, kind=kind, form=form, errors=errors, result=result
+            "registry/import.html",
+            event=event,
+            kind=kind,
+            form=form,
+            recent=recent,
+            state_labels=import_state_labels(),
+        ),
+        422 if form.errors else 200,
+    )
+
+
+def import_state_labels() -> dict[str, str]:
+    return {
+        ImportState.CHECKING.value: _("checking the file…"),
+        ImportState.CHECKED.value: _("checked"),
+        ImportState.REFUSED.value: _("refused"),
+        ImportState.APPLYING.value: _("importing…"),
+        ImportState.APPLIED.value: _("imported"),
+        ImportState.FAILED.value: _("failed"),
+    }
+
+
+def _run_page(run: ImportRun, form: ImportConfirmForm, status: int = 200) -> BaseResponse:
+    event = db.session.get(Event, run.event_id) or abort(404)
+    result = run.result or {}
+    errors = [
+        {"row": e["row"], "field": field_text(e["field"]), "problem": problem_text(e["problem"]),
+         "value": e["value"]}
+        for e in result.get("errors", [])
+    ]  # fmt: skip
+    table_error = result.get("table_error")
+    return make_response(
+        render_template(
+            "registry/import_run.html",
+            run=run,
+            event=event,
+            result=result,
+            errors=errors,
+            table_error=TABLE_PROBLEMS.get(table_error, table_error) if table_error else None,
+            can_apply=import_runs.can_apply(run),
+            busy=run.state in (ImportState.CHECKING.value, ImportState.APPLYING.value),
+            state_labels=import_state_labels(),
+            form=form,
         ),
         status,
     )
+
+
+@bp.route("/imports/<int:import_id>")
+@roles(*EDITORS)
+def import_run(import_id: int) -> BaseResponse:
+    run = db.session.get(ImportRun, import_id) or abort(404)
+    return _run_page(run, ImportConfirmForm())
+
+
+@bp.route("/imports/<int:import_id>/apply", methods=["POST"])
+@roles(*EDITORS)
+def apply_import(import_id: int) -> BaseResponse:
+    """Import the checked file, as stored: nothing is uploaded twice."""
+    run = db.session.get(ImportRun, import_id) or abort(404)
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        return _run_page(run, form, 400)
+    actor = current_user.as_actor()
+    try:
+        asked = import_runs.confirm(
+            db.session, actor=actor, run=run,
+            accept_unknown_columns=bool(form.accept_unknown_columns.data),
+        )  # fmt: skip
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _run_page(run, form, exc.status)
+    if asked:
+        _submit(APPLY_IMPORT, run, actor)
+    return redirect(url_for("registry.import_run", import_id=run.id))
 
 
 @bp.route("/events/<int:event_id>/participants.<fmt>")
