@@ -91,12 +91,20 @@ def create_app(
     from integrity.diplomas.tasks import RENDER
     from integrity.protocols.tasks import REFRESH_RENDERINGS
     from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT
-    from integrity.scans.tasks import INGEST
+    from integrity.scans.tasks import INGEST, SCANS_UPLOAD
+    from integrity.uploads import web as uploads
+    from integrity.uploads.tasks import EXPIRE as EXPIRE_UPLOADS
+    from integrity.uploads.tasks import FINISH as FINISH_UPLOAD
 
     # Every kind of background job; in tests a job runs in the request that submits it.
     jobs.init_app(
-        app, kinds=(CHECK_IMPORT, APPLY_IMPORT, INGEST, RENDER, REFRESH_RENDERINGS, jobs.PRUNE)
-    )
+        app,
+        kinds=(
+            CHECK_IMPORT, APPLY_IMPORT, FINISH_UPLOAD, EXPIRE_UPLOADS, INGEST, RENDER,
+            REFRESH_RENDERINGS, jobs.PRUNE,
+        ),
+    )  # fmt: skip
+    uploads.init_app(app, purposes=(SCANS_UPLOAD,))
     from integrity.audit.services import register_head_sources
     from integrity.diplomas.keys import published_heads as status_list_heads
     from integrity.jury.services.draws import published_heads as draw_heads

@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Stored files (scans, PDFs); empty means `data/` in the instance folder.",
     ),
     Setting("MAX_UPLOAD_MB", int, 512, "Largest accepted upload, in megabytes."),
+    Setting(
+        "UPLOAD_CHUNK_MB",
+        int,
+        4,
+        "Size of the chunks a browser sends a large file in (resumable uploads, at most 8).",
+    ),
     Setting("IMPORT_MAX_ROWS", int, 50_000, "Most data rows one imported table may have."),
     Setting("IMPORT_MAX_COLUMNS", int, 100, "Most columns one imported table may have."),
     Setting(

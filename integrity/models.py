@@ -52,6 +52,7 @@ from integrity.risk.models import (
     SourceUse,
 )
 from integrity.scans.models import Booklet, PrintRun, ScanPage, ScanRound, Upload, Work
+from integrity.uploads.models import ResumableUpload
 from integrity.vault.models import IdentityLink, SealedLink, VaultKey
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "PublicRendering",
     "Recommendation",
     "ReportVersion",
+    "ResumableUpload",
     "Room",
     "RoomObserver",
     "Round",

@@ -168,6 +168,14 @@ def _round_page(round_: Round, **forms: Any) -> str:
 
     return render_template(
         "scans/round.html",
+        chunk_size=min(int(current_app.config["INTEGRITY"]["UPLOAD_CHUNK_MB"]), 8) << 20,
+        upload_labels={
+            "sending": _("sending…"),
+            "resuming": _("connection lost; resuming…"),
+            "storing": _("received; storing…"),
+            "known": _("uploaded before; nothing changed"),
+            "failed": _("failed"),
+        },
         demo_scans=demo_scans_path(round_.id).exists(),
         round=round_,
         state=state,

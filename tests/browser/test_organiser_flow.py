@@ -41,6 +41,10 @@ KK = {
     "Import participants": "Қатысушыларды импорттау",
     "CSV or XLSX file": "CSV немесе XLSX файлы",
     "Import": "Импорттау",
+    "Check the file": "Файлды тексеру",
+    "The file is valid: 4 new, 0 updated, 0 unchanged. Nothing was saved.": (
+        "Файл дұрыс: жаңа — 4, жаңартылатыны — 0, өзгеріссіз — 0. Ештеңе сақталмады."
+    ),
     "Imported: 4 new, 0 updated, 0 unchanged.": (
         "Импортталды: жаңа — 4, жаңартылды — 0, өзгеріссіз — 0."
     ),
@@ -131,10 +135,18 @@ def test_organiser_creates_an_event_imports_participants_and_sees_them_listed_in
     page.get_by_label(KK["CSV or XLSX file"], exact=True).set_input_files(
         participants_csv(tmp_path / "қатысушылар.csv")
     )
-    page.get_by_role("button", name=KK["Import"], exact=True).click()
+    page.get_by_role("button", name=KK["Check the file"], exact=True).click()
+    # A job checks the file; its page says what an import would do, then imports on request.
+    run = page.get_by_test_id("import-run")
+    expect(run).to_have_attribute("data-state", "checked")
+    valid = KK["The file is valid: 4 new, 0 updated, 0 unchanged. Nothing was saved."]
+    expect(run.get_by_role("status")).to_have_text(valid)
+    run.get_by_role("button", name=KK["Import"], exact=True).click()
+    expect(run).to_have_attribute("data-state", "applied")
+    expect(run.get_by_role("status")).to_have_text(KK["Imported: 4 new, 0 updated, 0 unchanged."])
+    run.get_by_role("link", name=KK["Participants"], exact=True).click()
 
     expect(page).to_have_url(f"{event_url}/participants")
-    expect(page.get_by_role("status")).to_have_text(KK["Imported: 4 new, 0 updated, 0 unchanged."])
     entries = page.get_by_test_id("entries")
     expect(entries.locator("tbody tr")).to_have_count(len(PUPILS))
     for surname, given, patronymic, grade, school, _sex in PUPILS:

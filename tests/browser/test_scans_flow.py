@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
@@ -16,6 +17,13 @@ from integrity.scans.models import ScanRound, Work
 from integrity.scans.simulate import ScanPlan
 from tests import factories as f
 from tests.conftest import PASSWORD, Users
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    """CSRF protection on, as in the other browser tests; chunks of a MiB, so a scan takes several."""
+    return {"UPLOAD_CHUNK_MB": 1}
+
 
 # Strings from integrity/translations/kk/LC_MESSAGES/messages.po.
 KK = {
@@ -132,7 +140,9 @@ def test_it_specialist_uploads_scans_watches_progress_and_clears_the_page_queue(
     )
     expect(freeze).to_be_disabled()  # nothing uploaded yet
 
-    # Upload through the page's script (fetch), then watch the row until the file is read.
+    # Upload through the page's script (tus, in chunks of a MiB), then watch the row until the
+    # file is sent, stored and read.
+    assert scan_path.stat().st_size > 2 << 20  # several chunks
     page.get_by_label(KK["PDF files from the scanner, or images"], exact=True).set_input_files(
         scan_path
     )

@@ -73,6 +73,7 @@ def argument_values() -> dict[str, list[Any]]:
         "filename": ["app.css"],
         "fmt": ["csv", "xlsx", "pdf", "docx"],
         "import_id": ids(ImportRun.id),
+        "resumable_id": ["no-such-upload"],
         "juror_id": ids(Juror.id),  # every one: some declared relations, some did not
         "kind": ["participants", "jurors"],
         "number": [1, 2],

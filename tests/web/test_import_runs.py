@@ -70,7 +70,11 @@ def test_the_request_only_stores_the_file_and_a_job_reads_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     system = jobs.system(app)  # jobs go to a real queue, not run in the request
-    system.inline, system.url, system._transport = False, f"sqlite:///{tmp_path / 'q.sqlite3'}", None
+    system.inline, system.url, system._transport = (
+        False,
+        f"sqlite:///{tmp_path / 'q.sqlite3'}",
+        None,
+    )
     as_role(Role.ORGANISER)
     real = imports.read_table
 

@@ -1,5 +1,6 @@
-// Scan upload: drag and drop, upload without leaving the page, and a progress bar per file.
-// Without JavaScript the form still works: it posts and the page reloads.
+// Scan upload: drag and drop, resumable upload in chunks without leaving the page (tus, see
+// integrity/uploads), a progress bar per file while it is sent and while its pages are read.
+// Without JavaScript the form still works: it posts the files whole and the page reloads.
 (function () {
   "use strict";
 
@@ -69,17 +70,6 @@
     return row;
   }
 
-  function showErrors(form, refused) {
-    var box = form.querySelector(".upload-errors");
-    if (!box) {
-      box = document.createElement("div");
-      box.className = "flash flash-error upload-errors";
-      box.setAttribute("role", "alert");
-      form.appendChild(box);
-    }
-    box.textContent = refused.map(function (r) { return r.message; }).join(" ");
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("[data-upload-form]");
     var list = document.querySelector("[data-upload-list]");
@@ -99,24 +89,89 @@
       form.requestSubmit();
     });
 
-    form.addEventListener("submit", function (e) {
-      e.preventDefault();
-      var button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin"
-      })
+    // With tus (integrity.uploads): each file goes in chunks, each a short request; a dropped
+    // connection is retried from the server's offset, and the same file chosen again after a
+    // reload continues where it stopped. Without it, the form posts the files whole.
+    if (!(window.tus && window.tus.isSupported)) { return; }
+    var labels = JSON.parse(form.getAttribute("data-labels"));
+    var csrf = form.querySelector("input[name=csrf_token]").value;
+
+    function verdictOf(uploadUrl, row) {
+      var id = uploadUrl.split("/").pop();
+      var url = form.getAttribute("data-verdict-url").replace("__id__", id);
+      var state = row.querySelector("[data-upload-state]");
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
-          button.disabled = false;
-          input.value = "";
-          if (data.refused && data.refused.length) { showErrors(form, data.refused); }
-          (data.accepted || []).forEach(function (item) { poll(addRow(list, item)); });
+          if (data.state === "finishing" || data.state === "receiving") {
+            state.textContent = labels.storing;
+            window.setTimeout(function () { verdictOf(uploadUrl, row); }, 700);
+            return;
+          }
+          if (data.state === "done" && data.result) {
+            if (!data.result["new"]) {
+              state.textContent = labels.known;
+              row.setAttribute("data-status", "done");
+              scheduleReload();
+              return;
+            }
+            row.setAttribute("data-upload", form.getAttribute("data-progress-url").replace("__id__", String(data.result.upload_id)));
+            row.setAttribute("data-status", "queued");
+            poll(row);
+            return;
+          }
+          row.setAttribute("data-status", "failed");
+          state.textContent = (data.result && data.result.message) || data.error || labels.failed;
         })
-        .catch(function () { button.disabled = false; form.submit(); });
+        .catch(function () { window.setTimeout(function () { verdictOf(uploadUrl, row); }, 2000); });
+    }
+
+    function send(file) {
+      var row = addRow(list, { id: 0, file: file.name, pages: 0 });
+      row.setAttribute("data-status", "sending");
+      row.removeAttribute("data-upload");
+      var bar = row.querySelector("progress");
+      var text = row.querySelector("[data-progress-text]");
+      var state = row.querySelector("[data-upload-state]");
+      state.textContent = labels.sending;
+      var upload = new window.tus.Upload(file, {
+        endpoint: form.getAttribute("data-tus-endpoint"),
+        chunkSize: parseInt(form.getAttribute("data-chunk-size"), 10),
+        retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
+        removeFingerprintOnSuccess: true,
+        metadata: { filename: file.name, purpose: "scans", round_id: form.getAttribute("data-round-id") },
+        headers: { "X-CSRFToken": csrf },
+        onProgress: function (sent, total) {
+          bar.max = total || 1;
+          bar.value = sent;
+          text.textContent = Math.floor(100 * sent / (total || 1)) + "%";
+        },
+        onShouldRetry: function (err, attempt, options) {
+          var status = err.originalResponse ? err.originalResponse.getStatus() : 0;
+          state.textContent = labels.resuming;
+          return status === 0 || status === 409 || status === 423 || status >= 500;
+        },
+        onError: function (err) {
+          var message = labels.failed;
+          try { message = JSON.parse(err.originalResponse.getBody()).error || message; } catch (ignored) { /* no answer */ }
+          row.setAttribute("data-status", "failed");
+          state.textContent = message;
+        },
+        onSuccess: function () {
+          state.textContent = labels.storing;
+          verdictOf(upload.url, row);
+        }
+      });
+      upload.findPreviousUploads().then(function (previous) {
+        if (previous.length) { upload.resumeFromPreviousUpload(previous[0]); }
+        upload.start();
+      });
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      Array.prototype.forEach.call(input.files, send);
+      input.value = "";
     });
   });
 })();

@@ -1,0 +1,161 @@
+"""The tus endpoints (see ``services`` for the protocol) and the upload's verdict for its sender."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from integrity import jobs
+from integrity.access import signed_in
+from integrity.errors import DomainError
+from integrity.extensions import db
+from integrity.uploads import services
+from integrity.uploads.models import ResumableUpload, UploadState
+from integrity.uploads.services import Purpose, Spool
+from integrity.web import select_locale
+
+bp = Blueprint("uploads", __name__, url_prefix="/uploads")
+EXTENSION = "integrity.upload_purposes"
+
+
+def init_app(app: Flask, purposes: Iterable[Purpose]) -> None:
+    app.extensions[EXTENSION] = {p.name: p for p in purposes}
+    app.register_blueprint(bp)
+
+
+def purposes_of(app: Flask) -> dict[str, Purpose]:
+    found: dict[str, Purpose] = app.extensions[EXTENSION]
+    return found
+
+
+def spool_of(app: Flask) -> Spool:
+    return Spool(Path(app.config["INTEGRITY"]["DATA_DIR"]) / "resumable")
+
+
+def _max_length() -> int:
+    return int(current_app.config["INTEGRITY"]["MAX_UPLOAD_MB"]) << 20
+
+
+def _tus(response: Response, status: int, **headers: Any) -> Response:
+    response.status_code = status
+    response.headers["Tus-Resumable"] = services.VERSION
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        response.headers[name.replace("_", "-")] = str(value)
+    return response
+
+
+def _refusal(exc: DomainError) -> Response:
+    status = exc.status
+    if exc.details.get("code") in ("too_large", "chunk"):
+        status = 413
+    answer = _tus(jsonify({"error": str(exc.message)}), status)
+    if isinstance(exc, services.OffsetMismatch):
+        answer.headers["Upload-Offset"] = str(exc.offset)
+    return answer
+
+
+def _version_problem() -> Response | None:
+    if request.headers.get("Tus-Resumable") != services.VERSION:
+        return _tus(Response(""), 412, Tus_Version=services.VERSION)
+    return None
+
+
+def _int_header(name: str) -> int | None:
+    value = request.headers.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+@bp.route("/tus/", methods=["OPTIONS"], provide_automatic_options=False)
+@signed_in
+def options() -> Response:
+    return _tus(Response(""), 204, Tus_Version=services.VERSION,
+                Tus_Extension=services.EXTENSIONS, Tus_Max_Size=_max_length())  # fmt: skip
+
+
+@bp.route("/tus/", methods=["POST"])
+@signed_in
+def create() -> Response:
+    if (problem := _version_problem()) is not None:
+        return problem
+    length = _int_header("Upload-Length")
+    if length is None:
+        return _tus(jsonify({"error": "Upload-Length"}), 400)
+    try:
+        upload = services.start(
+            db.session,
+            actor=current_user.as_actor(),
+            user_roles=frozenset(current_user.roles),
+            purposes=purposes_of(current_app),
+            metadata=services.parse_metadata(request.headers.get("Upload-Metadata", "")),
+            length=length,
+            max_length=_max_length(),
+            spool=spool_of(current_app),
+            locale=select_locale(),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        return _refusal(exc)
+    db.session.commit()
+    return _tus(Response(""), 201, Location=url_for("uploads.chunk", resumable_id=upload.id),
+                Upload_Offset=0)  # fmt: skip
+
+
+def _own(resumable_id: str) -> ResumableUpload:
+    return services.find(db.session, resumable_id, user_id=current_user.id)
+
+
+@bp.route("/tus/<resumable_id>", methods=["HEAD", "PATCH", "DELETE"])
+@signed_in
+def chunk(resumable_id: str) -> Response:
+    if (problem := _version_problem()) is not None:
+        return problem
+    try:
+        upload = _own(resumable_id)
+        if request.method == "HEAD":
+            return _tus(Response(""), 200, Upload_Offset=upload.offset,
+                        Upload_Length=upload.length,
+                        Upload_Expires=upload.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT"))  # fmt: skip
+        if request.method == "DELETE":
+            services.end(db.session, upload, actor=current_user.as_actor(),
+                         spool=spool_of(current_app))  # fmt: skip
+            db.session.commit()
+            return _tus(Response(""), 204)
+        if request.mimetype != "application/offset+octet-stream":
+            return _tus(jsonify({"error": "Content-Type"}), 415)
+        offset = _int_header("Upload-Offset")
+        if offset is None:
+            return _tus(jsonify({"error": "Upload-Offset"}), 400)
+        new_offset = services.append(db.session, upload, offset=offset, stream=request.stream,
+                                     declared=request.content_length, spool=spool_of(current_app))  # fmt: skip
+    except DomainError as exc:
+        db.session.rollback()
+        return _refusal(exc)
+    if upload.state == UploadState.FINISHING.value:
+        from integrity.uploads.tasks import FINISH
+
+        jobs.submit(db.session, FINISH, {"resumable_id": upload.id}, actor=current_user.as_actor())
+    db.session.commit()
+    jobs.dispatch(db.session, current_app)
+    return _tus(Response(""), 204, Upload_Offset=new_offset,
+                Upload_Expires=upload.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT"))  # fmt: skip
+
+
+@bp.route("/<resumable_id>.json")
+@signed_in
+def verdict(resumable_id: str) -> Response:
+    """What became of a sent file: still arriving, being handed over, taken (with what the
+    purpose says, such as the scan upload's id), or refused (with the reason, in the sender's
+    language)."""
+    try:
+        upload = _own(resumable_id)
+    except DomainError as exc:
+        return _refusal(exc)
+    answer = jsonify({"state": upload.state, "offset": upload.offset, "length": upload.length,
+                      "file": upload.filename, "result": upload.result, "error": upload.error})  # fmt: skip
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
