@@ -87,7 +87,6 @@ class Spool:
 def parse_metadata(header: str) -> dict[str, str]:
     """``Upload-Metadata``: comma-separated ``key base64value`` pairs (a value may be absent)."""
     import base64
-    import binascii
 
     found: dict[str, str] = {}
     for pair in filter(None, (p.strip() for p in header.split(","))):
@@ -96,7 +95,7 @@ def parse_metadata(header: str) -> dict[str, str]:
             raise InvalidInput(_l("The upload's metadata is malformed."))
         try:
             found[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 inside
             raise InvalidInput(_l("The upload's metadata is malformed.")) from None
     return found
 

@@ -161,3 +161,26 @@ def test_an_uploaded_scan_of_any_bytes_opens_or_is_an_unreadable_file(
         finally:
             source.close()
         assert result.index == 0
+
+
+def _metadata(pairs: list[tuple[str, str | bytes]]) -> str:
+    import base64
+
+    return ",".join(
+        f"{k} {base64.b64encode(v if isinstance(v, bytes) else v.encode()).decode()}"
+        for k, v in pairs
+    )
+
+
+pairs = st.tuples(st.text(max_size=12), st.one_of(st.text(max_size=12), st.binary(max_size=12)))
+
+
+@FUZZ
+@given(st.one_of(texts, st.lists(pairs, max_size=4).map(_metadata)))
+def test_upload_metadata_reads_or_is_refused_as_malformed(header: str) -> None:
+    from integrity.errors import InvalidInput
+    from integrity.uploads.services import parse_metadata
+
+    with contextlib.suppress(InvalidInput):
+        found = parse_metadata(header)
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in found.items())
