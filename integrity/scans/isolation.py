@@ -13,8 +13,11 @@ No Flask, no database: this runs in the children too.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,12 +28,19 @@ from integrity.scans import reader
 CHILD_MEMORY_BYTES = 3 << 30
 # ... and this much CPU time to open a file and count its pages.
 PROBE_SECONDS = 60
+PR_SET_PDEATHSIG = 1
 # What the parent reports when a child died, was killed or ran out of time.
 READER_FAILED = "reader_failed"
 
 
 def limit_self(cpu_seconds: int | None = None) -> None:
-    """Cap this process's memory (and CPU time): a runaway decoder fails instead of the machine."""
+    """Cap this process's memory (and CPU time): a runaway decoder fails instead of the machine.
+    And die with the parent: a reader whose job worker was killed must not linger, holding the
+    file and its memory, for ever (Linux; elsewhere the pool's own pipes end it)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the request took effect
+            os._exit(1)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, CHILD_MEMORY_BYTES)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))

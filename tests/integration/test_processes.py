@@ -255,8 +255,12 @@ def test_a_job_whose_worker_was_killed_is_done_by_another_from_its_checkpoint(
     second = None
     try:
         wait_for(lambda: committed_pages(upload.id) >= 2, 60, "the first checkpoint")
+        readers = descendants(first.pid)
+        assert readers  # the pages are read in child processes
         first.kill()
         first.wait()
+        # Its readers die with it, instead of lingering with the file and their memory.
+        wait_for(lambda: not any(alive(p) for p in readers), 10, "the readers to die")
         kept = committed_pages(upload.id)
         assert job_state(job.id) == ("running", 1)  # nobody knows yet that the worker is gone
 
