@@ -114,12 +114,36 @@ async def phase(
     return len(latencies), latencies, errors
 
 
-def summary(name: str, count: int, latencies: list[float], errors: int, seconds: float) -> float:
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server's processes (gunicorn's master and workers): less
+    sensitive than throughput to the client sharing the two cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def summary(
+    name: str, count: int, latencies: list[float], errors: int, seconds: float, cpu: float
+) -> float:
     ordered = sorted(latencies)
     p50 = ordered[len(ordered) // 2] * 1000
     p99 = ordered[int(len(ordered) * 0.99)] * 1000
     rate = count / seconds
-    print(f"{name:<8} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {errors}")
+    per = cpu / max(count, 1) * 1e6
+    print(
+        f"{name:<8} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {errors}"
+        f"   server CPU {per:5.0f} µs/request"
+    )
     return p99
 
 
@@ -162,10 +186,12 @@ def main() -> int:
                 ("verify", paths),
                 ("health2", ["/health"]),
             ):
+                before = server_cpu(server.pid)
                 count, latencies, errors = asyncio.run(
                     phase(port, targets, args.seconds, args.connections)
                 )
-                p99 = summary(name, count, latencies, errors, args.seconds)
+                cpu = server_cpu(server.pid) - before
+                p99 = summary(name, count, latencies, errors, args.seconds, cpu)
                 results[name] = (count / args.seconds, p99, errors)
         finally:
             server.send_signal(signal.SIGTERM)

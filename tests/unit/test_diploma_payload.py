@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -130,3 +131,44 @@ def test_any_typed_text_reads_as_a_serial_or_says_why_not(text: str) -> None:
         reason = "read"
         assert Serial.parse(str(serial)) == serial
     assert reason in ("format", "check_digit", "read")
+
+
+def _published(private: Ed25519PrivateKey) -> Any:
+    from integrity.diplomas.published import PublishedKey
+
+    return PublishedKey(
+        id=7,
+        public=private.public_key().public_bytes_raw(),
+        state="active",
+        valid_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        valid_until=None,
+    )
+
+
+def test_a_remembered_signature_is_remembered_only_for_its_bytes_and_its_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from integrity.diplomas import published
+
+    monkeypatch.setattr(published, "_memo", published._Memo(2))
+    valid = published.StatusNote("valid", None, None)
+    blob = sign(payload(), KEY)
+    assert published.check(blob, {7: _published(KEY)}, lambda p: valid).verdict.value == "genuine"
+    assert published._memo.holds(_published(KEY).public, blob)
+    # The same bytes under another key listed with the same id: checked afresh, and refused.
+    assert published.check(blob, {7: _published(OTHER)}, lambda p: valid).verdict.value == (
+        "not_issued"
+    )
+    # Tampered bytes never pass through the memo, and failures are not remembered.
+    for i in (10, len(blob) - 1):
+        changed = bytearray(blob)
+        changed[i] ^= 0x01
+        result = published.check(bytes(changed), {7: _published(KEY)}, lambda p: valid)
+        assert result.verdict.value == "not_issued"
+        assert not published._memo.holds(_published(KEY).public, bytes(changed))
+    # Bounded: the oldest goes first.
+    others = [sign(payload(name=f"Бала {n}"), KEY) for n in range(2)]
+    for other in others:
+        published.check(other, {7: _published(KEY)}, lambda p: valid)
+    assert not published._memo.holds(_published(KEY).public, blob)
+    assert all(published._memo.holds(_published(KEY).public, o) for o in others)
