@@ -118,12 +118,15 @@ def test_unknown_columns_are_named_and_the_import_waits_for_their_confirmation(
     assert db.session.query(Participant).count() == 2
 
 
-def test_a_file_with_bad_rows_cannot_be_confirmed(
+def test_a_file_with_bad_rows_lists_them_with_its_unknown_columns_and_cannot_be_confirmed(
     client: FlaskClient, as_role: Any, world: dict[str, Any]
 ) -> None:
     as_role(Role.ORGANISER)
-    page = upload(client, world["event"].id, good_list().replace("Дәулет,10", "Дәулет,15"))
-    assert 'data-testid="import-errors"' in client.get(page).get_data(as_text=True)
+    bad = good_list(",Ескертпе", ",x").replace("Дәулет,10", "Дәулет,15")
+    page = upload(client, world["event"].id, bad)
+    listed = client.get(page).get_data(as_text=True)
+    assert 'data-testid="import-errors"' in listed
+    assert "Ескертпе" in listed  # the unknown column is named among the problems, not dropped
     assert client.post(page + "/apply").status_code == 409
     assert db.session.query(Participant).count() == 0
 

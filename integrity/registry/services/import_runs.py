@@ -143,8 +143,8 @@ def check(
             except ImportRejected as rejected:
                 unknown = [e.value for e in rejected.errors if e.problem == "unknown_column"]
                 rest = [e for e in rejected.errors if e.problem != "unknown_column"]
-                if rest:
-                    raise ImportRejected(rest) from None
+                if rest:  # listed with the unknown columns, each named as a problem
+                    raise
                 found = _run_importer(session, run, actor=actor, data=data, dry_run=True,
                                       accept=True, limits=limits)  # fmt: skip
             result = {**found.as_dict(), "unknown_columns": unknown, "errors": []}
