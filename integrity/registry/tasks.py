@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from integrity import crypto
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
 from integrity.registry.services import import_runs
 from integrity.registry.services.imports import table_limits
 from integrity.storage import file_store
-from integrity.vault import domain as crypto
 
 
 def sealed_for(app: Flask) -> import_runs.Sealed:

@@ -12,7 +12,7 @@ from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
 from integrity.uploads import services
-from integrity.uploads.web import purposes_of, spool_of
+from integrity.uploads.wiring import purposes_of, spool_of
 
 
 def _finish(args: dict[str, Any], run: Run) -> None:

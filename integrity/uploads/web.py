@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
@@ -15,25 +14,16 @@ from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.uploads import services
 from integrity.uploads.models import ResumableUpload, UploadState
-from integrity.uploads.services import Purpose, Spool
+from integrity.uploads.services import Purpose
+from integrity.uploads.wiring import EXTENSION, purposes_of, spool_of
 from integrity.web import select_locale
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
-EXTENSION = "integrity.upload_purposes"
 
 
 def init_app(app: Flask, purposes: Iterable[Purpose]) -> None:
     app.extensions[EXTENSION] = {p.name: p for p in purposes}
     app.register_blueprint(bp)
-
-
-def purposes_of(app: Flask) -> dict[str, Purpose]:
-    found: dict[str, Purpose] = app.extensions[EXTENSION]
-    return found
-
-
-def spool_of(app: Flask) -> Spool:
-    return Spool(Path(app.config["INTEGRITY"]["DATA_DIR"]) / "resumable")
 
 
 def _max_length() -> int:

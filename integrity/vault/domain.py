@@ -47,6 +47,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from integrity import crypto
+
 VERSION = 0x01
 KEY_SIZE = 32
 NONCE_SIZE = 12
@@ -324,26 +326,15 @@ def combine_shares(shares: Sequence[str]) -> bytes:
 
 
 def encrypt_blob(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    """AES-256-GCM with a random nonce: keep well below 2**32 blobs per key."""
-    if len(key) != KEY_SIZE:
-        raise ValueError("the key must be 32 bytes")
-    nonce = os.urandom(NONCE_SIZE)
-    return bytes([VERSION]) + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    """AES-256-GCM with a random nonce (``integrity.crypto``)."""
+    return crypto.encrypt_blob(key, plaintext, aad)
 
 
 def decrypt_blob(key: bytes, blob: bytes, aad: bytes) -> bytes:
-    if len(key) != KEY_SIZE:
-        raise ValueError("the key must be 32 bytes")
-    if len(blob) < 1 + NONCE_SIZE + TAG_SIZE or blob[0] != VERSION:
-        raise TamperedBlob("not an encrypted blob of a known version")
     try:
-        return AESGCM(key).decrypt(blob[1 : 1 + NONCE_SIZE], blob[1 + NONCE_SIZE :], aad)
-    except InvalidTag as exc:
-        raise TamperedBlob("blob does not open with this key and associated data") from exc
+        return crypto.decrypt_blob(key, blob, aad)
+    except crypto.TamperedBlob as exc:
+        raise TamperedBlob(str(exc)) from exc
 
 
-def derive_key(secret: bytes, purpose: str) -> bytes:
-    """A 32-byte key for one purpose: HKDF-SHA256, no salt, info = purpose as UTF-8."""
-    if not secret or not purpose:
-        raise ValueError("secret and purpose must not be empty")
-    return HKDF(hashes.SHA256(), KEY_SIZE, salt=None, info=purpose.encode("utf-8")).derive(secret)
+derive_key = crypto.derive_key

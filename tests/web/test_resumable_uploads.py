@@ -21,7 +21,7 @@ from integrity.extensions import db
 from integrity.scans.models import Upload
 from integrity.uploads import services
 from integrity.uploads.models import ResumableUpload
-from integrity.uploads.web import spool_of
+from integrity.uploads.wiring import spool_of
 from tests.conftest import login
 from tests.integration.test_ingest import print_and_scan, round_world
 

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from integrity import crypto
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
@@ -26,7 +27,6 @@ from integrity.registry.domain import ImportRejected, RowError
 from integrity.registry.models import Event, ImportRun, ImportState
 from integrity.registry.services.imports import ImportResult, import_jurors, import_participants
 from integrity.registry.tabular import TableError, TableLimits
-from integrity.vault import domain as crypto
 
 IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "participants": import_participants,
