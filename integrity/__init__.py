@@ -116,7 +116,21 @@ def create_app(
     register_head_sources(
         app, (ledger_heads, draw_heads, protocol_heads, status_list_heads, report_heads)
     )
-    from integrity.cli import register_commands
+    from integrity.accounts.cli import users
+    from integrity.audit.cli import audit
+    from integrity.demo.cli import demo
+    from integrity.diplomas.cli import diplomas
+    from integrity.jobs.cli import jobs as jobs_command
+    from integrity.jury.cli import jury
+    from integrity.ops.cli import backup, restore, serve
+    from integrity.protocols.cli import protocols
+    from integrity.registry.cli import registry
+    from integrity.risk.cli import risk
+    from integrity.scans.cli import kits, scans
+    from integrity.vault.cli import vault
 
-    register_commands(app)
+    # Every command group, in the order of the flow.
+    for command in (users, audit, registry, kits, scans, vault, jury, protocols, diplomas, risk,
+                    jobs_command, demo, backup, restore, serve):  # fmt: skip
+        app.cli.add_command(command)
     return app

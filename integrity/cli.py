@@ -1,4 +1,5 @@
-"""The `integrity` command: Flask's CLI group with one sub-group per area.
+"""Helpers every area's commands share. The command itself is ``integrity.__main__.main``; its
+sub-groups are listed in ``create_app``.
 
 Commands parse their arguments, call services, and commit once.
 """
@@ -6,12 +7,9 @@ Commands parse their arguments, call services, and commit once.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
 
 from integrity.audit.chain import Actor
 
@@ -52,52 +50,3 @@ def refused(exc: Any) -> click.ClickException:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def register_commands(app: Flask) -> None:
-    from integrity.accounts.cli import users
-    from integrity.audit.cli import audit
-    from integrity.demo.cli import demo
-    from integrity.diplomas.cli import diplomas
-    from integrity.jobs.cli import jobs
-    from integrity.jury.cli import jury
-    from integrity.ops.cli import backup, restore, serve
-    from integrity.protocols.cli import protocols
-    from integrity.registry.cli import registry
-    from integrity.risk.cli import risk
-    from integrity.scans.cli import kits, scans
-    from integrity.vault.cli import vault
-
-    for command in (
-        users,
-        audit,
-        registry,
-        kits,
-        scans,
-        vault,
-        jury,
-        protocols,
-        diplomas,
-        risk,
-        jobs,
-        demo,
-        backup,
-        restore,
-        serve,
-    ):
-        app.cli.add_command(command)
-
-
-def _create_app() -> Flask:
-    from integrity import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
-def main() -> None:
-    """Integrity: olympiad integrity platform."""
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

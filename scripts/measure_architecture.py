@@ -35,18 +35,18 @@ FUNCTION_LINES = 60
 VIEW_LINES = 25
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
 
 
-def sources() -> dict[str, Path]:
+def sources(package: Path = PACKAGE) -> dict[str, Path]:
     return {
-        module_name(p): p
-        for p in sorted(PACKAGE.rglob("*.py"))
-        if "migrations" not in p.relative_to(PACKAGE).parts
+        module_name(p, package.parent): p
+        for p in sorted(package.rglob("*.py"))
+        if "migrations" not in p.relative_to(package).parts
     }
 
 
@@ -139,7 +139,9 @@ def against_flow(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def long_functions(path: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+def long_functions(
+    path: Path, root: Path = ROOT
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(functions over FUNCTION_LINES, route-decorated views over VIEW_LINES): name and lines."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     functions, views = [], []
@@ -147,7 +149,7 @@ def long_functions(path: Path) -> tuple[list[tuple[str, int]], list[tuple[str, i
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         lines = (node.end_lineno or node.lineno) - node.lineno + 1
-        where = f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        where = f"{path.relative_to(root)}:{node.lineno} {node.name}"
         if lines > FUNCTION_LINES:
             functions.append((where, lines))
         routed = any(
@@ -171,18 +173,19 @@ def reads_app_below_views(name: str, path: Path) -> bool:
     return "current_app" in text
 
 
-def measure() -> dict[str, object]:
-    found = sources()
+def measure(package: Path = PACKAGE) -> dict[str, object]:
+    root = package.parent
+    found = sources(package)
     known = set(found)
     graph = {name: imports(name, path, known) for name, path in found.items()}
     routed_views: list[tuple[str, int]] = []
     functions: list[tuple[str, int]] = []
     for path in found.values():
-        f, v = long_functions(path)
+        f, v = long_functions(path, root)
         functions += f
         routed_views += v
     lines = {
-        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+        str(p.relative_to(root)): len(p.read_text(encoding="utf-8").splitlines())
         for p in found.values()
     }
     views_total = sum(

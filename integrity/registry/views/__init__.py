@@ -1,31 +1,25 @@
-"""The registry's screens. One blueprint; routes split by concept across the modules below."""
+"""The registry's screens. One blueprint (``blueprint``); routes split by concept across the
+modules below, each importing the blueprint, never this package."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from integrity.registry.views import catalogue, imports, people, places
+from integrity.registry.views.blueprint import (
+    CATALOGUE_READERS,
+    EDITORS,
+    JUROR_READERS,
+    PEOPLE_READERS,
+    bp,
+)
 
-from integrity.accounts.domain import Role
-
-bp = Blueprint("registry", __name__, url_prefix="/registry")
-
-EDITORS = (Role.ADMIN, Role.ORGANISER)
-# Who may read lists with personal data of pupils.
-PEOPLE_READERS = (*EDITORS, Role.IT_SPECIALIST, Role.DIRECTOR)
-JUROR_READERS = (*EDITORS, Role.CHAIR, Role.DIRECTOR)
-CATALOGUE_READERS = (*EDITORS, Role.IT_SPECIALIST, Role.DIRECTOR, Role.CHAIR, Role.OBSERVER)
-
-
-@bp.context_processor
-def registry_labels() -> dict[str, object]:
-    from integrity.registry.forms import event_kind_choices, stage_choices, status_labels
-    from integrity.registry.kinds import units_to_points
-
-    return {
-        "units_to_points": units_to_points,
-        "kind_labels": {c.value: c.label for c in event_kind_choices()},
-        "stage_labels": {c.value: c.label for c in stage_choices()},
-        "status_labels": status_labels(),
-    }
-
-
-from integrity.registry.views import catalogue, imports, people, places  # noqa: E402,F401
+__all__ = [
+    "CATALOGUE_READERS",
+    "EDITORS",
+    "JUROR_READERS",
+    "PEOPLE_READERS",
+    "bp",
+    "catalogue",
+    "imports",
+    "people",
+    "places",
+]

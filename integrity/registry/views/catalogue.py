@@ -13,7 +13,7 @@ from integrity.registry.forms import EventForm, RoundForm, SchemeForm, SubjectFo
 from integrity.registry.kinds import EventKind, Stage, points_to_units, units_to_points
 from integrity.registry.models import Entry, Event, Round, Subject, Task
 from integrity.registry.services import catalogue
-from integrity.registry.views import CATALOGUE_READERS, EDITORS, bp
+from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
 
 
 def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:

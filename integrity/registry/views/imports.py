@@ -26,7 +26,7 @@ from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
 from integrity.registry.models import Event, ImportRun, ImportState
 from integrity.registry.services import exports, import_runs
 from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT, sealed_for
-from integrity.registry.views import EDITORS, PEOPLE_READERS, bp
+from integrity.registry.views.blueprint import EDITORS, PEOPLE_READERS, bp
 
 KINDS = ("participants", "jurors")
 

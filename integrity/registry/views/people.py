@@ -37,7 +37,7 @@ from integrity.registry.models import (
     Subject,
 )
 from integrity.registry.services import people
-from integrity.registry.views import EDITORS, JUROR_READERS, PEOPLE_READERS, bp
+from integrity.registry.views.blueprint import EDITORS, JUROR_READERS, PEOPLE_READERS, bp
 from integrity.web import select_locale as current_locale
 
 

@@ -14,7 +14,7 @@ from integrity.pagination import Page
 from integrity.registry.forms import DistrictForm, ObserverForm, RoomForm, SchoolForm, VenueForm
 from integrity.registry.models import District, Room, School, Venue
 from integrity.registry.services import places
-from integrity.registry.views import CATALOGUE_READERS, EDITORS, bp
+from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
 
 
 @bp.route("/districts", methods=["GET", "POST"])
