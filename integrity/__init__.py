@@ -123,7 +123,7 @@ def create_app(
     from integrity.jobs.cli import jobs as jobs_command
     from integrity.jury.cli import jury
     from integrity.ops.cli import backup, restore, serve
-    from integrity.protocols.cli import protocols
+    from integrity.protocols.cli import protocols, unseal_command
     from integrity.registry.cli import registry
     from integrity.risk.cli import risk
     from integrity.scans.cli import kits, scans
@@ -133,4 +133,5 @@ def create_app(
     for command in (users, audit, registry, kits, scans, vault, jury, protocols, diplomas, risk,
                     jobs_command, demo, backup, restore, serve):  # fmt: skip
         app.cli.add_command(command)
+    vault.add_command(unseal_command)  # `integrity vault unseal`: a protocols use case, see there
     return app

@@ -7,6 +7,7 @@ Commands parse their arguments, call services, and commit once.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
@@ -46,6 +47,13 @@ def refused(exc: Any) -> click.ClickException:
 
     db.session.rollback()
     return click.ClickException(str(exc.message))
+
+
+def secret_line(prompt: str) -> str:
+    """A secret typed at a prompt without echo, or the next line of standard input (scripts)."""
+    if sys.stdin.isatty():
+        return str(click.prompt(prompt, hide_input=True))
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def echo_json(value: Any) -> None:

@@ -18,10 +18,10 @@ from integrity.jury.models import Assignment
 from integrity.jury.services import marking
 from integrity.protocols import appeals, services
 from integrity.protocols.models import Protocol
+from integrity.protocols.unsealing import unseal_round
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
-from integrity.vault.services import unseal_round
 
 
 def mark_all(session: AnySession, *, round_: Round, rng: random.Random) -> None:

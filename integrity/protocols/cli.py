@@ -9,7 +9,7 @@ import click
 from flask_babel import gettext as _
 
 from integrity import spreadsheets
-from integrity.cli import cli_actor, echo_json, refused, round_or_exit
+from integrity.cli import cli_actor, echo_json, refused, round_or_exit, secret_line
 from integrity.errors import DomainError
 from integrity.extensions import db
 
@@ -117,19 +117,41 @@ def export_command(round_id: int, grade: int, fmt: str, lang: str, out: Path) ->
     click.echo(str(out))
 
 
-@protocols.command("unseal")
+@click.command("unseal")
 @click.option("--round", "round_id", type=int, required=True)
-@click.option("--shares", "use_shares", is_flag=True, help="Read key shares (one a line).")
+@click.option(
+    "--shares",
+    "use_shares",
+    is_flag=True,
+    help="Read key shares (one a line) instead of the passphrase.",
+)
 @click.option("--as", "as_user", default=None)
-@click.pass_context
-def unseal_command(
-    ctx: click.Context, round_id: int, use_shares: bool, as_user: str | None
-) -> None:
-    """Unseal the round's identities (the chair; after its appeals close), so that its protocols
-    can be frozen with names. The same as `integrity vault unseal`."""
-    from integrity.vault.cli import unseal_command as vault_unseal
+def unseal_command(round_id: int, use_shares: bool, as_user: str | None) -> None:
+    """Unseal who is behind each cipher of a round (the chair, after its appeals are closed), so
+    that its protocols can be frozen with names. Also `integrity vault unseal`."""
+    import sys
 
-    ctx.invoke(vault_unseal, round_id=round_id, use_shares=use_shares, as_user=as_user)
+    from integrity.protocols.unsealing import unseal_round
+
+    round_ = round_or_exit(round_id)
+    try:
+        if use_shares:
+            lines = [line.strip() for line in sys.stdin if line.strip()]
+            count = unseal_round(db.session, actor=cli_actor(as_user), round_=round_, shares=lines)
+        else:
+            count = unseal_round(
+                db.session,
+                actor=cli_actor(as_user),
+                round_=round_,
+                passphrase=secret_line("Passphrase"),
+            )
+    except DomainError as exc:
+        raise refused(exc) from None
+    db.session.commit()
+    click.echo(_("%(n)d works unsealed.", n=count))
+
+
+protocols.add_command(unseal_command)
 
 
 def _numbers(text: str | None) -> list[Any] | None:

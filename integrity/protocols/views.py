@@ -36,9 +36,11 @@ from integrity.jury.views import private_jpeg
 from integrity.protocols import appeals, services
 from integrity.protocols.forms import AccessCodeForm, AppealForm
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
+from integrity.protocols.unsealing import unseal_round
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Juror, Round
 from integrity.scans.models import Work
+from integrity.vault.forms import UnsealForm
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
 results_bp = Blueprint("results", __name__, url_prefix="/results")
@@ -293,3 +295,28 @@ def decide_appeal(appeal_id: int) -> Response | tuple[str, int]:
         flash(_("The appeal is decided."), "success")
         return redirect(url_for(".round_protocols", round_id=round_.id))
     return _round_page(round_, {appeal.id: typed}), 422
+
+
+@bp.route("/rounds/<int:round_id>/unseal", methods=["POST"])
+@roles(Role.CHAIR)
+def unseal(round_id: int) -> Response:
+    """The chair unseals a round from the vault's page (see ``integrity.protocols.unsealing``)."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    form = UnsealForm()
+    if form.validate_on_submit():
+        lines = [line.strip() for line in (form.shares.data or "").splitlines() if line.strip()]
+        try:
+            count = unseal_round(
+                db.session,
+                actor=current_user.as_actor(),
+                round_=round_,
+                passphrase=form.passphrase.data or None,
+                shares=lines,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d works unsealed.", n=count), "success")
+    return redirect(url_for("vault.event_vault", event_id=round_.subject.event_id))

@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-import sys
-
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor
+from integrity.cli import cli_actor, secret_line
 from integrity.errors import DomainError
 from integrity.extensions import db
-
-
-def _secret_line(prompt: str) -> str:
-    if sys.stdin.isatty():
-        return str(click.prompt(prompt, hide_input=True))
-    return sys.stdin.readline().rstrip("\r\n")
 
 
 @click.group("vault")
@@ -43,7 +35,7 @@ def init_command(event_id: int, threshold: int, shares: int, as_user: str | None
     event = db.session.get(Event, event_id)
     if event is None:
         raise click.ClickException(_("No event with id %(id)d.", id=event_id))
-    passphrase = _secret_line("Passphrase")
+    passphrase = secret_line("Passphrase")
     try:
         printed = create_vault(
             db.session,
@@ -62,41 +54,3 @@ def init_command(event_id: int, threshold: int, shares: int, as_user: str | None
     )
     for share in printed:
         click.echo(f"  {share}")
-
-
-@vault.command("unseal")
-@click.option("--round", "round_id", type=int, required=True)
-@click.option(
-    "--shares",
-    "use_shares",
-    is_flag=True,
-    help="Read key shares (one a line) instead of the passphrase.",
-)
-@click.option("--as", "as_user", default=None)
-def unseal_command(round_id: int, use_shares: bool, as_user: str | None) -> None:
-    """Unseal who is behind each cipher of a round (after its appeals are closed)."""
-    from integrity.registry.models import Round
-    from integrity.vault.services import unseal_round
-
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
-    try:
-        if use_shares:
-            lines = [line.strip() for line in sys.stdin if line.strip()]
-            count = unseal_round(db.session, actor=cli_actor(as_user), round_=round_, shares=lines)
-        else:
-            count = unseal_round(
-                db.session,
-                actor=cli_actor(as_user),
-                round_=round_,
-                passphrase=_secret_line("Passphrase"),
-            )
-        from integrity.protocols.services import mark_unsealed
-
-        mark_unsealed(db.session, round_)  # its protocols may now be named
-    except DomainError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc.message)) from None
-    db.session.commit()
-    click.echo(_("%(n)d works unsealed.", n=count))

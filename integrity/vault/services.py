@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.models import Event, Round
-from integrity.scans.models import Work
 from integrity.vault import domain
-from integrity.vault.models import IdentityLink, SealedLink, VaultKey
+from integrity.vault.models import SealedLink, VaultKey
 
 MIN_PASSPHRASE = 12
 
@@ -121,55 +121,12 @@ def open_private_key(
     return private
 
 
-def unseal_round(
-    session: AnySession,
-    *,
-    actor: Actor,
-    round_: Round,
-    passphrase: str | None = None,
-    shares: Sequence[str] = (),
-) -> int:
-    """The chair's deliberate de-anonymisation of one round, allowed only once its results are
-    frozen (every protocol of the round has closed its appeals). A refusal is logged."""
-    if round_.results_frozen_at is None:
-        current_app.logger.warning(
-            "unseal refused: the round's appeals are not closed",
-            extra={"fields": {"event": "unseal_refused", "round_id": round_.id,
-                              "actor": actor.name}},
-        )  # fmt: skip
-        raise Conflict(
-            _l("The identities can be unsealed only after the round's appeals are closed."),
-            code="appeals_open",
-        )
-    if session.scalar(
-        select(func.count()).select_from(IdentityLink).where(IdentityLink.round_id == round_.id)
-    ):
-        raise Conflict(_l("This round is already unsealed."))
-    vault = vault_for_round(session, round_)
-    private = open_private_key(vault, passphrase=passphrase, shares=shares)
-    count = 0
-    for link in session.execute(
-        select(SealedLink).where(SealedLink.round_id == round_.id)
-    ).scalars():
-        record = json.loads(domain.unseal(private, link.blob, link_context(round_.id)))
-        work_id = session.execute(
-            select(Work.id).where(Work.cipher == record["cipher"])
-        ).scalar_one()
-        session.add(
-            IdentityLink(
-                round_id=round_.id,
-                work_id=work_id,
-                entry_id=record["entry_id"],
-                serial=record["serial"],
-            )
-        )
-        count += 1
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="vault.unseal",
-        subject=f"round:{round_.id}",
-        data={"links": count, "with": "passphrase" if passphrase else "shares"},
-    )
-    return count
+def open_links(session: AnySession, round_: Round, private: bytes) -> list[dict[str, Any]]:
+    """The round's sealed links, opened with the vault's private key: entry, serial and cipher of
+    every work. Reads only; the unsealing itself (a protocols use case) records what it opens."""
+    return [
+        json.loads(domain.unseal(private, link.blob, link_context(round_.id)))
+        for link in session.execute(
+            select(SealedLink).where(SealedLink.round_id == round_.id).order_by(SealedLink.id)
+        ).scalars()
+    ]

@@ -12,6 +12,7 @@ import zxingcpp
 from PIL import Image
 
 from integrity.errors import Conflict, InvalidInput
+from integrity.protocols import unsealing
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry
 from integrity.registry.services import people
@@ -390,16 +391,16 @@ def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_wo
     queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
     session.commit()
     with pytest.raises(Conflict):
-        vault.unseal_round(
+        unsealing.unseal_round(
             session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
         )
     round_world["round"].results_frozen_at = utcnow()
     with pytest.raises(InvalidInput):
-        vault.unseal_round(
+        unsealing.unseal_round(
             session, actor=f.ACTOR, round_=round_world["round"], passphrase="not the passphrase"
         )
     with expect_events("vault.unseal"):
-        count = vault.unseal_round(
+        count = unsealing.unseal_round(
             session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
         )
     assert count == 4
@@ -408,7 +409,7 @@ def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_wo
         assert booklet_of[link.entry_id] == link.serial
     assert len({link.work_id for link in session.query(IdentityLink)}) == 4
     with pytest.raises(Conflict):
-        vault.unseal_round(
+        unsealing.unseal_round(
             session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
         )
 

@@ -106,6 +106,7 @@ POLICY: dict[str, Any] = {
     "appeal.appeal_work": PUBLIC,
     "appeal.appeal_page": PUBLIC,
     "protocols.decide_appeal": {R.ADMIN, R.CHAIR},
+    "protocols.unseal": {R.CHAIR},
     "verify.link": PUBLIC,
     "verify.lookup": PUBLIC,
     "verify.key_list": PUBLIC,
@@ -126,7 +127,6 @@ POLICY: dict[str, Any] = {
     "risk.report": RISK_READERS,
     "report_check.check": PUBLIC,
     "vault.event_vault": {R.CHAIR},
-    "vault.unseal": {R.CHAIR},
 }
 
 SAMPLE_VALUES = {

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from integrity.accounts.domain import Role
@@ -68,7 +69,7 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     protocols.publish(session, actor=f.ACTOR, protocol=protocol)
     protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
                             now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    from integrity.vault.services import unseal_round
+    from integrity.protocols.unsealing import unseal_round
 
     unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
     protocols.mark_unsealed(session, world.round)
@@ -118,3 +119,35 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
         in client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
         or "2" in page
     )
+
+
+@pytest.mark.parametrize("group", ["vault", "protocols"])
+def test_the_unseal_command_opens_the_round_and_lets_its_protocols_be_named(
+    app: Any, session: Any, group: str
+) -> None:
+    import datetime as dt
+
+    from integrity.protocols import services as protocols
+    from integrity.protocols.models import ProtocolState
+    from integrity.vault.models import IdentityLink
+    from tests import factories as f
+
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    session.commit()
+    runner = app.test_cli_runner()
+    args = [group, "unseal", "--round", str(world.round.id)]
+    early = runner.invoke(args=args, input="a long chair passphrase\n")
+    assert early.exit_code == 1 and session.query(IdentityLink).count() == 0  # appeals open
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    session.commit()
+    wrong = runner.invoke(args=args, input="not the passphrase\n")
+    assert wrong.exit_code == 1 and session.query(IdentityLink).count() == 0
+    done = runner.invoke(args=args, input="a long chair passphrase\n")
+    assert done.exit_code == 0, done.output
+    session.expire_all()
+    assert session.query(IdentityLink).count() == 6  # every work of the marked round
+    assert protocols.protocols_of(session, world.round)[0].state is ProtocolState.UNSEALED

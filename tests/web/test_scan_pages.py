@@ -171,7 +171,9 @@ def test_the_chair_creates_the_vault_sees_the_shares_once_and_unseals_only_after
     assert private_matches(combine_shares(shares[:2]), stored.public_key)
     assert "IVS1-" not in client.get(f"/vault/events/{ev.id}").get_data(as_text=True)
     refused = client.post(
-        f"/vault/rounds/{round_.id}/unseal", data={"passphrase": PASSPHRASE}, follow_redirects=True
+        f"/protocols/rounds/{round_.id}/unseal",
+        data={"passphrase": PASSPHRASE},
+        follow_redirects=True,
     )
     assert 'class="flash flash-error"' in refused.get_data(as_text=True)  # refused, and said so
     assert session.query(IdentityLink).count() == 0
