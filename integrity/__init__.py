@@ -28,6 +28,12 @@ def create_app(
         static_folder="static",
     )
     values = config.load_settings(Path(app.instance_path), overrides=overrides)
+    from integrity.risk.domain import parse_thresholds
+
+    try:  # the risk area's own setting, checked at start-up like the others
+        parse_thresholds(str(values["RISK_THRESHOLDS"]))
+    except ValueError as exc:
+        raise config.ConfigError(f"RISK_THRESHOLDS: {exc}") from None
     app.config.from_mapping(config.flask_config(values))
     # Overrides that are not our settings are Flask keys (tests switch off CSRF this way).
     app.config.update({k: v for k, v in (overrides or {}).items() if k not in values})
@@ -58,11 +64,11 @@ def create_app(
     from integrity.jury.views import public_bp as draws_bp
     from integrity.protocols.views import appeal_bp, results_bp
     from integrity.protocols.views import bp as protocols_bp
+    from integrity.public.ledger import bp as ledger_bp
     from integrity.public.views import bp as public_bp
     from integrity.registry.views import bp as registry_bp
     from integrity.risk.views import bp as risk_bp
     from integrity.risk.views import check_bp as report_check_bp
-    from integrity.scans.ledger_views import bp as ledger_bp
     from integrity.scans.views import bp as scans_bp
     from integrity.vault.views import bp as vault_bp
 

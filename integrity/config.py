@@ -249,12 +249,6 @@ def load_settings(
             "print(secrets.token_hex(32))'), or set INTEGRITY_ENV=development."
         )
     try:
-        from integrity.risk.domain import parse_thresholds
-
-        parse_thresholds(str(values["RISK_THRESHOLDS"]))
-    except ValueError as exc:
-        raise ConfigError(f"RISK_THRESHOLDS: {exc}") from None
-    try:
         from zoneinfo import ZoneInfo
 
         ZoneInfo(str(values["TIMEZONE"]))

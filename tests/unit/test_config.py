@@ -70,3 +70,13 @@ def test_the_readme_documents_every_setting_and_no_other() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `INTEGRITY_([A-Z_]+)` \| `([a-z_]+)` \|", readme, flags=re.M))
     assert documented == {(s.name, s.name.lower()) for s in SETTINGS}
+
+
+def test_the_app_refuses_to_start_with_unreadable_risk_thresholds(tmp_path: Path) -> None:
+    from integrity import create_app
+
+    with pytest.raises(ConfigError, match="RISK_THRESHOLDS"):
+        create_app(
+            {"ENV": "development", "RISK_THRESHOLDS": "late_protocols=lots"},
+            instance_path=str(tmp_path),
+        )

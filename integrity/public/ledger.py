@@ -1,4 +1,5 @@
-"""The public ledger: every frozen round's works by cipher, with hashes anyone can check."""
+"""The public ledger: every frozen round's works by cipher, with hashes anyone can check, and the
+round's jury draws. A public page, so it sits above the areas whose records it shows (scans, jury)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from integrity.access import public
 from integrity.extensions import db
+from integrity.jury.models import Draw
 from integrity.registry.models import Round
 from integrity.scans.models import PageStatus, ScanRound, Work
 
@@ -60,8 +62,6 @@ def round_(round_id: int) -> str:
         .scalars()
         .all()
     )
-    from integrity.jury.models import Draw
-
     draws = (
         db.session.execute(select(Draw).where(Draw.round_id == round_id).order_by(Draw.id))
         .scalars()
