@@ -170,6 +170,8 @@ def reads_app_below_views(name: str, path: Path) -> bool:
     ) or leaf.endswith("_views"):  # fmt: skip
         return False
     text = path.read_text(encoding="utf-8")
+    if ".route(" in text:  # a module of routes is a views module, whatever its name
+        return False
     return "current_app" in text
 
 

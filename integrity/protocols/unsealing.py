@@ -9,9 +9,9 @@ work and lets the round's protocols be named. The audit event keeps the vault's 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -24,6 +24,8 @@ from integrity.registry.models import Round
 from integrity.scans.models import Work
 from integrity.vault.models import IdentityLink
 from integrity.vault.services import open_links, open_private_key, vault_for_round
+
+log = logging.getLogger("integrity")
 
 
 def unseal_round(
@@ -38,7 +40,7 @@ def unseal_round(
     each work's entry, and let the round's protocols whose appeals are closed be named. Allowed only
     once the round's results are frozen; a refusal is logged. Returns how many works were opened."""
     if round_.results_frozen_at is None:
-        current_app.logger.warning(
+        log.warning(
             "unseal refused: the round's appeals are not closed",
             extra={"fields": {"event": "unseal_refused", "round_id": round_.id,
                               "actor": actor.name}},
