@@ -192,7 +192,9 @@ def restore_rows(conn: Connection, archive: zipfile.ZipFile, manifest: dict[str,
             conn.execute(table.insert(), batch)
     if conn.dialect.name == "postgresql":
         for table in Base.metadata.sorted_tables:
-            if "id" in table.columns and table.columns["id"].autoincrement:
+            # Only an integer key counted by a sequence (a random text key has none).
+            column = table.autoincrement_column
+            if column is not None and column.name == "id":
                 conn.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
