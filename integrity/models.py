@@ -11,6 +11,7 @@ from integrity.jury.models import (
     Draw,
     DrawContribution,
     Mark,
+    MarksLock,
     TaskScore,
     WorkConflict,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "JurorRelation",
     "JurorSubject",
     "Mark",
+    "MarksLock",
     "Member",
     "Participant",
     "Position",

@@ -222,3 +222,16 @@ class TaskScore(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     task: Mapped[Task] = relationship()
+
+
+class MarksLock(Base):
+    """Marks and reconciled scores of one round's grade stop changing here: written when the
+    grade's protocol is frozen (by the protocols area, through ``marking.lock_marks``), so that
+    marking, which comes first in the flow, need not read protocols. From then on a score changes
+    only through an appeal's score event."""
+
+    __tablename__ = "marks_lock"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    grade: Mapped[int] = mapped_column(Integer, primary_key=True)
+    locked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

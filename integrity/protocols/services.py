@@ -23,6 +23,7 @@ from integrity.errors import Conflict as Refused
 from integrity.errors import DomainError, NotFound
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import ScoreStatus, TaskScore
+from integrity.jury.services.marking import lock_marks
 from integrity.protocols import domain
 from integrity.protocols.models import (
     Protocol,
@@ -230,6 +231,7 @@ def freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protocol
     )
     protocol.state = ProtocolState.FROZEN
     protocol.frozen_at = version.frozen_at
+    lock_marks(session, round_id=protocol.round_id, grade=protocol.grade)
     session.flush()
     record_event(
         session,

@@ -27,6 +27,7 @@ from integrity.jury.models import (
     Draw,
     DrawState,
     Mark,
+    MarksLock,
     ScoreStatus,
     TaskScore,
 )
@@ -328,19 +329,20 @@ def _draw_third(
     )
 
 
-def _before_the_protocol(session: AnySession, work_id: int) -> None:
-    """Marks and reconciled scores change only while the work's protocol is a draft; after its
-    freeze a change is an appeal's score event (password and reason), never an edit here."""
-    from integrity.protocols.models import Protocol, ProtocolState
+def lock_marks(session: AnySession, *, round_id: int, grade: int) -> None:
+    """Stop the marks of a round's grade from changing (its protocol is being frozen). Called by
+    the protocols area at its freeze: the later area acts, marking only keeps the lock."""
+    if session.get(MarksLock, (round_id, grade)) is None:
+        session.add(MarksLock(round_id=round_id, grade=grade))
+        session.flush()
 
+
+def _before_the_protocol(session: AnySession, work_id: int) -> None:
+    """Marks and reconciled scores change only until the work's protocol is frozen; after, a
+    change is an appeal's score event (password and reason), never an edit here."""
     work = session.get(Work, work_id)
     assert work is not None
-    state = session.execute(
-        select(Protocol.state).where(
-            Protocol.round_id == work.round_id, Protocol.grade == work.grade
-        )
-    ).scalar_one_or_none()
-    if state is not None and state is not ProtocolState.DRAFT:
+    if session.get(MarksLock, (work.round_id, work.grade)) is not None:
         raise Refused(
             _l("The protocol is frozen: a score changes now only through an appeal."),
             code="protocol_frozen",
