@@ -111,6 +111,11 @@ def create_app(
         ),
     )  # fmt: skip
     uploads.init_app(app, purposes=(SCANS_UPLOAD,))
+    from integrity.jury.services.conflicts import FREEZE_STEP
+    from integrity.scans import wiring as scans_wiring
+
+    # What later areas do at a round's scan freeze (the jury writes down each work's conflicts).
+    app.extensions[scans_wiring.EXTENSION] = (FREEZE_STEP,)
     from integrity.audit.services import register_head_sources
     from integrity.diplomas.keys import published_heads as status_list_heads
     from integrity.jury.services.draws import published_heads as draw_heads

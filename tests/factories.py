@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from integrity.audit.chain import Actor
+from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.iin import make_iin
 from integrity.registry.kinds import EventKind, Stage
 from integrity.registry.models import District, Event, Round, School, Subject
@@ -17,6 +18,9 @@ from integrity.registry.services import catalogue, places
 from integrity.scans.simulate import ScanPlan
 
 ACTOR = Actor(None, "test")
+
+# The freeze steps create_app gives the scans: the jury's conflicts of interest.
+JURY_STEPS = (FREEZE_STEP,)
 
 
 def iin(n: int, *, year: int = 2011, sex: str = "F") -> str:
@@ -192,6 +196,6 @@ def drawable_round(
     )
     ingest.process_upload(session, upload.id, actor=ACTOR, workers=0)
     if freeze:
-        queue.freeze_round(session, actor=ACTOR, round_=round_)
+        queue.freeze_round(session, actor=ACTOR, round_=round_, steps=JURY_STEPS)
     session.commit()
     return DrawableRound(ev, round_, juror_rows, accounts, schools)

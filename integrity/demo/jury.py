@@ -13,6 +13,7 @@ from integrity.db import AnySession
 from integrity.jury.conflicts import Reason
 from integrity.jury.models import Assignment, AssignmentRole, Draw
 from integrity.jury.services import conflicts, draws, marking
+from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Work
 from integrity.scans.services import ingest, kits, queue
@@ -47,7 +48,7 @@ def freeze_clean(session: AnySession, *, round_: Round, it: Actor) -> None:
         session, actor=it, round_=round_, stream=io.BytesIO(pdf), filename="mfp-0002.pdf"
     )
     ingest.process_upload(session, upload.id, actor=it)
-    queue.freeze_round(session, actor=it, round_=round_)
+    queue.freeze_round(session, actor=it, round_=round_, steps=(FREEZE_STEP,))
 
 
 def run_draw(session: AnySession, *, round_: Round, chair: Actor) -> Draw:

@@ -11,6 +11,7 @@ from flask import current_app
 
 from integrity.audit.chain import Actor
 from integrity.db import AnySession
+from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round
 from integrity.scans.services import ingest, kits, queue
 from integrity.scans.simulate import Degradation, simulate_scans
@@ -42,7 +43,7 @@ def load_scan_demo(
                 session, actor=it, round_=frozen, stream=stream, filename="mfp-0001.pdf"
             )
         ingest.process_upload(session, upload.id, actor=it)
-        queue.freeze_round(session, actor=it, round_=frozen)
+        queue.freeze_round(session, actor=it, round_=frozen, steps=(FREEZE_STEP,))
 
         _, pdf = kits.print_kits(session, actor=it, round_=waiting)
         kit_path.write_bytes(pdf)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from integrity.cli import cli_actor, echo_json, refused, round_or_exit
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.scans.views import page_status_labels
+from integrity.scans.wiring import freeze_steps_of
 
 
 @click.group("kits")
@@ -207,7 +209,7 @@ def queue_command(round_id: int, as_json: bool) -> None:
         }
         for p in queue(db.session, round_)
     ]
-    check = freeze_check(db.session, round_)
+    check = freeze_check(db.session, round_, freeze_steps_of(current_app))
     data = {
         "ready": check.ready,
         "queue": pages,
@@ -234,7 +236,12 @@ def freeze_command(round_id: int, as_user: str | None) -> None:
 
     round_ = round_or_exit(round_id)
     try:
-        state = freeze_round(db.session, actor=cli_actor(as_user), round_=round_)
+        state = freeze_round(
+            db.session,
+            actor=cli_actor(as_user),
+            round_=round_,
+            steps=freeze_steps_of(current_app),
+        )
     except DomainError as exc:
         raise refused(exc) from None
     db.session.commit()

@@ -45,6 +45,7 @@ from integrity.scans.models import (
     Work,
 )
 from integrity.scans.services import ingest, kits, queue
+from integrity.scans.wiring import freeze_steps_of
 
 bp = Blueprint("scans", __name__, url_prefix="/scans")
 
@@ -196,7 +197,7 @@ def _round_page(round_: Round, **forms: Any) -> str:
         ),
         uploads=uploads,
         totals={k.value if hasattr(k, "value") else k: v for k, v in totals.items()},
-        check=queue.freeze_check(db.session, round_)
+        check=queue.freeze_check(db.session, round_, freeze_steps_of(current_app))
         if state is None or state.frozen_at is None
         else None,
     )
@@ -508,7 +509,12 @@ def discard_page(page_id: int) -> Response:
 def freeze(round_id: int) -> Response:
     round_ = _round(round_id)
     try:
-        queue.freeze_round(db.session, actor=current_user.as_actor(), round_=round_)
+        queue.freeze_round(
+            db.session,
+            actor=current_user.as_actor(),
+            round_=round_,
+            steps=freeze_steps_of(current_app),
+        )
     except DomainError as exc:
         _fail(exc)
         return redirect(url_for("scans.round_", round_id=round_.id))

@@ -26,6 +26,7 @@ from integrity.scans.models import Work
 from integrity.scans.services import queue
 from tests import factories as f
 from tests.conftest import expect_events
+from tests.factories import JURY_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,9 +63,9 @@ def test_a_potential_conflict_blocks_the_freeze_until_the_chair_decides_it(sessi
     )
     report = conflicts.check_round(session, world.round)
     assert [(r.juror.id, r.entry.id) for r in report.undecided] == [(juror.id, first.id)]
-    assert not queue.freeze_check(session, world.round).ready
+    assert not queue.freeze_check(session, world.round, JURY_STEPS).ready
     with pytest.raises(Conflict):
-        queue.freeze_round(session, actor=f.ACTOR, round_=world.round)
+        queue.freeze_round(session, actor=f.ACTOR, round_=world.round, steps=JURY_STEPS)
 
     with pytest.raises(InvalidInput):
         conflicts.decide(session, actor=f.ACTOR, round_=world.round, juror_id=juror.id,
@@ -72,8 +73,8 @@ def test_a_potential_conflict_blocks_the_freeze_until_the_chair_decides_it(sessi
     with expect_events("jury.conflict_confirmed"):
         conflicts.decide(session, actor=f.ACTOR, round_=world.round, juror_id=juror.id,
                          entry_id=first.id, confirmed=True, reason="Her aunt, by phone")  # fmt: skip
-    assert queue.freeze_check(session, world.round).ready
-    queue.freeze_round(session, actor=f.ACTOR, round_=world.round)
+    assert queue.freeze_check(session, world.round, JURY_STEPS).ready
+    queue.freeze_round(session, actor=f.ACTOR, round_=world.round, steps=JURY_STEPS)
     assert session.scalar(select(ConflictDecision.reason)) == "Her aunt, by phone"
     barred_jurors = {row.juror_id for row in session.execute(select(WorkConflict)).scalars()}
     assert juror.id in barred_jurors

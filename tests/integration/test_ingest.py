@@ -26,6 +26,7 @@ from integrity.vault import services as vault
 from integrity.vault.models import SealedLink
 from tests import factories as f
 from tests.conftest import expect_events
+from tests.factories import JURY_STEPS
 
 PASSPHRASE = "a long chair passphrase"
 
@@ -158,10 +159,10 @@ def test_duplicates_and_unreadable_pages_go_to_the_queue_and_block_the_freeze(
     assert totals.get("unreadable", 0) == 1
     waiting = queue.queue(session, round_world["round"])
     assert {p.status for p in waiting} == {PageStatus.DUPLICATE, PageStatus.UNREADABLE}
-    check = queue.freeze_check(session, round_world["round"])
+    check = queue.freeze_check(session, round_world["round"], JURY_STEPS)
     assert not check.ready
     with pytest.raises(Conflict):
-        queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
+        queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"], steps=JURY_STEPS)
 
 
 def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
@@ -197,7 +198,7 @@ def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
         with expect_events("scans.discard_page"):
             queue.discard_page(session, actor=f.ACTOR, page=page, reason="scanned twice")
     session.commit()
-    assert queue.freeze_check(session, round_world["round"]).ready
+    assert queue.freeze_check(session, round_world["round"], JURY_STEPS).ready
 
 
 def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
@@ -205,7 +206,9 @@ def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
 ) -> None:
     ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
     with expect_events("scans.freeze_round"):
-        state = queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
+        state = queue.freeze_round(
+            session, actor=f.ACTOR, round_=round_world["round"], steps=JURY_STEPS
+        )
     session.commit()
     assert state.ledger_hash and state.chain_head
     assert all(w.work_hash and w.serial_tag is None for w in session.query(Work))
@@ -228,7 +231,7 @@ def test_an_absent_entry_must_be_marked_before_the_freeze(
         kit_path, scan_path, random.Random(3), Degradation(), pages=list(range(9))
     )  # the 4th kit is missing
     ingest_file(session, round_world, scan_path)
-    check = queue.freeze_check(session, round_world["round"])
+    check = queue.freeze_check(session, round_world["round"], JURY_STEPS)
     assert len(check.entries_without_work) == 1
     absent = next(
         e
@@ -236,7 +239,7 @@ def test_an_absent_entry_must_be_marked_before_the_freeze(
         if not any(b.has_work for b in session.query(Booklet).filter_by(entry_id=e.id))
     )
     people.set_entry_status(session, actor=f.ACTOR, entry=absent, status=EntryStatus.ABSENT)
-    assert queue.freeze_check(session, round_world["round"]).ready
+    assert queue.freeze_check(session, round_world["round"], JURY_STEPS).ready
 
 
 @pytest.mark.parametrize(
@@ -388,7 +391,7 @@ def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_wo
     from integrity.vault.models import IdentityLink
 
     ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
-    queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"])
+    queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"], steps=JURY_STEPS)
     session.commit()
     with pytest.raises(Conflict):
         unsealing.unseal_round(

@@ -19,6 +19,7 @@ from integrity.protocols.models import ProtocolState
 from integrity.scans.models import Work
 from tests import factories as f
 from tests.conftest import expect_events
+from tests.factories import JURY_STEPS
 from tests.integration.test_draw_ceremony import ceremony
 from tests.integration.test_marking import full_marks
 
@@ -256,7 +257,7 @@ def test_the_named_protocol_lists_the_absent_and_disqualified_apart_with_their_r
     entry = people.enter_participant(session, actor=f.ACTOR, round_=world.round, participant=absent)
     people.set_entry_status(session, actor=f.ACTOR, entry=entry, status=EntryStatus.ABSENT,
                             reason="Ауырып қалды")  # fmt: skip
-    queue.freeze_round(session, actor=f.ACTOR, round_=world.round)
+    queue.freeze_round(session, actor=f.ACTOR, round_=world.round, steps=JURY_STEPS)
     marked_round(session, totals={0: 20, 1: 18, 2: 16, 3: 14, 4: 12, 5: 10}, world=world)
     (protocol,) = protocols.protocols_of(session, world.round)
     protocols.freeze(session, actor=f.ACTOR, protocol=protocol)

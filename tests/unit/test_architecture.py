@@ -15,7 +15,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "measure_architecture
 # Measured on 2026-12-07, before issue 15's steps; each step lowers its number.
 CEILINGS = {
     "cycles": 0,
-    "against_flow": 1,
+    "against_flow": 0,
     "files_over_400": 19,
     "functions_over_60": 33,
     "views_over_25": 30,

@@ -21,6 +21,7 @@ from integrity.vault.domain import combine_shares, private_matches
 from integrity.vault.models import IdentityLink
 from tests import factories as f
 from tests.conftest import login
+from tests.factories import JURY_STEPS
 
 PASSPHRASE = "a long chair passphrase"
 
@@ -134,7 +135,7 @@ def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
         )
     session.commit()
     ingest.process_upload(session, record.id, actor=f.ACTOR, workers=0)
-    queue.freeze_round(session, actor=f.ACTOR, round_=scanned["round"])
+    queue.freeze_round(session, actor=f.ACTOR, round_=scanned["round"], steps=JURY_STEPS)
     session.commit()
     page = client.get(f"/ledger/rounds/{scanned['round'].id}").get_data(as_text=True)
     works = session.query(Work).all()
@@ -215,3 +216,11 @@ def test_the_cli_ingest_summary_names_the_statuses_in_the_users_language(
     total = result.output.strip().splitlines()[-1]
     assert total.startswith("Итого: ") and "не распознана 1" in total, total
     assert "unreadable" not in result.output
+
+
+def test_the_app_gives_the_scans_freeze_the_jurys_step(app: Flask) -> None:
+    # Without it a freeze through the page or the command would write no conflicts of interest.
+    from integrity.jury.services.conflicts import FREEZE_STEP
+    from integrity.scans.wiring import freeze_steps_of
+
+    assert tuple(freeze_steps_of(app)) == (FREEZE_STEP,)

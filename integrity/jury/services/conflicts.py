@@ -26,6 +26,7 @@ from integrity.jury.conflicts import (
 from integrity.jury.models import ConflictCheck, ConflictDecision, WorkConflict
 from integrity.registry.models import Entry, Juror, JurorSubject, Participant, Round, School
 from integrity.scans.models import ScanRound, Work
+from integrity.scans.services.queue import FreezeStep
 
 
 def reason_labels() -> dict[str, str]:
@@ -241,3 +242,19 @@ def write_snapshot(
         )
     session.flush()
     return len(pairs), len(jurors)
+
+
+def _undecided(session: AnySession, round_: Round) -> int:
+    return len(check_round(session, round_).undecided)
+
+
+def _at_freeze(
+    session: AnySession, round_: Round, work_of_entry: Mapping[int, Work]
+) -> dict[str, object]:
+    excluded, checked = write_snapshot(session, round_=round_, work_of_entry=work_of_entry)
+    return {"conflicts_excluded": excluded, "jurors_checked": checked}
+
+
+# The jury's part of a round's scan freeze: every potential conflict decided before, and each
+# work's conflicts written down at it (see scans.services.queue.FreezeStep).
+FREEZE_STEP = FreezeStep(undecided=_undecided, at_freeze=_at_freeze)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,6 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
-from integrity.jury.services import conflicts
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Round
 from integrity.scans import reader
@@ -188,7 +188,7 @@ class FreezeCheck:
     uploads_unfinished: int = 0
     entries_without_work: list[str] = field(default_factory=list)
     incomplete_booklets: list[str] = field(default_factory=list)
-    conflicts_undecided: int = 0  # potential conflicts the chair has yet to decide
+    conflicts_undecided: int = 0  # what later areas must decide first (the jury's conflicts)
 
     @property
     def ready(self) -> bool:
@@ -201,7 +201,19 @@ class FreezeCheck:
         )
 
 
-def freeze_check(session: AnySession, round_: Round) -> FreezeCheck:
+@dataclass(frozen=True)
+class FreezeStep:
+    """What a later area does at a round's scan freeze, the last moment a work still links to its
+    entry (afterwards only the vault knows). ``undecided`` counts what must be settled before the
+    freeze; ``at_freeze`` writes down what the area needs and returns facts for the freeze's audit
+    event. The jury registers its conflicts of interest this way (``create_app`` lists the steps),
+    so the scans, earlier in the flow, import nothing of the jury."""
+
+    undecided: Callable[[AnySession, Round], int]
+    at_freeze: Callable[[AnySession, Round, Mapping[int, Work]], Mapping[str, object]]
+
+
+def freeze_check(session: AnySession, round_: Round, steps: Sequence[FreezeStep]) -> FreezeCheck:
     check = FreezeCheck()
     for page in queue(session, round_):
         check.queue[page.status.value] = check.queue.get(page.status.value, 0) + 1
@@ -243,17 +255,19 @@ def freeze_check(session: AnySession, round_: Round) -> FreezeCheck:
                     f"{format_serial(booklet.serial)} ({got}/{booklet.answer_pages})"
                 )
     check.entries_without_work.sort()
-    # After the freeze nothing links a work to its participant, so each work's conflicts are
-    # written down at the freeze, and every potential one must be decided by then.
-    check.conflicts_undecided = len(conflicts.check_round(session, round_).undecided)
+    # After the freeze nothing links a work to its participant, so what later areas need of that
+    # link (each work's conflicts) is written down at the freeze, and decided by then.
+    check.conflicts_undecided = sum(step.undecided(session, round_) for step in steps)
     return check
 
 
-def freeze_round(session: AnySession, *, actor: Actor, round_: Round) -> ScanRound:
+def freeze_round(
+    session: AnySession, *, actor: Actor, round_: Round, steps: Sequence[FreezeStep]
+) -> ScanRound:
     """Close the round's ingest: hash every work, publish the ledger, erase the blind index (from
     now on only the vault links ciphers to people) and mark who was present."""
     state = ensure_open(session, round_)
-    check = freeze_check(session, round_)
+    check = freeze_check(session, round_, steps)
     if not check.ready:
         raise Conflict(
             _l("The round cannot be frozen yet: clear the page queue and account for every entry.")
@@ -273,9 +287,9 @@ def freeze_round(session: AnySession, *, actor: Actor, round_: Round) -> ScanRou
         ).scalars()
         if b.entry_id is not None and (tag := serial_tag(key, b.serial)) in by_tag
     }
-    excluded, checked = conflicts.write_snapshot(
-        session, round_=round_, work_of_entry=work_of_entry
-    )
+    facts: dict[str, object] = {}
+    for step in steps:
+        facts.update(step.at_freeze(session, round_, work_of_entry))
     for work in works:
         pages = [p for p in work.pages if p.status in (PageStatus.ANSWER, PageStatus.EXTRA)]
         pages.sort(key=lambda p: p.page_no or 0)
@@ -310,8 +324,7 @@ def freeze_round(session: AnySession, *, actor: Actor, round_: Round) -> ScanRou
             "ledger_hash": state.ledger_hash,
             "works": len(works),
             "marked_present": present,
-            "conflicts_excluded": excluded,
-            "jurors_checked": checked,
+            **facts,
         },
     )
     state.chain_head = chain_head(session)[1]
