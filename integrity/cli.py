@@ -28,19 +28,6 @@ def cli_actor(username: str | None) -> Actor:
     return user.as_actor()
 
 
-def round_or_exit(round_id: int) -> Any:
-    """The round with this id, or the command stops saying there is none."""
-    from flask_babel import gettext as _
-
-    from integrity.extensions import db
-    from integrity.registry.models import Round
-
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
-    return round_
-
-
 def refused(exc: Any) -> click.ClickException:
     """A service's refusal (a DomainError) as the command's error: nothing is committed."""
     from integrity.extensions import db

@@ -15,17 +15,12 @@ from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round
 from integrity.scans.services import ingest, kits, queue
 from integrity.scans.simulate import Degradation, simulate_scans
+from integrity.scans.wiring import demo_scans_path
 from integrity.vault.services import create_vault
 
 DEMO_CHAIR_PASSPHRASE = "integrity-demo-chair"  # noqa: S105  (demo only; printed at start-up)
 # The frozen round needs no realism (nobody uploads it by hand), so it is made quickly.
 QUICK = Degradation(max_skew_deg=1.0, upside_down_share=0.05, noise_sigma=0.0, blur_radius=0.0)
-
-
-def demo_scans_path(round_id: int) -> Path:
-    return (
-        Path(current_app.config["INTEGRITY"]["DATA_DIR"]) / "demo" / f"round-{round_id}-scans.pdf"
-    )
 
 
 def load_scan_demo(
@@ -47,6 +42,6 @@ def load_scan_demo(
 
         _, pdf = kits.print_kits(session, actor=it, round_=waiting)
         kit_path.write_bytes(pdf)
-        target = demo_scans_path(waiting.id)
+        target = demo_scans_path(current_app, waiting.id)
         target.parent.mkdir(parents=True, exist_ok=True)
         simulate_scans(kit_path, target, rng, Degradation(), duplicates=2, unreadable=3)

@@ -9,9 +9,10 @@ from typing import Any
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json, refused, round_or_exit
+from integrity.cli import cli_actor, echo_json, refused
 from integrity.errors import DomainError
 from integrity.extensions import db
+from integrity.registry.cli import round_or_exit
 
 
 @click.group("jury")

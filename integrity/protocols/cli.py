@@ -9,9 +9,10 @@ import click
 from flask_babel import gettext as _
 
 from integrity import spreadsheets
-from integrity.cli import cli_actor, echo_json, refused, round_or_exit, secret_line
+from integrity.cli import cli_actor, echo_json, refused, secret_line
 from integrity.errors import DomainError
 from integrity.extensions import db
+from integrity.registry.cli import round_or_exit
 
 
 def _chosen(round_id: int, grade: int | None) -> list[Any]:

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 
 from integrity.cli import cli_actor, echo_json
 from integrity.extensions import db
+from integrity.registry.models import Round
 
 
 @click.group("registry")
@@ -207,3 +208,15 @@ def list_events(as_json: bool) -> None:
     else:
         for item in data:
             click.echo(f"{item['id']:>4}  {item['year']}  {item['title']}")
+
+
+def round_or_exit(round_id: int) -> Round:
+    """The round with this id, or the command stops saying there is none (every area's commands)."""
+    from flask_babel import gettext as _
+
+    from integrity.extensions import db
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(_("No round with id %(id)d.", id=round_id))
+    return round_

@@ -10,9 +10,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from integrity.cli import cli_actor, echo_json, refused, round_or_exit
+from integrity.cli import cli_actor, echo_json, refused
 from integrity.errors import DomainError
 from integrity.extensions import db
+from integrity.registry.cli import round_or_exit
 from integrity.scans.views import page_status_labels
 from integrity.scans.wiring import freeze_steps_of
 

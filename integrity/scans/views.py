@@ -45,7 +45,7 @@ from integrity.scans.models import (
     Work,
 )
 from integrity.scans.services import ingest, kits, queue
-from integrity.scans.wiring import freeze_steps_of
+from integrity.scans.wiring import demo_scans_path, freeze_steps_of
 
 bp = Blueprint("scans", __name__, url_prefix="/scans")
 
@@ -165,8 +165,6 @@ def _round_page(round_: Round, **forms: Any) -> str:
             .group_by(ScanPage.status)
         ).all()
     )
-    from integrity.demo.scans import demo_scans_path
-
     return render_template(
         "scans/round.html",
         chunk_size=min(int(current_app.config["INTEGRITY"]["UPLOAD_CHUNK_MB"]), 8) << 20,
@@ -177,7 +175,7 @@ def _round_page(round_: Round, **forms: Any) -> str:
             "known": _("uploaded before; nothing changed"),
             "failed": _("failed"),
         },
-        demo_scans=demo_scans_path(round_.id).exists(),
+        demo_scans=demo_scans_path(current_app, round_.id).exists(),
         round=round_,
         state=state,
         print_form=print_form,
@@ -346,9 +344,7 @@ def upload(round_id: int) -> Response | tuple[Response, int]:
 @roles(*STAFF)
 def demo_scans(round_id: int) -> Response:
     """The demo's realistic scans of this round, for a newcomer to upload (404 outside the demo)."""
-    from integrity.demo.scans import demo_scans_path
-
-    path = demo_scans_path(_round(round_id).id)
+    path = demo_scans_path(current_app, _round(round_id).id)
     if not path.exists():
         abort(404)
     response = make_response(path.read_bytes())

@@ -1,8 +1,10 @@
-"""What ``create_app`` gives the scans area from later ones: the steps of a round's freeze."""
+"""What ``create_app`` gives the scans area from later ones (the steps of a round's freeze), and
+where the demo leaves a round's realistic scans for a newcomer to upload."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from flask import Flask
 
@@ -14,3 +16,8 @@ EXTENSION = "integrity.scan_freeze_steps"
 def freeze_steps_of(app: Flask) -> Sequence[FreezeStep]:
     steps: Sequence[FreezeStep] = app.extensions.get(EXTENSION, ())
     return steps
+
+
+def demo_scans_path(app: Flask, round_id: int) -> Path:
+    """The demo's scans of a round (absent outside the demo): the round's page offers them."""
+    return Path(app.config["INTEGRITY"]["DATA_DIR"]) / "demo" / f"round-{round_id}-scans.pdf"

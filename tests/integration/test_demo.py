@@ -65,10 +65,12 @@ def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
 def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_third(
     app: Flask, session: Any, tmp_path: Path
 ) -> None:
+    from flask import current_app
+
     from integrity.demo.loader import load_demo
-    from integrity.demo.scans import demo_scans_path
     from integrity.scans.models import ScanRound, Work
     from integrity.scans.services.queue import queue
+    from integrity.scans.wiring import demo_scans_path
 
     event = load_demo(session, participants=60)
     session.commit()
@@ -77,7 +79,7 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     assert len(frozen) == 4 and all(s.ledger_hash for s in frozen)
     waiting = [s for s in states if s.frozen_at is None]
     assert len(waiting) == 1
-    assert demo_scans_path(waiting[0].round_id).stat().st_size > 10_000
+    assert demo_scans_path(current_app, waiting[0].round_id).stat().st_size > 10_000
     assert all(session.query(Work).filter(Work.round_id == s.round_id).count() for s in frozen)
     assert queue(session, waiting[0].round) == []  # nothing uploaded for it yet
     assert event.id
