@@ -193,3 +193,15 @@ def expect_events(*actions: str) -> Iterator[list[AuditEvent]]:
     assert [e.action for e in new] == list(actions), (
         f"expected {actions}, got {[e.action for e in new]}"
     )
+
+
+TIERS = {"unit": pytest.mark.unit, "integration": pytest.mark.integration, "web": pytest.mark.web}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test carries its folder's tier as a marker (``-m unit``, ``-m "not browser"``, …); the
+    browser folder marks its own."""
+    for item in items:
+        folder = item.path.parent.name
+        if folder in TIERS:
+            item.add_marker(TIERS[folder])
