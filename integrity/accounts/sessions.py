@@ -101,6 +101,11 @@ class DatabaseSessions:
         return int(ended.rowcount)  # type: ignore[attr-defined]
 
 
+_TOUCH = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'seen', ARGV[1]) end"
+)
+
+
 class RedisSessions:
     """Sessions as Redis hashes (``user``, ``started``, ``seen``: epoch seconds) under
     ``<prefix>s:<sha256>``, with a set of each user's session digests under ``<prefix>u:<id>``.
@@ -134,7 +139,9 @@ class RedisSessions:
             return None
         digest = _digest(token)
         record = self.redis.hgetall(self._key(digest))
-        if not record:
+        if not record or b"user" not in record or b"started" not in record:
+            if record:  # only "seen", left by a touch that raced an ending: no session
+                self.redis.delete(self._key(digest))
             return None
         user_id = int(record[b"user"])
         started, seen = float(record[b"started"]), float(record[b"seen"])
@@ -143,7 +150,9 @@ class RedisSessions:
             self._forget(user_id, [digest])
             return None
         if now - seen > SEEN_EVERY.total_seconds():
-            self.redis.hset(self._key(digest), "seen", now)
+            # Only while the record is there: an ending between the read and this write must not
+            # leave a record behind (the Lua script runs as one step on the server).
+            self.redis.eval(_TOUCH, 1, self._key(digest), now)
         user = session.get(User, user_id)
         return user if user is not None and user.active else None
 

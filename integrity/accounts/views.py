@@ -138,6 +138,8 @@ def edit_user(user_id: int) -> str | Response:
     if form.validate_on_submit():
         actor = current_user.as_actor()
         try:
+            if user.id == current_user.id and not form.active.data:
+                raise DomainError(_("You cannot deactivate your own account."))
             store = sessions_of(current_app)
             services.set_roles(
                 db.session,
@@ -146,8 +148,6 @@ def edit_user(user_id: int) -> str | Response:
                 roles=[Role(r) for r in form.roles.data or []],
                 sessions=store,
             )
-            if user.id == current_user.id and not form.active.data:
-                raise DomainError(_("You cannot deactivate your own account."))
             services.set_active(
                 db.session, actor=actor, user=user, active=bool(form.active.data), sessions=store
             )

@@ -41,6 +41,9 @@ from integrity.db import Base, UTCDateTime
 FORMAT = "integrity-backup"
 VERSION = 1
 
+# Folders of the data directory that hold work in progress, never part of a backup.
+TRANSIENT = frozenset({"resumable", "tmp"})
+
 
 class BackupError(RuntimeError):
     pass
@@ -140,7 +143,13 @@ def write_backup(engine: Engine, data_dir: Path, out: Path) -> dict[str, Any]:
             head = conn.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
             manifest["audit_head"] = [head[0], head[1]] if head else [0, "0" * 64]
             if data_dir.exists():
-                for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+                # Uploads still arriving and scans waiting to be read are transient, and in plain:
+                # they stay out of backups (a restored instance asks for them again).
+                for path in sorted(
+                    p
+                    for p in data_dir.rglob("*")
+                    if p.is_file() and p.relative_to(data_dir).parts[0] not in TRANSIENT
+                ):
                     relative = path.relative_to(data_dir).as_posix()
                     manifest["files"][relative] = _sha256(path)
                     archive.write(path, f"files/{relative}", compress_type=zipfile.ZIP_STORED)

@@ -39,7 +39,9 @@ def _step(step: Any) -> Any:
 
 
 def _given_up(args: dict[str, Any], error: str) -> None:
-    import_runs.give_up(db.session, args["run_id"], actor=actor_of(args), error=error)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    import_runs.give_up(db.session, args["run_id"], actor=actor_of(args), error=error,
+                        sealed=sealed_for(app))  # fmt: skip
 
 
 # Reading a list, then writing it: two tries each (a try writes all rows or none).

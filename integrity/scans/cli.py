@@ -132,7 +132,7 @@ def _in_words(totals: dict[str, int]) -> str:
 @click.option("--json", "as_json", is_flag=True)
 @click.option(
     "--workers",
-    type=int,
+    type=click.IntRange(min=1),  # always child processes: 0 would read outside files in-process
     default=None,
     help="Processes reading pages (default: the CPU count, up to 4).",
 )

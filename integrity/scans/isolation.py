@@ -33,13 +33,13 @@ PR_SET_PDEATHSIG = 1
 READER_FAILED = "reader_failed"
 
 
-def limit_self(cpu_seconds: int | None = None) -> None:
+def limit_self(cpu_seconds: int | None = None, *, parent: int | None = None) -> None:
     """Cap this process's memory (and CPU time): a runaway decoder fails instead of the machine.
     And die with the parent: a reader whose job worker was killed must not linger, holding the
     file and its memory, for ever (Linux; elsewhere the pool's own pipes end it)."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() == 1:  # the parent died before the request took effect
+        if parent is not None and os.getppid() != parent:  # it died before the request held
             os._exit(1)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(hard, CHILD_MEMORY_BYTES)
@@ -53,7 +53,7 @@ def probe(path: Path, *, timeout: float = PROBE_SECONDS) -> tuple[int, str]:
     child's own verdict, or ``READER_FAILED`` when the child crashed or ran out of time."""
     try:
         done = subprocess.run(  # noqa: S603 (this interpreter, this module, a path we made)
-            [sys.executable, "-m", "integrity.scans.isolation", str(path)],
+            [sys.executable, "-m", "integrity.scans.isolation", str(path), str(os.getpid())],
             capture_output=True,
             timeout=timeout + 5,
             check=False,
@@ -72,7 +72,7 @@ def probe(path: Path, *, timeout: float = PROBE_SECONDS) -> tuple[int, str]:
 
 
 def _main(argv: list[str]) -> int:
-    limit_self(PROBE_SECONDS)
+    limit_self(PROBE_SECONDS, parent=int(argv[1]) if len(argv) > 1 else None)
     try:
         with reader.open_source(Path(argv[0])) as source:
             answer: dict[str, object] = {"pages": source.pages, "kind": source.kind}

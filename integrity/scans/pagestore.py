@@ -82,10 +82,10 @@ _source: reader.SourceFile | None = None
 _read = 0
 
 
-def worker_open(path: str, keys: StoreKeys) -> None:
-    """A reader process's first step: cap its memory, then open the file."""
+def worker_open(path: str, keys: StoreKeys, parent: int | None = None) -> None:
+    """A reader process's first step: cap its memory, die with ``parent``, then open the file."""
     global _keys, _path, _source, _read
-    isolation.limit_self()
+    isolation.limit_self(parent=parent)
     _keys, _path, _source, _read = keys, Path(path), reader.open_source(Path(path)), 0
 
 

@@ -61,7 +61,7 @@ def _scan_finish(session: Any, actor: Actor, upload: Any, path: Path) -> dict[st
         record, created = ingest.create_upload(
             session, actor=actor, round_=round_, stream=stream, filename=upload.filename
         )
-    if created:
+    if created or record.status == "failed":  # sent again after a failure: read it again
         jobs.submit(session, INGEST, {"upload_id": record.id}, actor=actor)
     return {"upload_id": record.id, "new": created, "pages": record.pages_total}
 

@@ -42,6 +42,7 @@ from integrity.scans.models import (
     ScanPage,
     ScanRound,
     Upload,
+    UploadStatus,
     Work,
 )
 from integrity.scans.services import ingest, kits, queue
@@ -317,7 +318,7 @@ def upload(round_id: int) -> Response | tuple[Response, int]:
             db.session.rollback()
             refused.append({"file": storage.filename or "", "message": str(exc.message)})
             continue
-        if created:
+        if created or record.status == UploadStatus.FAILED.value:  # sent again: read it again
             jobs.submit(db.session, INGEST, {"upload_id": record.id}, actor=actor)
         db.session.commit()
         accepted.append(

@@ -14,7 +14,7 @@ EXTENSION = "integrity.scan_freeze_steps"
 
 
 def freeze_steps_of(app: Flask) -> Sequence[FreezeStep]:
-    steps: Sequence[FreezeStep] = app.extensions.get(EXTENSION, ())
+    steps: Sequence[FreezeStep] = app.extensions[EXTENSION]  # never silently none
     return steps
 
 

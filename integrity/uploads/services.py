@@ -51,6 +51,12 @@ UNFINISHED_PER_USER = 20  # uploads one user may have open at once: bytes on dis
 READ_BLOCK = 64 * 1024
 
 
+class Gone(NotFound):
+    """An upload that ended (cancelled, expired) or failed: the sender starts a new one."""
+
+    status = 410
+
+
 class OffsetMismatch(Conflict):
     """A chunk for another offset than the server's (a retry of a chunk already kept)."""
 
@@ -155,7 +161,7 @@ def start(
     session.add(upload)
     session.flush()
     spool.folder.mkdir(parents=True, exist_ok=True)
-    spool.path(upload).touch()
+    spool.path(upload).touch(mode=0o600)
     record_event(
         session, actor=actor, action="uploads.start", subject=f"resumable:{upload.id}",
         data={"purpose": purpose.name, "target": target, "file": filename, "length": length},
@@ -182,6 +188,8 @@ def append(
 ) -> int:
     """Write one chunk at ``offset`` and return the new offset. Bytes of a body cut short are
     kept: the sender resumes after the last of them."""
+    if upload.state in (UploadState.ENDED.value, UploadState.FAILED.value):
+        raise Gone(_l("This upload has ended; send the file again."))
     if upload.state != UploadState.RECEIVING.value:
         raise OffsetMismatch(upload.offset)
     if offset != upload.offset:
@@ -193,7 +201,10 @@ def append(
     if offset + declared > upload.length:
         raise InvalidInput(_l("The chunk goes past the end of the file."), code="past_end")
     received = 0
-    handle = os.open(spool.path(upload), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:  # never O_CREAT: a spool file dropped by a cancel or an expiry stays gone
+        handle = os.open(spool.path(upload), os.O_WRONLY)
+    except FileNotFoundError:
+        raise Gone(_l("This upload has ended; send the file again.")) from None
     try:
         os.lseek(handle, offset, os.SEEK_SET)
         while received < declared:
@@ -210,11 +221,17 @@ def append(
         os.close(handle)
     moved = session.execute(
         update(ResumableUpload)
-        .where(ResumableUpload.id == upload.id, ResumableUpload.offset == offset)
+        .where(
+            ResumableUpload.id == upload.id,
+            ResumableUpload.offset == offset,
+            ResumableUpload.state == UploadState.RECEIVING.value,
+        )
         .values(offset=offset + received, updated_at=utcnow(), expires_at=utcnow() + EXPIRY)
     )
     if not moved.rowcount:  # type: ignore[attr-defined]
         session.refresh(upload)  # another request for the same chunk won: its bytes are these
+        if upload.state in (UploadState.ENDED.value, UploadState.FAILED.value):
+            raise Gone(_l("This upload has ended; send the file again."))
         raise OffsetMismatch(upload.offset)
     session.refresh(upload)
     if upload.offset == upload.length:

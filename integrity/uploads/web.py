@@ -107,6 +107,8 @@ def chunk(resumable_id: str) -> Response:
     try:
         upload = _own(resumable_id)
         if request.method == "HEAD":
+            if upload.state in (UploadState.ENDED.value, UploadState.FAILED.value):
+                return _tus(Response(""), 410)  # the client forgets it and starts anew
             return _tus(Response(""), 200, Upload_Offset=upload.offset,
                         Upload_Length=upload.length,
                         Upload_Expires=upload.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT"))  # fmt: skip

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from integrity.errors import InvalidInput
 from integrity.scans import isolation, reader
@@ -136,3 +137,58 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     assert failed.status == UploadStatus.FAILED.value
     assert "scan.pdf" in (failed.error or "")
     assert session.query(ScanPage).count() == 0
+
+
+def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
+    session: Any,
+    round_world: dict[str, Any],
+    tmp_path: Path,
+    misbehaving: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = print_and_scan(session, round_world, tmp_path)
+    with path.open("rb") as stream:
+        upload, _ = ingest.create_upload(
+            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
+        )
+    session.commit()
+    misbehaving("page-hang")
+    monkeypatch.setattr(ingest, "TASK_SECONDS", 3.0)
+    with pytest.raises(InvalidInput) as refused:
+        run_ingest(upload.id, f.ACTOR, last_try=False, workers=1)
+    assert refused.value.details["code"] == isolation.READER_FAILED
+    session.expire_all()
+    assert session.get(Upload, upload.id).status == UploadStatus.FAILED.value
+
+
+def test_a_failed_scan_sent_again_is_read_again(
+    client: Any,
+    users: Any,
+    session: Any,
+    round_world: dict[str, Any],
+    tmp_path: Path,
+    misbehaving: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from integrity.accounts.domain import Role
+    from tests.conftest import login
+
+    path = print_and_scan(session, round_world, tmp_path)
+    login(client, users.make(Role.IT_SPECIALIST))
+    url = f"/scans/rounds/{round_world['round'].id}/uploads"
+
+    def send() -> Any:
+        with path.open("rb") as stream:
+            return client.post(url, data={"files": (stream, "scan.pdf")},
+                               content_type="multipart/form-data")  # fmt: skip
+
+    misbehaving("page-crash")  # a reader dies on it the first time (say, out of memory)
+    send()
+    session.expire_all()
+    upload = session.execute(select(Upload)).scalar_one()
+    assert upload.status == UploadStatus.FAILED.value
+    monkeypatch.delenv("INTEGRITY_TEST_READER")
+    send()  # the same file again: not "uploaded before, nothing changed", but read again
+    session.expire_all()
+    assert session.get(Upload, upload.id).status == UploadStatus.DONE.value
+    assert session.query(ScanPage).count() == 12

@@ -127,6 +127,8 @@ def test_a_file_with_bad_rows_lists_them_with_its_unknown_columns_and_cannot_be_
     listed = client.get(page).get_data(as_text=True)
     assert 'data-testid="import-errors"' in listed
     assert "Ескертпе" in listed  # the unknown column is named among the problems, not dropped
+    run = db.session.execute(select(ImportRun)).scalar_one()
+    assert run.stored_sha256 is None  # nothing will be imported from it: the list is not kept
     assert client.post(page + "/apply").status_code == 409
     assert db.session.query(Participant).count() == 0
 

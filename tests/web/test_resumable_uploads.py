@@ -241,15 +241,18 @@ def test_a_cancelled_or_forgotten_upload_ends_and_its_bytes_go(
 
     assert client.delete(first, headers=TUS).status_code == 204
     assert not spool.path(rows["a.pdf"]).exists()
-    assert patch(client, first, 20, b"x" * 30).status_code == 409
+    # Gone, not in conflict: the client forgets it and starts a new upload of the file.
+    assert head(client, first).status_code == 410
+    assert patch(client, first, 20, b"x" * 30).status_code == 410
+    assert not spool.path(rows["a.pdf"]).exists()  # a late chunk does not bring the bytes back
 
     assert services.expire(db.session, spool=spool) == 0  # b.pdf was touched just now
     later = rows["b.pdf"].expires_at + dt.timedelta(seconds=1)
     assert services.expire(db.session, spool=spool, now=later) == 1
     db.session.commit()
     assert not spool.path(rows["b.pdf"]).exists()
-    assert head(client, second).headers["Upload-Offset"] == "20"
-    assert patch(client, second, 20, b"y" * 30).status_code == 409
+    assert head(client, second).status_code == 410
+    assert patch(client, second, 20, b"y" * 30).status_code == 410
     actions = list(db.session.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars())
     assert [a for a in actions if a.startswith("uploads.")] == [
         "uploads.start", "uploads.start", "uploads.end", "uploads.expire",

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from integrity.accounts import services
 from integrity.accounts.domain import Role
 from integrity.accounts.models import SignIn, User
-from integrity.accounts.sessions import DatabaseSessions, RedisSessions, sessions_of
+from integrity.accounts.sessions import _TOUCH, DatabaseSessions, RedisSessions, sessions_of
 from integrity.audit.chain import Actor
 from integrity.db import utcnow
 from integrity.extensions import db
@@ -194,3 +194,19 @@ def test_an_outlived_database_session_keeps_its_reason(
     Clock(app).set(started_ago=dt.timedelta(hours=13))
     assert opens(client) == 302
     assert db.session.query(SignIn).one().end_reason == "timeout"
+
+
+def test_a_redis_session_ended_while_it_was_being_seen_stays_ended(
+    app: Flask, client: FlaskClient, users: Users
+) -> None:
+    store = sessions_of(app)
+    if not isinstance(store, RedisSessions):
+        pytest.skip("a race of Redis' own")
+    user = users.make(Role.ORGANISER)
+    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    (key,) = store.redis.keys(f"{store.prefix}s:*")
+    store.redis.delete(key)  # signed out in another tab, between the read and the touch
+    store.redis.eval(_TOUCH, 1, key, utcnow().timestamp())
+    assert not store.redis.exists(key)  # the touch did not bring a record back
+    store.redis.hset(key, "seen", utcnow().timestamp())  # as an older version could leave it
+    assert opens(client) == 302 and not store.redis.exists(key)

@@ -159,8 +159,8 @@ def check(
     except TableError as exc:
         result, state = {"table_error": exc.code, "errors": []}, ImportState.REFUSED
     run.result, run.state, run.finished_at = result, state.value, utcnow()
-    if state == ImportState.REFUSED:
-        sealed.drop(run)
+    if state == ImportState.REFUSED or result.get("errors"):
+        sealed.drop(run)  # nothing will be imported from it: a fixed file is a new upload
     record_event(
         session,
         actor=actor,
@@ -226,6 +226,7 @@ def apply(
     except ImportRejected as rejected:
         run.result = {"errors": _errors(rejected.errors), "unknown_columns": []}
         run.state = ImportState.CHECKED.value
+        sealed.drop(run)
     except TableError as exc:
         run.result, run.state = {"table_error": exc.code, "errors": []}, ImportState.REFUSED.value
         sealed.drop(run)
@@ -243,11 +244,12 @@ def apply(
     return run
 
 
-def give_up(session: AnySession, run_id: int, *, actor: Actor, error: str) -> None:
+def give_up(session: AnySession, run_id: int, *, actor: Actor, error: str, sealed: Sealed) -> None:
     run = session.get(ImportRun, run_id)
     if run is None or run.state in (ImportState.APPLIED.value, ImportState.REFUSED.value):
         return
     run.state, run.error, run.finished_at = ImportState.FAILED.value, error[:500], utcnow()
+    sealed.drop(run)  # a failed run is done with: its list of children's IINs goes
     session.flush()
     record_event(session, actor=actor, action="registry.import_failed",
                  subject=f"import:{run.id}", data={"error": run.error})  # fmt: skip

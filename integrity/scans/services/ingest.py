@@ -64,6 +64,9 @@ CHECKPOINT_EVERY = 100
 CHUNKS_IN_FLIGHT = 4
 # Pages a worker process reads per task, as the benchmark's floor does (pool.map, chunksize 4).
 TASK_PAGES = 4
+# A task of TASK_PAGES pages takes well under a second a page; one that runs this long is a
+# decoder that will not return (a crafted page), and the file is unreadable.
+TASK_SECONDS = 120.0
 
 FILE_PROBLEMS = {
     "empty": _l("%(file)s is empty."),
@@ -458,7 +461,7 @@ def _results(path: Path, indices: list[int], workers: int, keys: StoreKeys) -> I
         max_workers=workers,
         mp_context=context,
         initializer=pagestore.worker_open,
-        initargs=(str(path), keys),
+        initargs=(str(path), keys, os.getpid()),
     ) as pool:
         pending = deque(
             pool.submit(pagestore.worker_read_all, task)
@@ -469,11 +472,13 @@ def _results(path: Path, indices: list[int], workers: int, keys: StoreKeys) -> I
             while pending or ahead:
                 if not ahead:
                     try:
-                        ahead.extend(pending.popleft().result())
-                    except BrokenProcessPool:
+                        ahead.extend(pending.popleft().result(timeout=TASK_SECONDS))
+                    except (BrokenProcessPool, concurrent.futures.TimeoutError):
+                        for process in list(getattr(pool, "_processes", {}).values()):
+                            process.kill()  # a reader stuck in a decoder never returns by itself
                         pool.shutdown(wait=True, cancel_futures=True)
                         raise reader.UnreadableFile(
-                            isolation.READER_FAILED, "a reader died"
+                            isolation.READER_FAILED, "a reader died or ran out of time"
                         ) from None
                     following = next(tasks, None)
                     if following is not None:

@@ -146,10 +146,19 @@
           bar.value = sent;
           text.textContent = Math.floor(100 * sent / (total || 1)) + "%";
         },
+        // A resumed upload is the same file for the same round: another round's page starts anew.
+        fingerprint: function (f) {
+          return Promise.resolve(["integrity", form.getAttribute("data-round-id"), f.name, f.type,
+            f.size, f.lastModified].join("-"));
+        },
         onShouldRetry: function (err, attempt, options) {
           var status = err.originalResponse ? err.originalResponse.getStatus() : 0;
-          state.textContent = labels.resuming;
-          return status === 0 || status === 409 || status === 423 || status >= 500;
+          var method = err.originalRequest ? err.originalRequest.getMethod() : "";
+          if (status === 0 || status >= 500 || status === 423 || (status === 409 && method === "PATCH")) {
+            state.textContent = labels.resuming;
+            return true;
+          }
+          return false;
         },
         onError: function (err) {
           var message = labels.failed;
