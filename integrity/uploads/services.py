@@ -177,6 +177,31 @@ def find(session: AnySession, upload_id: str, *, user_id: int | None) -> Resumab
     return upload
 
 
+def _write_at(path: Path, offset: int, stream: IO[bytes], declared: int) -> int:
+    """Write up to ``declared`` bytes of ``stream`` at ``offset`` and sync them; returns how many
+    arrived (fewer when the connection dropped: the sender resumes after the last of them)."""
+    received = 0
+    try:  # never O_CREAT: a spool file dropped by a cancel or an expiry stays gone
+        handle = os.open(path, os.O_WRONLY)
+    except FileNotFoundError:
+        raise Gone(_l("This upload has ended; send the file again.")) from None
+    try:
+        os.lseek(handle, offset, os.SEEK_SET)
+        while received < declared:
+            try:
+                block = stream.read(min(READ_BLOCK, declared - received))
+            except (ClientDisconnected, OSError):  # dropped: keep what came
+                break
+            if not block:
+                break
+            os.write(handle, block)
+            received += len(block)
+        os.fsync(handle)  # the offset recorded next must never count bytes a crash could lose
+    finally:
+        os.close(handle)
+    return received
+
+
 def append(
     session: AnySession,
     upload: ResumableUpload,
@@ -200,25 +225,7 @@ def append(
         )
     if offset + declared > upload.length:
         raise InvalidInput(_l("The chunk goes past the end of the file."), code="past_end")
-    received = 0
-    try:  # never O_CREAT: a spool file dropped by a cancel or an expiry stays gone
-        handle = os.open(spool.path(upload), os.O_WRONLY)
-    except FileNotFoundError:
-        raise Gone(_l("This upload has ended; send the file again.")) from None
-    try:
-        os.lseek(handle, offset, os.SEEK_SET)
-        while received < declared:
-            try:
-                block = stream.read(min(READ_BLOCK, declared - received))
-            except (ClientDisconnected, OSError):  # dropped: keep what came, the sender resumes
-                break
-            if not block:
-                break
-            os.write(handle, block)
-            received += len(block)
-        os.fsync(handle)  # the offset below must never count bytes a crash could lose
-    finally:
-        os.close(handle)
+    received = _write_at(spool.path(upload), offset, stream, declared)
     moved = session.execute(
         update(ResumableUpload)
         .where(
