@@ -53,8 +53,9 @@ class LeaseLost(BaseException):
 @dataclass(frozen=True)
 class JobKind:
     """A kind of background job. ``run`` does the work and commits at its checkpoints through
-    ``Run.checkpoint``; ``give_up`` records the failure where users see it when the last try
-    ended with the worker lost (a try that raised has already seen ``Run.last_try``)."""
+    ``Run.checkpoint``; ``give_up`` records the failure where users see it, once the job has
+    failed for good: its last try raised, a try raised a domain error (every retry would meet
+    it), or its worker was lost on the last try."""
 
     name: str
     run: Callable[[dict[str, Any], Run], None]
@@ -239,6 +240,20 @@ def release(job_id: int, owner: str, **values: Any) -> bool:
         return done.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
+def _give_up(kind: JobKind, args: dict[str, Any], error: str) -> None:
+    """Record a job's final failure where its users see it (the upload, the import), in its own
+    unit of work: a kind's ``give_up`` runs once, whether the last try raised or its worker was
+    lost."""
+    if kind.give_up is None:
+        return
+    try:
+        kind.give_up(dict(args), error)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("job give-up failed", extra={"fields": {"kind": kind.name}})
+
+
 def execute(app: Flask, job_id: int, *, owner: str, stop: threading.Event,
             running: dict[int, Run] | None = None) -> str:  # fmt: skip
     """Claim and run one job; returns what became of it (for the log and the tests)."""
@@ -278,6 +293,7 @@ def execute(app: Flask, job_id: int, *, owner: str, stop: threading.Event,
             error = (str(exc) or type(exc).__name__)[:2000]
             # A domain error (a refused file, a closed round) is the same on every try.
             if last_try or isinstance(exc, DomainError):
+                _give_up(kind, claimed.args, error)
                 release(job_id, owner, state=JobState.FAILED.value, finished_at=utcnow(),
                          lease_until=None, error=error)  # fmt: skip
                 log.exception(

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Flask, current_app
 
 from integrity import crypto
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
 from integrity.registry.services import import_runs
@@ -24,16 +23,8 @@ def sealed_for(app: Flask) -> import_runs.Sealed:
 def _step(step: Any) -> Any:
     def job(args: dict[str, Any], run: Run) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        try:
-            step(db.session, args["run_id"], actor=actor_of(args), sealed=sealed_for(app),
-                 limits=table_limits(app.config["INTEGRITY"]))  # fmt: skip
-        except Exception as exc:
-            # The last try, or a failure every try would meet: the person sees it on the page.
-            if run.last_try or isinstance(exc, DomainError):
-                db.session.rollback()
-                _given_up(args, str(exc) or type(exc).__name__)
-                db.session.commit()
-            raise
+        step(db.session, args["run_id"], actor=actor_of(args), sealed=sealed_for(app),
+             limits=table_limits(app.config["INTEGRITY"]))  # fmt: skip
 
     return job
 

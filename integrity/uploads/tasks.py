@@ -8,7 +8,6 @@ from typing import Any
 from flask import current_app
 
 from integrity import jobs
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
 from integrity.uploads import services
@@ -17,16 +16,9 @@ from integrity.uploads.wiring import purposes_of, spool_of
 
 def _finish(args: dict[str, Any], run: Run) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    try:
-        services.finish(db.session, args["resumable_id"], actor=actor_of(args),
-                        purposes=purposes_of(app), spool=spool_of(app))  # fmt: skip
-        run.checkpoint(db.session)
-    except Exception as exc:
-        if run.last_try or isinstance(exc, DomainError):
-            db.session.rollback()
-            _given_up(args, str(exc) or type(exc).__name__)
-            db.session.commit()
-        raise
+    services.finish(db.session, args["resumable_id"], actor=actor_of(args),
+                    purposes=purposes_of(app), spool=spool_of(app))  # fmt: skip
+    run.checkpoint(db.session)
     jobs.dispatch(db.session, app)  # what the purpose queued in turn (the reading of scans)
 
 

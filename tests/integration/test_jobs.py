@@ -402,3 +402,24 @@ def test_a_refused_file_fails_its_job_on_the_first_try_since_every_retry_would_r
     failed = db.session.get(Upload, upload.id)
     assert failed is not None and failed.status == "failed"
     assert failed.error is not None and upload.filename in failed.error
+
+
+@pytest.mark.parametrize("error", ["domain", "last try"])
+def test_a_job_that_fails_for_good_records_it_once_through_its_kind(
+    queued: Flask, session: Any, error: str
+) -> None:
+    from integrity.errors import InvalidInput
+    from integrity.jobs import JobKind
+
+    recorded: list[str] = []
+
+    def fails(args: dict[str, Any], run: Any) -> None:
+        raise InvalidInput("refused") if error == "domain" else RuntimeError("broken")
+
+    kind = JobKind("test.fails", fails, attempts=1 if error == "last try" else 3,
+                   give_up=lambda args, message: recorded.append(message))  # fmt: skip
+    services.system(queued).kinds[kind.name] = kind
+    job = services.submit(db.session, kind, {})
+    db.session.commit()
+    assert services.execute(queued, job.id, owner="w", stop=threading.Event()) == "failed"
+    assert recorded == ["refused" if error == "domain" else "broken"]

@@ -63,6 +63,17 @@ def misbehaving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return choose
 
 
+def stored_scan(session: Any, world: dict[str, Any], tmp_path: Path) -> Upload:
+    """A real scan of the round, stored as an upload and not read yet."""
+    path = print_and_scan(session, world, tmp_path)
+    with path.open("rb") as stream:
+        upload, _ = ingest.create_upload(
+            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
+        )
+    session.commit()
+    return upload
+
+
 def test_a_probe_reports_the_pages_and_kind_of_a_real_scan(
     session: Any,
     round_world: dict[str, Any],
@@ -121,12 +132,7 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     tmp_path: Path,
     misbehaving: Any,
 ) -> None:
-    path = print_and_scan(session, round_world, tmp_path)
-    with path.open("rb") as stream:
-        upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
-        )
-    session.commit()
+    upload = stored_scan(session, round_world, tmp_path)
     misbehaving("page-crash")
     # Not the last try, yet the upload fails now: the same file would crash every retry.
     with pytest.raises(InvalidInput) as refused:
@@ -146,12 +152,7 @@ def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
     misbehaving: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = print_and_scan(session, round_world, tmp_path)
-    with path.open("rb") as stream:
-        upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="scan.pdf"
-        )
-    session.commit()
+    upload = stored_scan(session, round_world, tmp_path)
     misbehaving("page-hang")
     monkeypatch.setattr(ingest, "TASK_SECONDS", 3.0)
     with pytest.raises(InvalidInput) as refused:

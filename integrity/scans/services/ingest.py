@@ -584,8 +584,8 @@ def _report_from_rows(
 def mark_failed(session: AnySession, upload_id: int, *, actor: Actor, error: str) -> None:
     """An upload whose processing gave up; the pages already read stay, and a retry resumes."""
     upload = session.get(Upload, upload_id)
-    if upload is None or upload.status == UploadStatus.DONE.value:
-        return
+    if upload is None or upload.status in (UploadStatus.DONE.value, UploadStatus.FAILED.value):
+        return  # read, or its failure already recorded (by the command, or the job's try)
     upload.status = UploadStatus.FAILED.value
     upload.error = error[:500]
     _plain_copy(upload.sha256).unlink(missing_ok=True)  # a retry decrypts the stored original
