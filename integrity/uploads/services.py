@@ -69,7 +69,7 @@ class OffsetMismatch(Conflict):
 class Purpose:
     """What one kind of upload is for. ``target`` reads the sender's metadata into what the upload
     is for (raising a domain error if the sender may not); ``finish`` takes the whole file and
-    returns what became of it, or raises a domain error to refuse it."""
+    returns what became of it, or raises a domain error to refuse it, before writing anything."""
 
     name: str
     roles: frozenset[Role]
@@ -263,8 +263,10 @@ def finish(
         return upload
     purpose = purposes[upload.purpose]
     try:
-        with session.begin_nested():
-            result = purpose.finish(session, actor, upload, spool.path(upload))
+        # No savepoint around it: on SQLite a transaction that read before others committed may
+        # not write (seen: "database is locked" while a 142 MB scan was hashed). A purpose refuses,
+        # if it does, before it writes.
+        result = purpose.finish(session, actor, upload, spool.path(upload))
     except DomainError as exc:
         upload.state = UploadState.REFUSED.value
         with force_locale(upload.locale):  # the sender reads it
