@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from integrity.audit.chain import Actor
+
+T = TypeVar("T")
 
 
 def cli_actor(username: str | None) -> Actor:
@@ -26,6 +29,20 @@ def cli_actor(username: str | None) -> Actor:
     if user is None:
         raise click.UsageError(f"no such user: {username}")
     return user.as_actor()
+
+
+def carry_out(action: Callable[[], T]) -> T:
+    """Run a service call and commit once; a refusal (a DomainError) rolls back and becomes the
+    command's error. The twin of the views' ``integrity.web.forms.attempt``."""
+    from integrity.errors import DomainError
+    from integrity.extensions import db
+
+    try:
+        result = action()
+    except DomainError as exc:
+        raise refused(exc) from None
+    db.session.commit()
+    return result
 
 
 def refused(exc: Any) -> click.ClickException:

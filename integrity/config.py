@@ -276,7 +276,6 @@ def flask_config(values: Mapping[str, Any]) -> dict[str, Any]:
     """Translate our settings into the keys Flask and its extensions read."""
     secure = bool(values["COOKIE_SECURE"])
     return {
-        "INTEGRITY": dict(values),
         "SECRET_KEY": values["SECRET_KEY"],
         "TESTING": values["ENV"] == "testing",
         "SQLALCHEMY_DATABASE_URI": values["DATABASE_URL"],

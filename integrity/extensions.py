@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from integrity import ratelimits  # noqa: F401  (registers the shared SQLite counters' scheme)
 from integrity.db import db
+from integrity.settings import settings_of
 
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
@@ -33,7 +34,7 @@ def address_and(field: str) -> str:
 
 def address_limit() -> str:
     """All guarded attempts from one address together (``ADDRESS_RATE_LIMIT``)."""
-    return str(current_app.config["INTEGRITY"]["ADDRESS_RATE_LIMIT"])
+    return str(settings_of(current_app).address_rate_limit)
 
 
 limiter = Limiter(key_func=_client_address, default_limits=[])

@@ -18,6 +18,8 @@ from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from integrity.settings import settings_of
+
 # Twelve digits in a row look like an IIN; mask them wherever they come from.
 _IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
@@ -71,7 +73,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(app: Flask) -> None:
-    level = str(app.config["INTEGRITY"]["LOG_LEVEL"]).upper()
+    level = str(settings_of(app).log_level).upper()
     root = logging.getLogger("integrity")
     if not any(getattr(h, "_integrity", False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app
-
 from integrity.filestore import FileStore
+from integrity.settings import Settings
 
 
-def file_store() -> FileStore:
-    return FileStore(Path(current_app.config["INTEGRITY"]["DATA_DIR"]) / "files")
+def file_store(settings: Settings) -> FileStore:
+    return FileStore(settings.files_dir)
 
 
 __all__ = ["FileStore", "file_store"]

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from integrity.accounts.domain import Role
-from integrity.forms import choice_list
+from integrity.web.forms import choice_list
 
 
 def role_labels() -> dict[str, str]:

@@ -18,7 +18,6 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from integrity.access import public, roles, signed_in
 from integrity.accounts import services
 from integrity.accounts.domain import Role
 from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm, role_labels
@@ -26,7 +25,9 @@ from integrity.accounts.models import User
 from integrity.accounts.sessions import sessions_of
 from integrity.errors import DomainError
 from integrity.extensions import address_and, address_limit, db, limiter
-from integrity.forms import choice_list
+from integrity.settings import settings_of
+from integrity.web.access import public, roles, signed_in
+from integrity.web.forms import choice_list
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,7 +43,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def _login_limit() -> str:
-    return str(current_app.config["INTEGRITY"]["LOGIN_RATE_LIMIT"])
+    return str(settings_of(current_app).login_rate_limit)
 
 
 @bp.route("/login", methods=["GET", "POST"])

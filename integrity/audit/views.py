@@ -3,12 +3,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import func, select
 
-from integrity.access import roles
 from integrity.accounts.domain import Role
 from integrity.audit.models import AuditEvent
 from integrity.audit.services import chain_head, recorded_heads, verify
 from integrity.extensions import db
-from integrity.pagination import Page
+from integrity.web.access import roles
+from integrity.web.pagination import Page
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
+
 from integrity.audit.chain import Actor
 from integrity.clock import local_today
 from integrity.db import AnySession
@@ -19,6 +21,7 @@ from integrity.risk.models import (
     IndicatorReading,
     RecommendationStatus,
 )
+from integrity.settings import settings_of
 
 MEMBERS: list[tuple[str, str, str]] = [
     ("Әбенова Д. С.", "директор", MemberRole.CHAIR),
@@ -49,7 +52,7 @@ LAST_YEAR = {
 
 
 def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) -> Analysis:
-    today = local_today()
+    today = local_today(settings_of(current_app).zone)
     last = services.create(
         session, actor=organiser, period_start=dt.date(today.year - 1, 1, 1),
         period_end=dt.date(today.year - 1, 12, 31), order_number="69",

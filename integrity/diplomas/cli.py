@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 
 from integrity.cli import cli_actor, echo_json, refused
 from integrity.errors import DomainError
 from integrity.extensions import db
+from integrity.settings import settings_of
 
 
 def _doc_or_exit(serial: str) -> Any:
@@ -157,7 +159,7 @@ def approve_command(batch_id: int, reject: bool, out: Path | None, as_user: str 
     batch = render_batch(batch_id, actor)
     click.echo(f"batch {batch_id}: {len(made)} issued, {batch.total} rendered")
     if out is not None and batch.archive:
-        out.write_bytes(file_store().read_bytes(batch.archive))
+        out.write_bytes(file_store(settings_of(current_app)).read_bytes(batch.archive))
         click.echo(str(out))
 
 
@@ -184,7 +186,7 @@ def render_command(batch_id: int, out: Path | None, as_user: str | None) -> None
     batch = render_batch(batch_id, cli_actor(as_user))
     click.echo(f"batch {batch_id}: {batch.total} rendered")
     if out is not None and batch.archive:
-        out.write_bytes(file_store().read_bytes(batch.archive))
+        out.write_bytes(file_store(settings_of(current_app)).read_bytes(batch.archive))
         click.echo(str(out))
 
 

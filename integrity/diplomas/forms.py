@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from integrity.forms import choice_list
+from integrity.web.forms import choice_list
 
 
 class LookupForm(FlaskForm):

@@ -32,6 +32,7 @@ from integrity.diplomas.models import (
     StatusList,
 )
 from integrity.errors import Conflict
+from integrity.settings import settings_of
 from integrity.vault import domain as vault_crypto
 from integrity.vault.services import server_key
 
@@ -39,11 +40,11 @@ STATUS_COUNTER = "status"
 
 
 def issuer() -> str:
-    return str(current_app.config["INTEGRITY"]["DIPLOMA_ISSUER"])
+    return str(settings_of(current_app).diploma_issuer)
 
 
 def _passphrase() -> str:
-    configured = str(current_app.config["INTEGRITY"]["DIPLOMA_KEY_PASSPHRASE"])
+    configured = str(settings_of(current_app).diploma_key_passphrase)
     return configured or server_key("diploma-signing-keys").hex()
 
 
@@ -119,7 +120,7 @@ def signer(session: AnySession, *, actor: Actor) -> tuple[SigningKey, Ed25519Pri
 
 
 def _published_time(moment: dt.datetime) -> dt.datetime:
-    return local_time(moment).replace(microsecond=0)
+    return local_time(settings_of(current_app).zone, moment).replace(microsecond=0)
 
 
 def published_keys(session: AnySession) -> dict[int, published.PublishedKey]:
@@ -171,7 +172,11 @@ def note(
 ) -> published.StatusNote:
     """A document's status as the status list and the verdict state it: a change's local date,
     and the superseding serial."""
-    on = local_date(status_at) if status_at and status is not DocumentStatus.VALID else None
+    on = (
+        local_date(settings_of(current_app).zone, status_at)
+        if status_at and status is not DocumentStatus.VALID
+        else None
+    )
     return published.StatusNote(status=status.value, on=on, by=successor)
 
 

@@ -25,11 +25,12 @@ from integrity.diplomas.domain import DocType, to_link
 from integrity.diplomas.models import Batch, BatchState, Diploma
 from integrity.extensions import db
 from integrity.registry.models import Event
+from integrity.settings import settings_of
 from integrity.storage import file_store
 
 
 def host() -> str:
-    return str(current_app.config["INTEGRITY"]["PUBLIC_HOST"]).lower()
+    return str(settings_of(current_app).public_host).lower()
 
 
 def link(doc: Diploma) -> str:
@@ -37,13 +38,13 @@ def link(doc: Diploma) -> str:
 
 
 def printable(doc: Diploma, event: Event) -> documents.Printable:
-    settings = current_app.config["INTEGRITY"]
+    settings = settings_of(current_app)
     ru = doc.language == "ru"
     return documents.Printable(
         serial=doc.serial,
         doc_type=DocType.from_code(doc.doc_type),
         language=doc.language,
-        organisation=settings["ORGANISATION_RU" if ru else "ORGANISATION_KK"],
+        organisation=settings.organisation_ru if ru else settings.organisation_kk,
         event=event.title_ru if ru else event.title_kk,
         subject=doc.subject,
         name=doc.name,
@@ -127,7 +128,7 @@ def render_batch(
                 checkpoint()
             zf.writestr("manifest.csv", spreadsheets.csv_bytes(manifest))
             zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
-        batch.archive = file_store().put_bytes(archive.getvalue())
+        batch.archive = file_store(settings_of(current_app)).put_bytes(archive.getvalue())
         batch.state = BatchState.DONE
         batch.error = None
         record_event(

@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from integrity.protocols.models import Protocol, ProtocolState
 from integrity.registry.domain import name_key, normalise_name
 from integrity.registry.models import Entry, Event, Participant
 from integrity.scans.models import Work
+from integrity.settings import settings_of
 
 AWARD_TYPES = {"I": DocType.DIPLOMA_1, "II": DocType.DIPLOMA_2, "III": DocType.DIPLOMA_3}
 LANGUAGES = ("kk", "ru")
@@ -88,7 +90,7 @@ def issue(
     todo = [d for d in drafts if not d.source or d.source not in existing]
     if not todo:
         return []
-    issued_on = issued_on or local_today()
+    issued_on = issued_on or local_today(settings_of(current_app).zone)
     year = issued_on.year % 100
     issuer = keys.issuer()
     key, private = keys.signer(session, actor=actor)

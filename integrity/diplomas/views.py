@@ -24,7 +24,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.diplomas import keys, rendering, services, verifying
@@ -33,12 +32,14 @@ from integrity.diplomas.forms import IssueForm, LookupForm
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.diplomas.published import Result, Verdict
 from integrity.extensions import address_and, address_limit, db, limiter
-from integrity.forms import choice_list, perform
 from integrity.logs import note, private_path
 from integrity.protocols.models import Protocol, ProtocolState
 from integrity.registry.models import Event, Round, Subject
+from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.web import language_links, select_locale
+from integrity.web.access import public, roles
+from integrity.web.forms import choice_list, perform
 
 verify_bp = Blueprint("verify", __name__)
 bp = Blueprint("diplomas", __name__, url_prefix="/diplomas")
@@ -175,7 +176,7 @@ def link(text: str) -> Response:
 
 
 def _lookup_limit() -> str:
-    return str(current_app.config["INTEGRITY"]["DIPLOMA_LOOKUP_RATE_LIMIT"])
+    return str(settings_of(current_app).diploma_lookup_rate_limit)
 
 
 def _serial_problem(text: str) -> str | None:
@@ -379,7 +380,7 @@ def batch_archive(batch_id: int) -> Response:
     batch = db.session.get(Batch, batch_id) or abort(404)
     if batch.state is not BatchState.DONE or not batch.archive:
         abort(404)
-    response = make_response(file_store().read_bytes(batch.archive))
+    response = make_response(file_store(settings_of(current_app)).read_bytes(batch.archive))
     response.headers["Content-Type"] = "application/zip"
     response.headers["Content-Disposition"] = f'attachment; filename="diplomas-{batch.id}.zip"'
     return response

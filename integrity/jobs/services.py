@@ -36,6 +36,7 @@ from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs.models import Job, JobState
 from integrity.jobs.transport import Transport, open_transport
+from integrity.settings import settings_of
 
 log = logging.getLogger("integrity.job")
 EXTENSION = "integrity.jobs"
@@ -110,11 +111,11 @@ class JobSystem:
 
 
 def init_app(app: Flask, kinds: Iterable[JobKind]) -> None:
-    settings = app.config["INTEGRITY"]
+    settings = settings_of(app)
     app.extensions[EXTENSION] = JobSystem(
         kinds={k.name: k for k in kinds},
-        url=str(settings["JOBS_URL"]),
-        lease=dt.timedelta(seconds=int(settings["JOBS_LEASE_SECONDS"])),
+        url=settings.jobs_url,
+        lease=dt.timedelta(seconds=settings.jobs_lease_seconds),
         inline=bool(app.testing),
     )
 

@@ -21,12 +21,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.errors import DomainError, InvalidInput
 from integrity.extensions import db
-from integrity.forms import perform, submitted
 from integrity.jury import draw as algorithm
 from integrity.jury.domain import format_sixtieths, parse_capacities
 from integrity.jury.forms import (
@@ -42,6 +40,8 @@ from integrity.jury.services import conflicts, draws, marking
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Round
 from integrity.scans.models import Work
+from integrity.web.access import public, roles
+from integrity.web.forms import perform, submitted
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 public_bp = Blueprint("draws", __name__, url_prefix="/draws")

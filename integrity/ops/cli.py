@@ -10,6 +10,7 @@ import click
 from flask import current_app
 
 from integrity.extensions import db
+from integrity.settings import settings_of
 
 
 @click.command("backup")
@@ -19,7 +20,7 @@ def backup(out: Path) -> None:
     from integrity.ops.backup import BackupError, write_backup
 
     try:
-        manifest = write_backup(db.engine, Path(current_app.config["INTEGRITY"]["DATA_DIR"]), out)
+        manifest = write_backup(db.engine, Path(settings_of(current_app).data_dir), out)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = sum(manifest["tables"].values())
@@ -59,9 +60,7 @@ def restore(archive_path: Path) -> None:
                     raise BackupError(
                         "the database already holds data; restore only into an empty instance"
                     )
-            files = restore_files(
-                archive, manifest, Path(current_app.config["INTEGRITY"]["DATA_DIR"])
-            )
+            files = restore_files(archive, manifest, Path(settings_of(current_app).data_dir))
             with db.engine.begin() as conn:
                 restore_rows(conn, archive, manifest)
         except BackupError as exc:

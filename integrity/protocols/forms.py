@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from integrity.forms import choice_list
+from integrity.web.forms import choice_list
 
 
 class AccessCodeForm(FlaskForm):

@@ -23,13 +23,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity import spreadsheets
-from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.db import utcnow
 from integrity.errors import DomainError
 from integrity.extensions import address_and, address_limit, db, limiter
-from integrity.forms import perform
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.services import marking
 from integrity.jury.views import private_jpeg
@@ -40,7 +38,10 @@ from integrity.protocols.unsealing import unseal_round
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Juror, Round
 from integrity.scans.models import Work
+from integrity.settings import settings_of
 from integrity.vault.forms import UnsealForm
+from integrity.web.access import public, roles
+from integrity.web.forms import perform
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
 results_bp = Blueprint("results", __name__, url_prefix="/results")
@@ -187,7 +188,7 @@ APPEAL_SESSION_KEY = "appeal_work"
 
 
 def _code_limit() -> str:
-    return str(current_app.config["INTEGRITY"]["ACCESS_CODE_RATE_LIMIT"])
+    return str(settings_of(current_app).access_code_rate_limit)
 
 
 @appeal_bp.route("/", methods=["GET", "POST"])

@@ -7,11 +7,11 @@ from flask import Blueprint, abort, jsonify, render_template
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from integrity.access import public
 from integrity.extensions import db
 from integrity.jury.models import Draw
 from integrity.registry.models import Round
 from integrity.scans.models import PageStatus, ScanRound, Work
+from integrity.web.access import public
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 

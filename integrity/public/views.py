@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import func, select
 
-from integrity.access import public
 from integrity.audit.services import chain_head
 from integrity.extensions import db
 from integrity.registry.models import Entry, Event, Round, Subject
+from integrity.web.access import public
 
 bp = Blueprint("public", __name__)
 

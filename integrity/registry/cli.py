@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from integrity.cli import cli_actor, echo_json
 from integrity.extensions import db
 from integrity.registry.models import Round
+from integrity.settings import settings_of
 
 
 @click.group("registry")
@@ -58,7 +59,7 @@ def _run_import(
             filename=file.name,
             dry_run=dry_run,
             accept_unknown_columns=accept_unknown_columns,
-            limits=table_limits(current_app.config["INTEGRITY"]),
+            limits=table_limits(settings_of(current_app)),
         )
     except TableError as exc:
         db.session.rollback()

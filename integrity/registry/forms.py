@@ -14,9 +14,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from integrity.forms import choice_list
 from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
 from integrity.registry.messages import RELATION_KINDS
+from integrity.web.forms import choice_list
 
 
 def event_kind_choices() -> list[SelectChoice]:

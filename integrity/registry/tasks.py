@@ -11,20 +11,21 @@ from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
 from integrity.registry.services import import_runs
 from integrity.registry.services.imports import table_limits
+from integrity.settings import settings_of
 from integrity.storage import file_store
 
 
 def sealed_for(app: Flask) -> import_runs.Sealed:
     """The file store and the key under which uploaded lists wait for their jobs."""
     key = crypto.derive_key(str(app.config["SECRET_KEY"]).encode(), "integrity:import")
-    return import_runs.Sealed(file_store(), key)
+    return import_runs.Sealed(file_store(settings_of(current_app)), key)
 
 
 def _step(step: Any) -> Any:
     def job(args: dict[str, Any], run: Run) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         step(db.session, args["run_id"], actor=actor_of(args), sealed=sealed_for(app),
-             limits=table_limits(app.config["INTEGRITY"]))  # fmt: skip
+             limits=table_limits(settings_of(app)))  # fmt: skip
 
     return job
 

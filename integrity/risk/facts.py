@@ -51,6 +51,7 @@ from integrity.risk.indicators import (
     VenueFact,
 )
 from integrity.scans.models import ScanPage, ScanRound, Upload, Work
+from integrity.settings import settings_of
 
 PROTOCOL_HOURS_DEFAULT = 72.0
 APPEAL_HOURS_DEFAULT = 48.0
@@ -58,8 +59,8 @@ APPEAL_HOURS_DEFAULT = 48.0
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return (
-        start_of(start).astimezone(dt.UTC),
-        start_of(end + dt.timedelta(days=1)).astimezone(dt.UTC),
+        start_of(settings_of(current_app).zone, start).astimezone(dt.UTC),
+        start_of(settings_of(current_app).zone, end + dt.timedelta(days=1)).astimezone(dt.UTC),
     )
 
 
@@ -75,14 +76,18 @@ def rounds_in(session: AnySession, start: dt.date, end: dt.date) -> list[tuple[R
         .outerjoin(ScanRound, ScanRound.round_id == Round.id)
         .order_by(Round.id)
     ).all():
-        day = round_.held_on or starts_on or (local_date(frozen_at) if frozen_at else None)
+        day = (
+            round_.held_on
+            or starts_on
+            or (local_date(settings_of(current_app).zone, frozen_at) if frozen_at else None)
+        )
         if day is not None and start <= day <= end:
             found.append((round_, day))
     return found
 
 
 def setting(name: str, default: float) -> float:
-    return float(current_app.config["INTEGRITY"].get(name, default))
+    return float(getattr(settings_of(current_app), name.lower(), default))
 
 
 def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
@@ -99,7 +104,9 @@ def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
         select(Protocol).where(Protocol.round_id.in_(round_ids)).order_by(Protocol.id)
     ).scalars():
         round_ = protocol.round
-        due = start_of(days[round_.id]).astimezone(dt.UTC) + dt.timedelta(hours=protocol_hours)
+        due = start_of(settings_of(current_app).zone, days[round_.id]).astimezone(
+            dt.UTC
+        ) + dt.timedelta(hours=protocol_hours)
         protocols.append(ProtocolFact(
             f"{round_.subject.code} · {round_.number} · {protocol.grade}", due, protocol.published_at
         ))  # fmt: skip

@@ -16,10 +16,11 @@ from integrity.db import AnySession
 from integrity.errors import NotFound
 from integrity.risk import documents, services
 from integrity.risk.models import Analysis, ReportVersion
+from integrity.settings import settings_of
 
 
 def check_link(digest: str) -> str:
-    host = str(current_app.config["INTEGRITY"]["PUBLIC_HOST"]).lower()
+    host = str(settings_of(current_app).public_host).lower()
     return f"https://{host}/r/{digest}"
 
 
@@ -38,7 +39,7 @@ def render(
         seal = documents.Seal(version.number, version.content_sha256, version.chain_head,
                               check_link(version.content_sha256))  # fmt: skip
     else:
-        snap = services.snapshot(analysis, today=local_today())
+        snap = services.snapshot(analysis, today=local_today(settings_of(current_app).zone))
         digest = hashlib.sha256(canonical_json(snap).encode()).hexdigest()
         seal = documents.Seal(0, digest, chain_head(session)[1], check_link(digest))
     render_ = documents.render_docx if fmt == "docx" else documents.render_pdf

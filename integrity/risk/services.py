@@ -34,6 +34,7 @@ from integrity.risk.models import (
     ReportVersion,
     SourceUse,
 )
+from integrity.settings import settings_of
 
 SNAPSHOT_FORMAT = "integrity-risk-report/1"
 
@@ -165,7 +166,7 @@ def create(
 
 
 def thresholds_overrides() -> dict[str, tuple[float, float]]:
-    return domain.parse_thresholds(str(current_app.config["INTEGRITY"].get("RISK_THRESHOLDS", "")))
+    return domain.parse_thresholds(settings_of(current_app).risk_thresholds)
 
 
 def measure(session: AnySession, start: dt.date, end: dt.date) -> list[indicators.Reading]:
@@ -510,7 +511,7 @@ def previous_readings(analysis: Analysis) -> dict[str, str | None]:
 
 def snapshot(analysis: Analysis, *, today: dt.date) -> dict[str, Any]:
     """Everything the report prints, as plain data (the report is rendered from this alone)."""
-    settings = current_app.config["INTEGRITY"]
+    settings = settings_of(current_app)
     before = previous_readings(analysis)
     scale = matrix(analysis)
 
@@ -521,7 +522,7 @@ def snapshot(analysis: Analysis, *, today: dt.date) -> dict[str, Any]:
         "format": SNAPSHOT_FORMAT,
         "analysis": analysis.id,
         "version": analysis.version + 1,
-        "organisation": {"kk": settings["ORGANISATION_KK"], "ru": settings["ORGANISATION_RU"]},
+        "organisation": {"kk": settings.organisation_kk, "ru": settings.organisation_ru},
         "period": [analysis.period_start.isoformat(), analysis.period_end.isoformat()],
         "analysis_dates": [
             d.isoformat() if d else None for d in (analysis.analysis_from, analysis.analysis_to)
@@ -629,7 +630,7 @@ def sign(session: AnySession, *, actor: Actor, analysis: Analysis) -> ReportVers
         raise Conflict(
             _l("Accept or dismiss every finding the indicators proposed first."), code="proposed"
         )
-    content = canonical_json(snapshot(analysis, today=local_today()))
+    content = canonical_json(snapshot(analysis, today=local_today(settings_of(current_app).zone)))
     digest = hashlib.sha256(content.encode()).hexdigest()
     head = chain_head(session)[1]
     analysis.version += 1

@@ -9,6 +9,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -23,14 +24,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from integrity.access import public, roles
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.errors import InvalidInput
 from integrity.extensions import db
-from integrity.forms import perform
 from integrity.risk import charts, domain, indicators, reports, services
 from integrity.risk.documents import localise_detail
 from integrity.risk.models import (
@@ -41,7 +40,10 @@ from integrity.risk.models import (
     Recommendation,
     RecommendationStatus,
 )
+from integrity.settings import settings_of
 from integrity.web import select_locale
+from integrity.web.access import public, roles
+from integrity.web.forms import perform
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 check_bp = Blueprint("report_check", __name__)
@@ -77,7 +79,7 @@ def _actor() -> Actor:
 
 
 def _year() -> tuple[dt.date, dt.date]:
-    today = local_today()
+    today = local_today(settings_of(current_app).zone)
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
 
 
@@ -126,7 +128,7 @@ def dashboard() -> str:
             )),
         })  # fmt: skip
     counts = {light: sum(1 for r in live if r.light.value == light) for light in LIGHT_NAMES}
-    today = local_today()
+    today = local_today(settings_of(current_app).zone)
     open_recs = (
         [r for r in previous.recommendations if r.status is not RecommendationStatus.DONE]
         if previous
@@ -317,7 +319,7 @@ def analysis_action(analysis_id: int) -> Response:
 @roles(*READERS)
 def analysis(analysis_id: int) -> str:
     analysis = db.session.get(Analysis, analysis_id) or abort(404)
-    today = local_today()
+    today = local_today(settings_of(current_app).zone)
     by_direction = {
         d: [f for f in analysis.findings if f.direction == d.value] for d in domain.Direction
     }

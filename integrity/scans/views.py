@@ -26,11 +26,9 @@ from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from integrity.access import roles
 from integrity.accounts.domain import Role
 from integrity.errors import DomainError
 from integrity.extensions import db
-from integrity.forms import choice_list
 from integrity.registry.models import Entry, Room, Round
 from integrity.scans.codes import format_serial
 from integrity.scans.forms import AttachForm, DiscardForm, PrintForm, ResolveForm, VoidForm
@@ -47,6 +45,9 @@ from integrity.scans.models import (
 )
 from integrity.scans.services import ingest, kits, queue
 from integrity.scans.wiring import demo_scans_path, freeze_steps_of
+from integrity.settings import settings_of
+from integrity.web.access import roles
+from integrity.web.forms import choice_list
 
 bp = Blueprint("scans", __name__, url_prefix="/scans")
 
@@ -168,7 +169,7 @@ def _round_page(round_: Round, **forms: Any) -> str:
     )
     return render_template(
         "scans/round.html",
-        chunk_size=min(int(current_app.config["INTEGRITY"]["UPLOAD_CHUNK_MB"]), 8) << 20,
+        chunk_size=min(int(settings_of(current_app).upload_chunk_mb), 8) << 20,
         upload_labels={
             "sending": _("sending…"),
             "resuming": _("connection lost; resuming…"),

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from integrity.scans.services.queue import FreezeStep
+from integrity.settings import settings_of
 
 EXTENSION = "integrity.scan_freeze_steps"
 
@@ -20,4 +21,4 @@ def freeze_steps_of(app: Flask) -> Sequence[FreezeStep]:
 
 def demo_scans_path(app: Flask, round_id: int) -> Path:
     """The demo's scans of a round (absent outside the demo): the round's page offers them."""
-    return Path(app.config["INTEGRITY"]["DATA_DIR"]) / "demo" / f"round-{round_id}-scans.pdf"
+    return Path(settings_of(app).data_dir) / "demo" / f"round-{round_id}-scans.pdf"

@@ -9,14 +9,15 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, url
 from flask_login import current_user
 
 from integrity import jobs
-from integrity.access import signed_in
 from integrity.errors import DomainError
 from integrity.extensions import db
+from integrity.settings import settings_of
 from integrity.uploads import services
 from integrity.uploads.models import ResumableUpload, UploadState
 from integrity.uploads.services import Purpose
 from integrity.uploads.wiring import EXTENSION, purposes_of, spool_of
 from integrity.web import select_locale
+from integrity.web.access import signed_in
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
@@ -27,7 +28,7 @@ def init_app(app: Flask, purposes: Iterable[Purpose]) -> None:
 
 
 def _max_length() -> int:
-    return int(current_app.config["INTEGRITY"]["MAX_UPLOAD_MB"]) << 20
+    return int(settings_of(current_app).max_upload_mb) << 20
 
 
 def _tus(response: Response, status: int, **headers: Any) -> Response:

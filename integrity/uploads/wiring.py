@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from integrity.settings import settings_of
 from integrity.uploads.services import Purpose, Spool
 
 EXTENSION = "integrity.upload_purposes"
@@ -18,4 +19,4 @@ def purposes_of(app: Flask) -> dict[str, Purpose]:
 
 
 def spool_of(app: Flask) -> Spool:
-    return Spool(Path(app.config["INTEGRITY"]["DATA_DIR"]) / "resumable")
+    return Spool(Path(settings_of(app).data_dir) / "resumable")

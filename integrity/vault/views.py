@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from integrity.access import roles
 from integrity.accounts.domain import Role
 from integrity.errors import DomainError
 from integrity.extensions import db
@@ -14,6 +13,7 @@ from integrity.registry.models import Event
 from integrity.vault import services
 from integrity.vault.forms import CreateVaultForm, UnsealForm
 from integrity.vault.models import IdentityLink, SealedLink
+from integrity.web.access import roles
 
 bp = Blueprint("vault", __name__, url_prefix="/vault")
 

@@ -14,6 +14,7 @@ from integrity.audit.services import chain_head
 from integrity.db import Base
 from integrity.demo.loader import load_demo
 from integrity.extensions import db
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.conftest import PG_URL, _settings
 
@@ -48,7 +49,7 @@ def test_a_populated_instance_round_trips_through_backup_and_restore(
 ) -> None:
     load_demo(db.session, participants=60)  # the scan step adds encrypted stored files
     db.session.commit()
-    stored = Path(app.config["INTEGRITY"]["DATA_DIR"]) / "ab" / "cdef.bin"
+    stored = Path(settings_of(app).data_dir) / "ab" / "cdef.bin"
     stored.parent.mkdir(parents=True)
     stored.write_bytes(b"a stored scan \x00\x01")
     before, head = counts(), chain_head(db.session)

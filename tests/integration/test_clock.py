@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from integrity import clock
 from integrity.diplomas import keys, published, services, verifying
@@ -15,13 +16,16 @@ from integrity.registry.services import people
 from integrity.risk import facts
 from tests import factories as f
 
+ALMATY = ZoneInfo("Asia/Almaty")  # the default TIMEZONE
 NEW_YEARS_NIGHT = dt.datetime(2026, 12, 31, 20, 30, tzinfo=dt.UTC)  # 01:30 on 1 January in Taraz
 
 
-def test_the_local_date_turns_at_local_midnight_not_at_utc_midnight(app: Any) -> None:
-    assert clock.local_today(NEW_YEARS_NIGHT) == dt.date(2027, 1, 1)
-    assert clock.local_today(NEW_YEARS_NIGHT - dt.timedelta(hours=2)) == dt.date(2026, 12, 31)
-    assert clock.start_of(dt.date(2027, 1, 1)).astimezone(dt.UTC) == dt.datetime(
+def test_the_local_date_turns_at_local_midnight_not_at_utc_midnight() -> None:
+    assert clock.local_today(ALMATY, NEW_YEARS_NIGHT) == dt.date(2027, 1, 1)
+    assert clock.local_today(ALMATY, NEW_YEARS_NIGHT - dt.timedelta(hours=2)) == dt.date(
+        2026, 12, 31
+    )
+    assert clock.start_of(ALMATY, dt.date(2027, 1, 1)).astimezone(dt.UTC) == dt.datetime(
         2026, 12, 31, 19, tzinfo=dt.UTC
     )
 

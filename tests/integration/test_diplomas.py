@@ -12,6 +12,7 @@ import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 import zxingcpp
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
@@ -23,6 +24,7 @@ from integrity.diplomas.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput
 from integrity.protocols import services as protocols
 from integrity.protocols.models import Protocol
+from integrity.settings import install, settings_of
 from integrity.storage import file_store
 from tests import factories as f
 from tests.conftest import expect_events
@@ -121,7 +123,7 @@ def test_serials_run_on_per_type_and_the_payload_matches_what_is_stored(
     session: Any, users: Any
 ) -> None:
     _, _, made = issued_batch(session, users, participation=True)
-    year = local_today().year % 100
+    year = local_today(settings_of(current_app).zone).year % 100
     certificates = sorted(d.sequence for d in made if d.doc_type == "CP")
     assert certificates == [1, 2, 3, 4]
     indices = sorted(d.status_index for d in made)
@@ -171,7 +173,7 @@ def test_status_changes_are_audited_and_show_in_the_verdict_and_the_signed_list(
     assert document is not None
     view = published.read_status_list(document, keys.published_keys(session))
     assert view.note(doc.status_index) == published.StatusNote(
-        "annulled", local_date(doc.status_at)
+        "annulled", local_date(settings_of(current_app).zone, doc.status_at)
     )
     assert view.note(other.status_index).by == new.serial  # type: ignore[union-attr]
     assert view.note(new.status_index) == published.StatusNote("valid")
@@ -205,7 +207,7 @@ def test_the_signing_key_is_stored_only_encrypted(session: Any, users: Any, app:
     raw = keys.private_key(key).private_bytes_raw()
     assert raw not in key.private_wrapped and len(key.private_wrapped) == 80
     keys._unwrap.cache_clear()
-    app.config["INTEGRITY"] = {**app.config["INTEGRITY"], "DIPLOMA_KEY_PASSPHRASE": "another one"}
+    install(app, settings_of(app).replace(diploma_key_passphrase="another one"))
     with pytest.raises(Conflict) as locked:
         keys.private_key(key)
     assert locked.value.details["code"] == "key_locked"
@@ -242,7 +244,9 @@ def test_a_batch_renders_one_pdf_per_school_with_a_manifest(session: Any, users:
     with expect_events("diploma.batch_rendered"):
         render_batch(batch.id, f.ACTOR)
     assert batch.state is BatchState.DONE and batch.done == batch.total == 6
-    archive = zipfile.ZipFile(io.BytesIO(file_store().read_bytes(batch.archive or "")))
+    archive = zipfile.ZipFile(
+        io.BytesIO(file_store(settings_of(current_app)).read_bytes(batch.archive or ""))
+    )
     names = archive.namelist()
     schools = {d.school for d in made}
     assert len([n for n in names if n.endswith(".pdf")]) == len(schools)

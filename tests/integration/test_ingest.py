@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import zxingcpp
+from flask import current_app
 from PIL import Image
 
 from integrity.errors import Conflict, InvalidInput
@@ -21,6 +22,7 @@ from integrity.scans.codes import encode_payload, format_payload
 from integrity.scans.models import Booklet, PageStatus, ScanPage, ScanRound, Upload, Work
 from integrity.scans.services import ingest, kits, queue
 from integrity.scans.simulate import Degradation, ScanPlan, simulate_scans
+from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import services as vault
 from integrity.vault.models import SealedLink
@@ -108,7 +110,7 @@ def test_every_page_of_a_degraded_scan_is_identified_and_every_work_gets_a_fresh
     # Once read, no plain copy of the upload is left on disk: only the encrypted original.
     from flask import current_app
 
-    leftovers = list((Path(current_app.config["INTEGRITY"]["DATA_DIR"]) / "tmp").glob("*"))
+    leftovers = list((Path(settings_of(current_app).data_dir) / "tmp").glob("*"))
     assert leftovers == []
 
 
@@ -122,7 +124,7 @@ def test_masked_pages_hold_no_code_any_reader_can_find(
     ]
     assert len(masked) == 8
     for digest in masked:
-        image = Image.open(io.BytesIO(file_store().read_bytes(digest)))
+        image = Image.open(io.BytesIO(file_store(settings_of(current_app)).read_bytes(digest)))
         assert not image.info.get("exif") and not image.info.get("comment")
         assert zxingcpp.read_barcodes(image) == []
 
@@ -145,7 +147,7 @@ def test_reuploading_the_same_file_changes_nothing(
 def _data_files() -> set[Path]:
     from flask import current_app
 
-    root = Path(current_app.config["INTEGRITY"]["DATA_DIR"])
+    root = Path(settings_of(current_app).data_dir)
     return {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
 
 

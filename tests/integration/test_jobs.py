@@ -27,6 +27,7 @@ from integrity.jobs.transport import open_transport
 from integrity.scans.models import ScanPage, Upload
 from integrity.scans.services import ingest
 from integrity.scans.tasks import INGEST
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.integration.test_ingest import print_and_scan, round_world
 
@@ -340,7 +341,7 @@ def test_pages_read_ahead_of_a_stop_leave_no_encrypted_copy_behind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     upload = stored_upload(session, round_world, tmp_path)
-    root = Path(app.config["INTEGRITY"]["DATA_DIR"]) / "files"
+    root = Path(settings_of(app).data_dir) / "files"
     before = set(root.rglob("*.bin"))
     monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 1)
     calls = []

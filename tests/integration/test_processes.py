@@ -29,6 +29,7 @@ from integrity.db import Base
 from integrity.extensions import db
 from integrity.jobs.models import Job
 from integrity.scans.models import ScanPage
+from integrity.settings import settings_of
 from tests.integration.test_ingest import round_world
 from tests.integration.test_jobs import (
     assert_ingested_exactly_once,
@@ -44,6 +45,7 @@ SLOW_PAGES = """
 import time
 from integrity.scans import reader
 from integrity.scans.services import ingest
+from integrity.settings import settings_of
 
 _read_page = reader.read_page
 
@@ -71,7 +73,7 @@ def environment(
         INTEGRITY_ENV="production",
         INTEGRITY_SECRET_KEY=app.config["SECRET_KEY"],
         INTEGRITY_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        INTEGRITY_DATA_DIR=app.config["INTEGRITY"]["DATA_DIR"],
+        INTEGRITY_DATA_DIR=settings_of(app).data_dir,
         INTEGRITY_INSTANCE_PATH=str(tmp_path / "served"),
         INTEGRITY_JOBS_URL=jobs_url or f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         INTEGRITY_JOBS_LEASE_SECONDS="3",
@@ -221,7 +223,7 @@ def test_a_job_running_when_the_server_stops_is_put_back_and_then_done_exactly_o
     state, attempts = job_state(job.id)
     assert (state, attempts) == ("queued", 0)  # back on the queue; the stop was not a try
     assert 2 <= committed_pages(upload.id) < 12
-    data_dir = Path(app.config["INTEGRITY"]["DATA_DIR"])
+    data_dir = Path(settings_of(app).data_dir)
     # Pages read ahead of the stop may leave their plain copies: content-addressed, the resumed
     # job stores the same bytes under the same name. Their encrypted copies are gone.
     read_ahead = unreferenced_files(data_dir)

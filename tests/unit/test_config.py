@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from integrity import config
 from integrity.config import DEFAULT_SECRET_KEY, SETTINGS, ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +81,34 @@ def test_the_app_refuses_to_start_with_unreadable_risk_thresholds(tmp_path: Path
             {"ENV": "development", "RISK_THRESHOLDS": "late_protocols=lots"},
             instance_path=str(tmp_path),
         )
+
+
+def test_the_settings_object_has_one_typed_field_for_every_documented_setting() -> None:
+    import dataclasses
+    import typing
+
+    from integrity.settings import Settings
+
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert fields == {s.name.lower() for s in config.SETTINGS}
+    hints = typing.get_type_hints(Settings)
+    for setting in config.SETTINGS:
+        expected = Path if setting.name == "DATA_DIR" else setting.type
+        assert hints[setting.name.lower()] is expected, setting.name
+
+
+def test_the_settings_object_is_frozen_and_carries_the_zone_and_the_folders(
+    tmp_path: Path,
+) -> None:
+    import dataclasses
+
+    from integrity.settings import Settings
+
+    settings = Settings.from_values(
+        config.load_settings(tmp_path, environ={"INTEGRITY_ENV": "testing"})
+    )
+    assert settings.zone.key == "Asia/Almaty" and settings.page_size == 50
+    assert settings.files_dir == tmp_path / "data" / "files"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.page_size = 10  # type: ignore[misc]
+    assert settings.replace(page_size=10).page_size == 10 and settings.page_size == 50

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from integrity.access import access_of
 from integrity.accounts.domain import Role
+from integrity.web.access import access_of
 from tests.conftest import Users, login
 
 R = Role
@@ -204,3 +204,38 @@ def test_a_juror_sees_no_registry_page_at_all(
 def test_a_route_without_a_declaration_is_refused(app: Flask, client: FlaskClient) -> None:
     app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     assert client.get("/forgotten").status_code == 403
+
+
+MENU_OF = {  # what each role's main menu showed when base.html listed the roles by hand
+    Role.ADMIN: ["Events", "Participants", "Jurors", "Schools", "Venues", "Scans",
+                 "Integrity dashboard", "Audit log", "Users"],
+    Role.ORGANISER: ["Events", "Participants", "Jurors", "Schools", "Venues", "Scans",
+                     "Integrity dashboard"],
+    Role.IT_SPECIALIST: ["Events", "Participants", "Schools", "Venues", "Scans"],
+    Role.DIRECTOR: ["Events", "Participants", "Jurors", "Schools", "Venues",
+                    "Integrity dashboard", "Audit log"],
+    Role.CHAIR: ["Events", "Jurors", "Schools", "Venues", "Integrity dashboard", "Audit log"],
+    Role.OBSERVER: ["Events", "Schools", "Venues", "Audit log"],
+    Role.JUROR: ["My works"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(MENU_OF), ids=lambda r: r.value)
+def test_the_main_menu_shows_each_role_exactly_the_pages_its_routes_admit(
+    app: Flask, client: FlaskClient, users: Users, role: Role
+) -> None:
+    import re
+
+    login(client, users.make(role, locale="en"))
+    page = client.get("/account").get_data(as_text=True)
+    nav = page[page.index('class="mainnav"') : page.index("</nav>")]
+    shown = re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav)
+    assert [label for _, label in shown] == MENU_OF[role]
+    for address, _ in shown:  # each link opens for this role
+        assert client.get(address).status_code == 200, address
+
+
+def test_the_main_menu_is_empty_for_a_visitor_who_has_not_signed_in(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    nav = page[page.index('class="mainnav"') : page.index("</nav>")]
+    assert "<a " not in nav

@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from integrity.access import public
 from integrity.accounts.domain import Role
 from integrity.logs import JsonFormatter
 from integrity.registry.models import Participant
+from integrity.web.access import public
 from tests import factories as f
 
 

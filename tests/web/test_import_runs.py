@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -21,6 +21,7 @@ from integrity.jobs import services as job_services
 from integrity.jobs.models import Job
 from integrity.registry.models import ImportRun, Participant, School
 from integrity.registry.services import imports
+from integrity.settings import settings_of
 from integrity.storage import file_store
 from tests import factories as f
 
@@ -159,13 +160,15 @@ def test_the_file_waits_encrypted_and_is_deleted_once_imported(
     run = db.session.execute(select(ImportRun)).scalar_one()
     kept = run.stored_sha256
     assert kept is not None
-    stored = file_store().read_bytes(kept)
+    stored = file_store(settings_of(current_app)).read_bytes(kept)
     assert f.iin(1).encode() not in stored and "Әбілқайыр".encode() not in stored
     client.post(page + "/apply")
     db.session.refresh(run)
     assert run.state == "applied" and run.stored_sha256 is None
-    assert not file_store().path(kept).exists()
-    assert not file_store().path(run.sha256).exists()  # never stored in plain
+    assert not file_store(settings_of(current_app)).path(kept).exists()
+    assert (
+        not file_store(settings_of(current_app)).path(run.sha256).exists()
+    )  # never stored in plain
 
 
 def test_a_registry_changed_since_the_check_is_caught_at_import_and_nothing_is_written(

@@ -19,6 +19,7 @@ from integrity.accounts.domain import Role
 from integrity.audit.models import AuditEvent
 from integrity.extensions import db
 from integrity.scans.models import Upload
+from integrity.settings import settings_of
 from integrity.uploads import services
 from integrity.uploads.models import ResumableUpload
 from integrity.uploads.wiring import spool_of
@@ -69,7 +70,7 @@ def test_the_server_names_its_version_extensions_and_largest_upload(
     assert answer.headers["Tus-Version"] == "1.0.0"
     assert set(answer.headers["Tus-Extension"].split(",")) == {"creation", "termination",
                                                                "expiration"}  # fmt: skip
-    assert int(answer.headers["Tus-Max-Size"]) == app.config["INTEGRITY"]["MAX_UPLOAD_MB"] << 20
+    assert int(answer.headers["Tus-Max-Size"]) == settings_of(app).max_upload_mb << 20
 
 
 def test_a_scan_sent_in_chunks_is_stored_whole_and_read(

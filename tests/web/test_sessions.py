@@ -18,6 +18,7 @@ from integrity.accounts.sessions import _TOUCH, DatabaseSessions, RedisSessions,
 from integrity.audit.chain import Actor
 from integrity.db import utcnow
 from integrity.extensions import db
+from integrity.settings import settings_of
 from tests.conftest import PASSWORD, Users
 
 REDIS_URL = os.environ.get("INTEGRITY_TEST_SESSIONS_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -106,7 +107,7 @@ def signed_in_copy(app: Flask, client: FlaskClient, user: User) -> FlaskClient:
 
 def test_the_configured_store_holds_the_sessions(app: Flask, users: Users) -> None:
     store = sessions_of(app)
-    wanted = RedisSessions if app.config["INTEGRITY"]["SESSION_STORE_URL"] else DatabaseSessions
+    wanted = RedisSessions if settings_of(app).session_store_url else DatabaseSessions
     assert isinstance(store, wanted)
     user = users.make(Role.ORGANISER)
     client = app.test_client()

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -35,6 +36,7 @@ from integrity.jury.services.draws import manifest_of
 from integrity.registry.kinds import default_tolerance_units, units_to_points
 from integrity.registry.models import Juror, Round, Task
 from integrity.scans.models import PageStatus, ScanPage, Work
+from integrity.settings import settings_of
 
 
 def juror_of(session: AnySession, user_id: int | None) -> Juror | None:
@@ -112,7 +114,7 @@ def masked_page(session: AnySession, work: Work, number: int) -> bytes:
         raise NotFound(_l("No such page."))
     digest = pages[number - 1].masked_sha256
     assert digest is not None  # pages_of keeps only pages with a masked copy
-    return file_store().read_bytes(digest)
+    return file_store(settings_of(current_app)).read_bytes(digest)
 
 
 def saved_values(assignment: Assignment) -> dict[tuple[int, int], int]:

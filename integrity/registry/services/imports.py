@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +44,7 @@ from integrity.registry.models import (
     Subject,
 )
 from integrity.registry.tabular import Table, TableLimits, read_table
+from integrity.settings import Settings
 
 
 @dataclass
@@ -357,11 +357,11 @@ def import_jurors(
     return result
 
 
-def table_limits(settings: Mapping[str, Any]) -> TableLimits:
+def table_limits(settings: Settings) -> TableLimits:
     """The import's limits, from the instance's settings (``IMPORT_MAX_*``)."""
     return TableLimits(
-        rows=int(settings["IMPORT_MAX_ROWS"]),
-        columns=int(settings["IMPORT_MAX_COLUMNS"]),
-        cell_chars=int(settings["IMPORT_MAX_CELL_CHARS"]),
-        unpacked_bytes=int(settings["IMPORT_MAX_UNPACKED_MB"]) * 1024 * 1024,
+        rows=settings.import_max_rows,
+        columns=settings.import_max_columns,
+        cell_chars=settings.import_max_cell_chars,
+        unpacked_bytes=settings.import_max_unpacked_mb * 1024 * 1024,
     )

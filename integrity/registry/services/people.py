@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -30,6 +31,7 @@ from integrity.registry.models import (
     School,
     Subject,
 )
+from integrity.settings import settings_of
 
 
 def clean_name(value: str | None, field: str, *, required: bool = True) -> str | None:
@@ -114,7 +116,9 @@ def record_consent(
     consent_public: bool,
 ) -> None:
     """A guardian's consent to processing (and, separately, to public listing)."""
-    if consent_date > local_today():  # a date the organiser reads off a form: local
+    if consent_date > local_today(
+        settings_of(current_app).zone
+    ):  # a date the organiser reads off a form: local
         raise InvalidInput(_l("The consent date cannot be in the future."), field="consent_date")
     participant.consent_by = clean_name(consent_by, "consent_by")
     participant.consent_date = consent_date

@@ -6,14 +6,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from integrity.access import roles
 from integrity.extensions import db
-from integrity.forms import attempt, perform
 from integrity.registry.forms import EventForm, RoundForm, SchemeForm, SubjectForm, TaskForm
 from integrity.registry.kinds import EventKind, Stage, points_to_units, units_to_points
 from integrity.registry.models import Entry, Event, Round, Subject, Task
 from integrity.registry.services import catalogue
 from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
+from integrity.web.access import roles
+from integrity.web.forms import attempt, perform
 
 
 def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from integrity import jobs
-from integrity.access import roles
 from integrity.audit.chain import Actor
 from integrity.errors import DomainError
 from integrity.extensions import db
@@ -27,6 +26,7 @@ from integrity.registry.models import Event, ImportRun, ImportState
 from integrity.registry.services import exports, import_runs
 from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT, sealed_for
 from integrity.registry.views.blueprint import EDITORS, PEOPLE_READERS, bp
+from integrity.web.access import roles
 
 KINDS = ("participants", "jurors")
 

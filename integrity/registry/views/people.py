@@ -9,10 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from integrity.access import roles
 from integrity.extensions import db
-from integrity.forms import attempt, choice_list, perform, submitted
-from integrity.pagination import Page
 from integrity.registry.domain import name_key
 from integrity.registry.forms import (
     ConsentForm,
@@ -39,6 +36,9 @@ from integrity.registry.models import (
 from integrity.registry.services import people
 from integrity.registry.views.blueprint import EDITORS, JUROR_READERS, PEOPLE_READERS, bp
 from integrity.web import select_locale as current_locale
+from integrity.web.access import roles
+from integrity.web.forms import attempt, choice_list, perform, submitted
+from integrity.web.pagination import Page
 
 
 def _search_participants(query: Select[Any], text: str) -> Select[Any]:

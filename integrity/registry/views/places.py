@@ -7,14 +7,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from integrity.access import roles
 from integrity.extensions import db
-from integrity.forms import attempt, choice_list, submitted
-from integrity.pagination import Page
 from integrity.registry.forms import DistrictForm, ObserverForm, RoomForm, SchoolForm, VenueForm
 from integrity.registry.models import District, Room, School, Venue
 from integrity.registry.services import places
 from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
+from integrity.web.access import roles
+from integrity.web.forms import attempt, choice_list, submitted
+from integrity.web.pagination import Page
 
 
 @bp.route("/districts", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ import hmac
 import os
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
@@ -14,6 +15,7 @@ from integrity.db import AnySession
 from integrity.errors import Conflict
 from integrity.registry.models import Round
 from integrity.scans.models import ScanPage, ScanRound, Upload
+from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.services import server_key
@@ -66,14 +68,16 @@ def round_pages(round_id: int) -> Select[Any]:
 
 def store_private(data: bytes, purpose: str) -> str:
     """Store bytes encrypted with a server-derived key (readable by the app, not by a stolen copy)."""
-    return file_store().put_bytes(
+    return file_store(settings_of(current_app)).put_bytes(
         vault_crypto.encrypt_blob(server_key(purpose), data, purpose.encode())
     )
 
 
 def read_private(digest: str, purpose: str) -> bytes:
     return vault_crypto.decrypt_blob(
-        server_key(purpose), file_store().read_bytes(digest), purpose.encode()
+        server_key(purpose),
+        file_store(settings_of(current_app)).read_bytes(digest),
+        purpose.encode(),
     )
 
 

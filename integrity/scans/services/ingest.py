@@ -53,6 +53,7 @@ from integrity.scans.services.common import (
     serial_tag,
 )
 from integrity.scans.services.kits import access_code_of
+from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.models import VaultKey
@@ -93,7 +94,7 @@ ORIGINAL_AAD = b"upload:original"
 
 
 def _scratch() -> Path:
-    folder = Path(current_app.config["INTEGRITY"]["DATA_DIR"]) / "tmp"
+    folder = Path(settings_of(current_app).data_dir) / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -183,7 +184,7 @@ def create_upload(
             raise _Known(existing)
 
     try:
-        stored_sha, _ = file_store().put_written(store)
+        stored_sha, _ = file_store(settings_of(current_app)).put_written(store)
         sha256, size, pages, kind = read["sha256"], read["size"], read["pages"], read["kind"]
         os.replace(spool, _plain_copy(sha256))  # read from here next, sparing a decryption
     except _Known as known:
@@ -291,7 +292,7 @@ class _Ingest:
 
     def keys(self) -> StoreKeys:
         return StoreKeys(
-            root=str(file_store().root),
+            root=str(file_store(settings_of(current_app)).root),
             queue_key=server_key(QUEUE_IMAGE),
             vault_public=self.vault.public_key,
             round_id=self.round.id,
@@ -434,7 +435,7 @@ def _decrypted_copy(upload: Upload) -> Path:
     try:
         with (
             os.fdopen(handle, "wb") as plain,
-            file_store().path(upload.stored_sha256).open("rb") as sealed,
+            file_store(settings_of(current_app)).path(upload.stored_sha256).open("rb") as sealed,
         ):
             decrypt_stream(key, sealed, plain, ORIGINAL_AAD)
     except BaseException:

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import func, or_, select
@@ -39,6 +40,7 @@ from integrity.scans.services.common import (
     serial_tag,
 )
 from integrity.scans.services.ingest import PageLine, _Ingest
+from integrity.settings import settings_of
 from integrity.vault.services import vault_for_round
 
 PAYLOAD_PROBLEMS = {
@@ -84,7 +86,7 @@ def queue_image(page: ScanPage) -> bytes:
     if page.status in (PageStatus.UNREADABLE, PageStatus.EXTRA) and page.image_sha256:
         return read_private(page.image_sha256, QUEUE_IMAGE)
     if page.masked_sha256:
-        return file_store().read_bytes(page.masked_sha256)
+        return file_store(settings_of(current_app)).read_bytes(page.masked_sha256)
     raise Conflict(_l("This page has no image to show."))
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 
+from integrity.settings import settings_of
+
 
 @dataclass(frozen=True)
 class Page:
@@ -15,7 +17,7 @@ class Page:
 
     @classmethod
     def from_request(cls, total: int) -> Page:
-        size = int(current_app.config["INTEGRITY"]["PAGE_SIZE"])
+        size = int(settings_of(current_app).page_size)
         number = request.args.get("page", 1, type=int) or 1
         last = max(1, -(-total // size))
         return cls(number=min(max(1, number), last), size=size, total=total)

@@ -1,4 +1,6 @@
-"""Helpers shared by every area's forms and the views that run them."""
+"""Helpers shared by every area's forms and the views that run them: who acts (``acting``) and the
+one path a change takes (``attempt``/``perform``: the service flushes and audits, the view commits
+once, or a refusal is rolled back and shown). ``integrity.cli.carry_out`` is the commands' twin."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import flash, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from integrity.audit.chain import Actor
 from integrity.errors import DomainError
 from integrity.extensions import db
 
@@ -18,6 +22,12 @@ T = TypeVar("T")
 def choice_list(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated from WTForms 3.3)."""
     return [SelectChoice(value=value, label=str(label)) for value, label in pairs]
+
+
+def acting() -> Actor:
+    """The signed-in user, as the actor a service records in the audit chain."""
+    actor: Actor = current_user.as_actor()
+    return actor
 
 
 def attempt(form: FlaskForm | None, action: Callable[[], T]) -> T | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import flask_babel
@@ -17,6 +18,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,11 +26,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from integrity.access import enforce_access
 from integrity.errors import DomainError
 from integrity.extensions import db, login_manager
 from integrity.logs import logged_path
+from integrity.settings import settings_of
+from integrity.web.access import access_of, enforce_access
 
+MENU = "integrity.menu"
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -110,7 +114,7 @@ def _messages() -> dict[int, str]:
 
 
 def _upload_limit_mb() -> int:
-    return int(current_app.config["INTEGRITY"]["MAX_UPLOAD_MB"])
+    return int(settings_of(current_app).max_upload_mb)
 
 
 def error_response(status: int, message: str | None = None, **details: Any) -> tuple[Any, int]:
@@ -120,7 +124,32 @@ def error_response(status: int, message: str | None = None, **details: Any) -> t
     return render_template("error.html", status=status, message=text), status
 
 
-def init_app(app: Flask) -> None:
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link of the main menu; whom it shows to comes from its route's access declaration."""
+
+    endpoint: str
+    label: Any  # a lazy translation
+
+
+def menu_for(app: Flask, user: Any) -> list[tuple[str, str]]:
+    """(address, label) of every menu entry the user's roles open."""
+    entries: tuple[MenuEntry, ...] = app.extensions.get(MENU, ())
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        (url_for(entry.endpoint), str(entry.label))
+        for entry in entries
+        if (access := access_of(app, entry.endpoint)) is not None
+        and not access.public
+        and access.allows(user)
+    ]
+
+
+def init_app(app: Flask, menu: tuple[MenuEntry, ...] = ()) -> None:
+    app.extensions[MENU] = menu
+    app.jinja_env.globals["settings"] = settings_of(app)  # the organisation's names in footers
+
     def load_user(user_id: str) -> Any:
         """The user of this request's server-side session: the cookie's user id must belong to
         a session that is still live (not signed out, ended by a change of password or roles,
@@ -129,12 +158,12 @@ def init_app(app: Flask) -> None:
 
         from integrity.accounts.sessions import sessions_of
 
-        settings = app.config["INTEGRITY"]
+        settings = settings_of(app)
         user = sessions_of(app).user_of(
             db.session,
             session.get("sid"),
-            idle=dt.timedelta(minutes=int(settings["SESSION_IDLE_MINUTES"])),
-            longest=dt.timedelta(hours=int(settings["SESSION_MAX_HOURS"])),
+            idle=dt.timedelta(minutes=settings.session_idle_minutes),
+            longest=dt.timedelta(hours=settings.session_max_hours),
         )
         if db.session.dirty:  # "last seen" moved, or an outlived session was ended
             db.session.commit()
@@ -201,10 +230,19 @@ def init_app(app: Flask) -> None:
         """A stored (UTC) moment as the centre's local date and time."""
         from integrity.clock import local_time
 
-        return "" if moment is None else local_time(moment).strftime("%Y-%m-%d %H:%M")
+        return (
+            ""
+            if moment is None
+            else local_time(settings_of(app).zone, moment).strftime("%Y-%m-%d %H:%M")
+        )
 
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:
         from integrity.accounts.domain import Role
 
-        return {"LANGUAGES": LANGUAGES, "current_locale": select_locale(), "Role": Role}
+        return {
+            "LANGUAGES": LANGUAGES,
+            "current_locale": select_locale(),
+            "Role": Role,
+            "menu": lambda: menu_for(app, current_user),
+        }
