@@ -1,11 +1,14 @@
 """Measure what hides the architecture (issue 15): import cycles, imports against the flow, long
-files, long functions, long views, and reads of ``current_app`` below the views.
+files, long functions, long views, reads of ``current_app`` below the views, services importing
+Flask, the ways views get the acting user and refuse a change, and legacy ``session.query`` calls.
 
 Reads the source with ``ast``; imports nothing of the project. Imports inside functions count.
 ``from integrity.a import b`` is an edge to ``integrity.a.b`` when that is a module, else to
 ``integrity.a``; a package's ``__init__`` is not implied by importing its submodules.
 
-    python scripts/measure_architecture.py [--json] [--list]
+    python scripts/measure_architecture.py [--json] [--list] [--root CHECKOUT]
+
+``--root`` measures another checkout (e.g. ``git worktree add /tmp/before <commit>``).
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ PACKAGE = ROOT / "integrity"
 # factory, the console entry, the table list, the demo) sits on top and may import anything.
 BASE = {
     "access", "accounts", "assets", "audit", "clock", "config", "crypto", "db", "errors", "extensions",
-    "filestore", "forms", "jobs", "logs", "pagination", "ratelimits", "spreadsheets", "storage",
-    "uploads", "web",
+    "filestore", "forms", "jobs", "logs", "pagination", "ratelimits", "settings", "spreadsheets",
+    "storage", "uploads", "web",
 }  # fmt: skip
 AREAS = ["registry", "vault", "scans", "jury", "protocols", "diplomas", "risk", "public"]
 WIRING = {"__init__", "__main__", "cli", "models", "wsgi", "demo", "ops", "migrations"}
@@ -175,6 +178,43 @@ def reads_app_below_views(name: str, path: Path) -> bool:
     return "current_app" in text
 
 
+FLASK = ("flask", "flask_login", "flask_wtf", "werkzeug")  # flask_babel (messages) is allowed
+
+
+def imports_flask(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                 else [])  # fmt: skip
+        if any(n.split(".")[0] in FLASK for n in names):
+            return True
+    return False
+
+
+def is_view_or_command(name: str) -> bool:
+    parts = name.split(".")
+    return bool({"views", "cli", "web"} & set(parts)) or parts[-1].endswith("_views")
+
+
+def calls(path: Path, root: Path, wanted: str) -> list[str]:
+    """Where ``wanted`` happens: ``as_actor`` on current_user, ``query`` (legacy
+    ``session.query``/``Model.query``), or ``except DomainError``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        hit = (
+            (wanted == "as_actor" and isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute) and node.func.attr == "as_actor"
+             and isinstance(node.func.value, ast.Name) and node.func.value.id == "current_user")
+            or (wanted == "query" and isinstance(node, ast.Attribute) and node.attr == "query"
+                and not isinstance(getattr(node, "ctx", None), ast.Store))
+            or (wanted == "except" and isinstance(node, ast.ExceptHandler)
+                and "DomainError" in ast.unparse(node.type or ast.Name("")))
+        )  # fmt: skip
+        if hit:
+            found.append(f"{path.relative_to(root)}:{getattr(node, 'lineno', 0)}")
+    return found
+
+
 def measure(package: Path = PACKAGE) -> dict[str, object]:
     root = package.parent
     found = sources(package)
@@ -211,15 +251,34 @@ def measure(package: Path = PACKAGE) -> dict[str, object]:
         "current_app_below_views": sorted(
             n for n, p in found.items() if reads_app_below_views(n, p)
         ),
-    }
+        "services_importing_flask": sorted(
+            n for n, p in found.items() if "services" in n.split(".") and imports_flask(p)
+        ),
+        # One way for a view to get the acting user (integrity.web.forms.acting) ...
+        "acting_user_by_hand": [
+            where for n, p in found.items() if n != "integrity.web.forms"
+            for where in calls(p, root, "as_actor")
+        ],
+        # ... and one commit-or-refuse path (web.forms.attempt; cli.carry_out for commands).
+        "refusals_by_hand": [
+            where for n, p in found.items()
+            if is_view_or_command(n) and n not in ("integrity.web.forms", "integrity.cli")
+            for where in calls(p, root, "except")
+        ],
+        "legacy_query": [
+            where for p in [*found.values(), *sorted((root / "tests").rglob("*.py"))]
+            for where in calls(p, root, "query")
+        ],
+    }  # fmt: skip
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="the whole measurement as JSON")
     parser.add_argument("--list", action="store_true", help="name every offender")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure")
     args = parser.parse_args()
-    result = measure()
+    result = measure(args.root / "integrity")
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
@@ -235,6 +294,13 @@ def main() -> int:
          f"{len(result['views_over_25'])} of {result['views_total']}"),  # type: ignore[arg-type]
         ("modules reading current_app below the views",
          len(result["current_app_below_views"])),  # type: ignore[arg-type]
+        ("services importing Flask", len(result["services_importing_flask"])),  # type: ignore[arg-type]
+        ("acting user taken by hand (not acting())",
+         len(result["acting_user_by_hand"])),  # type: ignore[arg-type]
+        ("refusals handled by hand in views/commands",
+         len(result["refusals_by_hand"])),  # type: ignore[arg-type]
+        ("legacy session.query calls (code and tests)",
+         len(result["legacy_query"])),  # type: ignore[arg-type]
     ]  # fmt: skip
     for label, value in rows:
         print(f"{label:<46} {value}")
@@ -247,8 +313,10 @@ def main() -> int:
         for key in ("files_over_400", "functions_over_60", "views_over_25"):
             for where, n in result[key]:  # type: ignore[attr-defined]
                 by_kind[key].append(f"{where} ({n})")
-        for name in result["current_app_below_views"]:  # type: ignore[attr-defined]
-            by_kind["current_app below the views"].append(name)
+        for key in ("current_app_below_views", "services_importing_flask",
+                    "acting_user_by_hand", "refusals_by_hand", "legacy_query"):  # fmt: skip
+            for name in result[key]:  # type: ignore[attr-defined]
+                by_kind[key].append(name)
         for kind, items in by_kind.items():
             print(f"\n{kind}:")
             for item in items:
