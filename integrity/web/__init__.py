@@ -147,9 +147,13 @@ def menu_for(app: Flask, user: Any) -> list[tuple[str, str]]:
 
 
 def init_app(app: Flask, menu: tuple[MenuEntry, ...] = ()) -> None:
-    app.extensions[MENU] = menu
-    app.jinja_env.globals["settings"] = settings_of(app)  # the organisation's names in footers
+    _signed_in_users(app)
+    _per_request(app)
+    _error_pages(app)
+    _templates(app, menu)
 
+
+def _signed_in_users(app: Flask) -> None:
     def load_user(user_id: str) -> Any:
         """The user of this request's server-side session: the cookie's user id must belong to
         a session that is still live (not signed out, ended by a change of password or roles,
@@ -174,6 +178,8 @@ def init_app(app: Flask, menu: tuple[MenuEntry, ...] = ()) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""
 
+
+def _per_request(app: Flask) -> None:
     @app.before_request
     def decide_locale_per_request() -> None:
         # Flask-Babel caches the locale on the application context, which outlives a request
@@ -195,6 +201,8 @@ def init_app(app: Flask, menu: tuple[MenuEntry, ...] = ()) -> None:
             headers.setdefault("Cache-Control", "no-store")
         return response
 
+
+def _error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         return error_response(
@@ -224,6 +232,11 @@ def init_app(app: Flask, menu: tuple[MenuEntry, ...] = ()) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error on %s %s", request.method, logged_path())
         return error_response(500)
+
+
+def _templates(app: Flask, menu: tuple[MenuEntry, ...]) -> None:
+    app.extensions[MENU] = menu
+    app.jinja_env.globals["settings"] = settings_of(app)  # the organisation's names in footers
 
     @app.template_filter("localtime")
     def localtime(moment: Any) -> str:
