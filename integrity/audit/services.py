@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from flask import Flask
 from sqlalchemy import select, update
 
 from integrity.audit.chain import (
@@ -113,19 +112,14 @@ def _records(session: AnySession) -> Iterator[EventRecord]:
 
 
 # Where each area keeps the heads it recorded when it published something: callables from a
-# session to {head hash: what was published}, listed by create_app.
+# session to {head hash: what was published}; create_app lists them (see ``wiring``).
 HeadSource = Callable[[AnySession], dict[str, str]]
-HEAD_SOURCES = "integrity.audit.head_sources"
 
 
-def register_head_sources(app: Flask, sources: Iterable[HeadSource]) -> None:
-    app.extensions[HEAD_SOURCES] = list(sources)
-
-
-def recorded_heads(session: AnySession, app: Flask) -> dict[str, str]:
+def recorded_heads(session: AnySession, sources: Iterable[HeadSource]) -> dict[str, str]:
     """Every chain head the system recorded when it published something."""
     heads: dict[str, str] = {}
-    for source in app.extensions.get(HEAD_SOURCES, []):
+    for source in sources:
         heads.update(source(session))
     heads.pop(GENESIS, None)  # published before any event: nothing to find
     return heads
@@ -164,3 +158,8 @@ def verify(
     head = session.get(AuditHead, 1)
     expected = None if head is None else (head.seq, head.hash)
     return verify_chain(_records(session), expected_head=expected, published=published, saved=saved)
+
+
+# The old name of the app-facing part, kept while create_app imports it from here: it belongs to
+# ``integrity.audit.wiring``, where create_app should import it (then this line goes).
+from integrity.audit.wiring import register_head_sources as register_head_sources  # noqa: E402

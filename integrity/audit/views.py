@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from integrity.accounts.domain import Role
 from integrity.audit.models import AuditEvent
 from integrity.audit.services import chain_head, recorded_heads, verify
+from integrity.audit.wiring import head_sources_of
 from integrity.extensions import db
 from integrity.web.access import roles
 from integrity.web.pagination import Page
@@ -36,5 +37,5 @@ def log() -> str:
 @bp.route("/verify", methods=["POST"])
 @roles(*READERS)
 def verify_chain() -> str:
-    report = verify(db.session, published=recorded_heads(db.session, current_app))
+    report = verify(db.session, published=recorded_heads(db.session, head_sources_of(current_app)))
     return render_template("audit/verify.html", report=report)
