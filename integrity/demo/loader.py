@@ -21,7 +21,7 @@ from integrity.accounts.services import create_user
 from integrity.audit.chain import Actor
 from integrity.clock import local_today
 from integrity.db import AnySession
-from integrity.demo.generator import DemoData, generate
+from integrity.demo.domain.generator import DemoData, generate
 from integrity.registry.kinds import EventKind, RelationKind, Stage
 from integrity.registry.models import Event, Juror, Room, Round
 from integrity.registry.services import catalogue, exports, import_runs, people, places
