@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from integrity.audit.chain import (
+from integrity.audit.domain import (
     ACTION_PATTERN,
     GENESIS,
     Actor,

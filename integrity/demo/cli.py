@@ -50,7 +50,7 @@ def _drop_everything() -> None:
 
 
 def _load(*, scans: bool) -> None:
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain import Actor
     from integrity.demo.loader import load_demo
     from integrity.demo.protocols import render_demo_batches
 

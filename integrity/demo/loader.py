@@ -18,7 +18,7 @@ from sqlalchemy import select
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
 from integrity.accounts.services import create_user
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.clock import local_today
 from integrity.db import AnySession
 from integrity.demo.domain.generator import DemoData, generate

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.risk import services
 from integrity.risk.domain import MemberRole

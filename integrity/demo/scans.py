@@ -7,7 +7,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round

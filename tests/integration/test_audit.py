@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.audit.services import chain_head, record_event, verify
 from tests.conftest import Users
 
@@ -138,7 +138,7 @@ def events(n: int) -> list[Any]:
 def rewrite_from(session: Any, seq: int) -> None:
     """What an operator with the database can do: change event ``seq`` and recompute every later
     hash and the head, so that the chain alone is consistent again."""
-    from integrity.audit.chain import GENESIS, EventRecord, event_hash
+    from integrity.audit.domain import GENESIS, EventRecord, event_hash
     from integrity.audit.models import AuditEvent, AuditHead
 
     rows = session.query(AuditEvent).order_by(AuditEvent.seq).all()

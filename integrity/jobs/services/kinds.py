@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import update
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession, utcnow
 from integrity.jobs.models import Job
 from integrity.jobs.transport import Transport, open_transport

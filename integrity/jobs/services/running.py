@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession, utcnow
 from integrity.errors import DomainError
 from integrity.extensions import db
