@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 
 from integrity.audit.domain import (
     ACTION_PATTERN,
@@ -91,6 +91,27 @@ def record_event(
 def chain_head(session: AnySession) -> tuple[int, str]:
     head = session.get(AuditHead, 1)
     return (0, GENESIS) if head is None else (head.seq, head.hash)
+
+
+def _matching(action: str) -> Select[AuditEvent]:
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    return query
+
+
+def count_events(session: AnySession, *, action: str = "") -> int:
+    """How many events the log shows for an action prefix ("" for all)."""
+    query = _matching(action)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def list_events(
+    session: AnySession, *, action: str = "", limit: int, offset: int = 0
+) -> list[AuditEvent]:
+    """One page of the log, newest first."""
+    query = _matching(action).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
+    return list(session.execute(query).scalars())
 
 
 def _records(session: AnySession) -> Iterator[EventRecord]:
