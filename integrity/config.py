@@ -213,31 +213,54 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Merge the three layers (and a program's own overrides, e.g. tests) and check the result."""
-    environ = os.environ if environ is None else environ
-    by_name = {s.name: s for s in SETTINGS}
     values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    values.update(_from_file(instance_path / INSTANCE_FILE))
+    values.update(_from_environment(os.environ if environ is None else environ))
+    values.update(_from_overrides(overrides or {}))
+    _check(values)
+    _place_in_instance(values, instance_path)
+    return values
 
-    file = instance_path / INSTANCE_FILE
-    if file.exists():
-        try:
-            loaded = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{file.name}: {exc}") from None
-        for key, raw in loaded.items():
-            setting = by_name.get(key.upper())
-            if setting is None:
-                raise ConfigError(f"{file.name}: unknown setting {key!r}")
-            values[setting.name] = _coerce(setting, raw, file.name)
 
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _from_file(file: Path) -> dict[str, Any]:
+    if not file.exists():
+        return {}
+    try:
+        loaded = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file.name}: {exc}") from None
+    values: dict[str, Any] = {}
+    for key, raw in loaded.items():
+        setting = _BY_NAME.get(key.upper())
+        if setting is None:
+            raise ConfigError(f"{file.name}: unknown setting {key!r}")
+        values[setting.name] = _coerce(setting, raw, file.name)
+    return values
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for setting in SETTINGS:
         raw_env = environ.get(ENV_PREFIX + setting.name)
         if raw_env is not None:
             values[setting.name] = _coerce(setting, raw_env, ENV_PREFIX + setting.name)
+    return values
 
-    for key, raw in (overrides or {}).items():
-        if key in by_name:
-            values[key] = _coerce(by_name[key], raw, "override")
 
+def _from_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Only our settings: other keys are Flask's (create_app passes them on)."""
+    return {
+        key: _coerce(_BY_NAME[key], raw, "override")
+        for key, raw in overrides.items()
+        if key in _BY_NAME
+    }
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    """Refuse to start with a setting that would fail later, or a default secret in production."""
     if values["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {values['ENV']!r}")
     if values["DEFAULT_LOCALE"] not in ("kk", "ru", "en"):
@@ -257,6 +280,12 @@ def load_settings(
     issuer = str(values["DIPLOMA_ISSUER"])
     if not (len(issuer) == 3 and issuer.isascii() and issuer.isalpha() and issuer.isupper()):
         raise ConfigError("DIPLOMA_ISSUER must be three capital Latin letters, e.g. ZHD")
+    if int(values["JOBS_LEASE_SECONDS"]) < 2:
+        raise ConfigError("JOBS_LEASE_SECONDS must be at least 2")
+
+
+def _place_in_instance(values: dict[str, Any], instance_path: Path) -> None:
+    """Storage left empty lives in the instance folder: one machine, no setup."""
     if not values["DATABASE_URL"]:
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'integrity.sqlite3'}"
     if not values["DATA_DIR"]:
@@ -267,9 +296,6 @@ def load_settings(
         )
     if not values["JOBS_URL"]:
         values["JOBS_URL"] = f"sqlite:///{instance_path / 'jobs.sqlite3'}"
-    if int(values["JOBS_LEASE_SECONDS"]) < 2:
-        raise ConfigError("JOBS_LEASE_SECONDS must be at least 2")
-    return values
 
 
 def flask_config(values: Mapping[str, Any]) -> dict[str, Any]:

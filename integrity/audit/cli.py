@@ -28,12 +28,13 @@ def verify_command(as_json: bool, against: TextIO | None) -> None:
     when something was published, and an observer's saved heads; exit 1 and name the first
     broken event if the chain was altered or cut back."""
     from integrity.audit.services import read_saved_heads, recorded_heads, verify
+    from integrity.audit.wiring import head_sources_of
 
     try:
         saved = read_saved_heads(against.read()) if against is not None else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--against") from None
-    published = recorded_heads(db.session, current_app)
+    published = recorded_heads(db.session, head_sources_of(current_app))
     report = verify(db.session, published=published, saved=saved)
     if as_json:
         echo_json(

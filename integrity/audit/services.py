@@ -6,10 +6,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 
-from integrity.audit.chain import (
+from integrity.audit.domain import (
     ACTION_PATTERN,
     GENESIS,
     Actor,
@@ -94,6 +93,27 @@ def chain_head(session: AnySession) -> tuple[int, str]:
     return (0, GENESIS) if head is None else (head.seq, head.hash)
 
 
+def _matching(action: str) -> Select[AuditEvent]:
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    return query
+
+
+def count_events(session: AnySession, *, action: str = "") -> int:
+    """How many events the log shows for an action prefix ("" for all)."""
+    query = _matching(action)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def list_events(
+    session: AnySession, *, action: str = "", limit: int, offset: int = 0
+) -> list[AuditEvent]:
+    """One page of the log, newest first."""
+    query = _matching(action).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
+    return list(session.execute(query).scalars())
+
+
 def _records(session: AnySession) -> Iterator[EventRecord]:
     rows = session.execute(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
@@ -113,19 +133,14 @@ def _records(session: AnySession) -> Iterator[EventRecord]:
 
 
 # Where each area keeps the heads it recorded when it published something: callables from a
-# session to {head hash: what was published}, listed by create_app.
+# session to {head hash: what was published}; create_app lists them (see ``wiring``).
 HeadSource = Callable[[AnySession], dict[str, str]]
-HEAD_SOURCES = "integrity.audit.head_sources"
 
 
-def register_head_sources(app: Flask, sources: Iterable[HeadSource]) -> None:
-    app.extensions[HEAD_SOURCES] = list(sources)
-
-
-def recorded_heads(session: AnySession, app: Flask) -> dict[str, str]:
+def recorded_heads(session: AnySession, sources: Iterable[HeadSource]) -> dict[str, str]:
     """Every chain head the system recorded when it published something."""
     heads: dict[str, str] = {}
-    for source in app.extensions.get(HEAD_SOURCES, []):
+    for source in sources:
         heads.update(source(session))
     heads.pop(GENESIS, None)  # published before any event: nothing to find
     return heads
@@ -164,3 +179,8 @@ def verify(
     head = session.get(AuditHead, 1)
     expected = None if head is None else (head.seq, head.hash)
     return verify_chain(_records(session), expected_head=expected, published=published, saved=saved)
+
+
+# The old name of the app-facing part, kept while create_app imports it from here: it belongs to
+# ``integrity.audit.wiring``, where create_app should import it (then this line goes).
+from integrity.audit.wiring import register_head_sources as register_head_sources  # noqa: E402

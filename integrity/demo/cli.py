@@ -25,16 +25,11 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool, address: str) -
     from sqlalchemy import func, select
 
     from integrity.accounts.models import User
-    from integrity.demo.loader import DEMO_PASSWORD, demo_access_code, demo_accounts, load_demo
-    from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE
 
     if reset:
         if not yes:
             click.confirm("This deletes every record of this instance. Continue?", abort=True)
-        db.session.remove()
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        _drop_everything()
     upgrade()
     if db.session.scalar(select(func.count()).select_from(User)):
         if not if_empty:
@@ -43,18 +38,36 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool, address: str) -
             )
         click.echo("The demo is already loaded (rebuild it with `integrity demo --reset`).")
     else:
-        click.echo(
-            "Loading the demo (the scan step takes a minute)…"
-            if not no_scans
-            else "Loading the demo…"
-        )
-        event = load_demo(db.session, scans=not no_scans)
-        db.session.commit()
-        from integrity.audit.chain import Actor
-        from integrity.demo.protocols import render_demo_batches
+        _load(scans=not no_scans)
+    _what_to_try(address)
 
-        render_demo_batches(Actor(None, "demo"))
-        click.echo(f"Demo loaded: event {event.id}.")
+
+def _drop_everything() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+def _load(*, scans: bool) -> None:
+    from integrity.audit.domain import Actor
+    from integrity.demo.loader import load_demo
+    from integrity.demo.protocols import render_demo_batches
+
+    click.echo("Loading the demo (the scan step takes a minute)…" if scans else "Loading the demo…")
+    event = load_demo(db.session, scans=scans)
+    db.session.commit()
+    render_demo_batches(Actor(None, "demo"))
+    click.echo(f"Demo loaded: event {event.id}.")
+
+
+def _what_to_try(address: str) -> None:
+    """The accounts, and where each step of the demo shows (whole links when ``address`` is
+    given)."""
+    from integrity.demo.loader import DEMO_PASSWORD, demo_access_code, demo_accounts
+    from integrity.demo.protocols import demo_diploma_path
+    from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE
+
     click.echo(f"Demo accounts, one per role (password for all: {DEMO_PASSWORD}):")
     for username, role in demo_accounts(db.session):
         click.echo(f"  {username:<10} {role}")
@@ -66,8 +79,6 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool, address: str) -
         "Jury: sign in as chair and open Events → a round → Jury draw (one round is drawn and "
         "being marked, another is ready for a draw by hand); the juror above has works to mark."
     )
-    from integrity.demo.protocols import demo_diploma_path
-
     diploma = demo_diploma_path(db.session)
     if diploma:
         # The QR itself links to PUBLIC_HOST over https; the demo server speaks plain http here.

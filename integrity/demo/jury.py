@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import select
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.jury.conflicts import Reason
 from integrity.jury.models import Assignment, AssignmentRole, Draw

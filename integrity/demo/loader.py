@@ -16,18 +16,23 @@ from flask import current_app
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
+from integrity.accounts.models import User
 from integrity.accounts.services import create_user
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
+from integrity.clock import local_today
 from integrity.db import AnySession
-from integrity.demo.generator import DemoData, generate
+from integrity.demo.domain.generator import DemoData, generate
 from integrity.registry.kinds import EventKind, RelationKind, Stage
-from integrity.registry.models import Event, Juror, Room
+from integrity.registry.models import Event, Juror, Room, Round
 from integrity.registry.services import catalogue, exports, import_runs, people, places
 from integrity.registry.services.imports import import_jurors
 from integrity.registry.tasks import sealed_for
+from integrity.scans.wiring import demo_scans_path
+from integrity.settings import settings_of
 
 DEMO_PASSWORD = "integrity-demo"  # noqa: S105  (demo only; printed at start-up)
 DEMO_SEED = 2026
+SYSTEM = Actor(None, "demo")  # who creates the accounts
 
 
 @dataclass(frozen=True)
@@ -103,28 +108,18 @@ def _jurors_csv(data: DemoData) -> bytes:
 def load_demo(
     session: AnySession, *, seed: int = DEMO_SEED, participants: int = 600, scans: bool = True
 ) -> Event:
-    """Load the whole demo; the caller commits. ``scans`` adds the scan step (about a minute)."""
+    """Load the whole demo; the caller commits. ``scans`` adds the scan step (about a minute).
+
+    The demo runs in the app: this is the one place it reads the app's settings, and it passes
+    them on to the steps."""
     data = generate(random.Random(seed), participants=participants)
     # The three smallest subjects show the scan and jury steps, with two answer pages a kit to
     # stay quick: the first frozen, drawn and being marked; the second with scans to upload; the
     # third frozen and ready for the chair's draw.
     sizes = Counter(p.subject_code for p in data.participants)
     scan_codes = sorted(sizes, key=lambda code: (sizes[code], code))[:5]
-    system = Actor(None, "demo")
-    users = {
-        a.username: create_user(
-            session,
-            actor=system,
-            username=a.username,
-            display_name=a.name,
-            password=DEMO_PASSWORD,
-            roles=[a.role],
-            locale="kk",
-        )
-        for a in ACCOUNTS
-    }
+    users = _accounts(session)
     organiser = users["organiser"].as_actor()
-
     event = catalogue.create_event(
         session,
         actor=organiser,
@@ -136,6 +131,33 @@ def load_demo(
         academic_year=data.event.academic_year,
         same_district_conflict=False,
     )
+    rooms = _places(session, data, organiser=organiser)
+    _subjects(session, data, event=event, organiser=organiser, scan_codes=scan_codes)
+    _people(session, data, event=event, organiser=organiser, rooms=rooms)
+    _jurors(session, data, event=event, organiser=organiser)
+    if scans:
+        by_code = {s.code: s.rounds[0] for s in event.subjects}
+        _rounds_under_way(session, event, [by_code[code] for code in scan_codes], users)
+    return event
+
+
+def _accounts(session: AnySession) -> dict[str, User]:
+    return {
+        a.username: create_user(
+            session,
+            actor=SYSTEM,
+            username=a.username,
+            display_name=a.name,
+            password=DEMO_PASSWORD,
+            roles=[a.role],
+            locale="kk",
+        )
+        for a in ACCOUNTS
+    }
+
+
+def _places(session: AnySession, data: DemoData, *, organiser: Actor) -> list[Room]:
+    """Districts, schools, and the venue with enough rooms for the largest subject."""
     districts = {
         d.key: places.add_district(
             session, actor=organiser, name_kk=d.name_kk, name_ru=d.name_ru, kato=d.kato
@@ -177,6 +199,13 @@ def load_demo(
             organisation="Ата-аналар комитеті",
         )
         rooms.append(room)
+    return rooms
+
+
+def _subjects(
+    session: AnySession, data: DemoData, *, event: Event, organiser: Actor, scan_codes: list[str]
+) -> None:
+    """Each subject with one round and its tasks; the rounds of the scan step get two pages."""
     for sub in data.subjects:
         subject = catalogue.add_subject(
             session,
@@ -205,8 +234,13 @@ def load_demo(
                 max_units=t.max_points * 2,
                 criteria=[(text, text, points * 2) for text, points in t.criteria],
             )
-    # The participants come as an organiser's upload does (stored, checked, confirmed, imported),
-    # so the demo shows an import's own page.
+
+
+def _people(
+    session: AnySession, data: DemoData, *, event: Event, organiser: Actor, rooms: list[Room]
+) -> None:
+    """The participants come as an organiser's upload does (stored, checked, confirmed,
+    imported), so the demo shows an import's own page; the jurors through their importer."""
     sealed = sealed_for(current_app)
     run = import_runs.receive(session, actor=organiser, event=event, kind="participants",
                               data=_participants_csv(data), filename="demo-participants.csv",
@@ -221,6 +255,9 @@ def load_demo(
         for round_ in subject.rounds:
             people.assign_seats(session, actor=organiser, round_=round_, rooms=rooms)
 
+
+def _jurors(session: AnySession, data: DemoData, *, event: Event, organiser: Actor) -> None:
+    """Each juror's declared relations, signed declaration (most of them) and account."""
     jurors = {j.iin: j for j in session.execute(select(Juror)).scalars()}
     for number, demo_juror in enumerate(data.jurors, start=1):
         juror = jurors[demo_juror.iin]
@@ -238,7 +275,7 @@ def load_demo(
             people.sign_declaration(session, actor=organiser, juror=juror, event=event)
         account = create_user(
             session,
-            actor=system,
+            actor=SYSTEM,
             username=f"juror{number:02d}",
             display_name=demo_juror.full_name,
             password=DEMO_PASSWORD,
@@ -246,46 +283,34 @@ def load_demo(
             locale="kk",
         )
         people.link_juror_account(session, actor=organiser, juror=juror, user_id=account.id)
-    if scans:
-        from integrity.demo.jury import load_jury_demo, settle_conflicts
-        from integrity.demo.scans import load_scan_demo
 
-        by_code = {s.code: s.rounds[0] for s in event.subjects}
-        settle_conflicts(session, round_=by_code[scan_codes[0]], chair=users["chair"].as_actor())
-        load_scan_demo(
-            session,
-            event=event,
-            frozen=by_code[scan_codes[0]],
-            waiting=by_code[scan_codes[1]],
-            chair=users["chair"].as_actor(),
-            it=users["itspec"].as_actor(),
-        )
-        load_jury_demo(
-            session,
-            drawn=by_code[scan_codes[0]],
-            ready=by_code[scan_codes[2]],
-            chair=users["chair"].as_actor(),
-            it=users["itspec"].as_actor(),
-        )
-        from integrity.demo.protocols import load_results_demo
-        from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE
 
-        load_results_demo(
-            session,
-            final=by_code[scan_codes[3]],
-            appealing=by_code[scan_codes[4]],
-            chair=users["chair"].as_actor(),
-            it=users["itspec"].as_actor(),
-            maker=users["organiser"].as_actor(),
-            checker=users["director"].as_actor(),
-            passphrase=DEMO_CHAIR_PASSPHRASE,
-        )
-        from integrity.demo.risk import load_risk_demo
+def _rounds_under_way(
+    session: AnySession, event: Event, rounds: list[Round], users: dict[str, User]
+) -> None:
+    """Five rounds at five stages: scanned, drawn and being marked; scans waiting to upload;
+    frozen and ready for a draw; final with diplomas; in the appeal window. Then the year's
+    corruption-risk analysis, measured from all of it."""
+    from integrity.demo.jury import load_jury_demo, settle_conflicts
+    from integrity.demo.protocols import load_results_demo
+    from integrity.demo.risk import load_risk_demo
+    from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE, load_scan_demo
 
-        load_risk_demo(
-            session, director=users["director"].as_actor(), organiser=users["organiser"].as_actor()
-        )
-    return event
+    drawn, waiting, ready, final, appealing = rounds
+    chair, it = users["chair"].as_actor(), users["itspec"].as_actor()
+    settle_conflicts(session, round_=drawn, chair=chair)
+    load_scan_demo(session, event=event, frozen=drawn, waiting=waiting, chair=chair, it=it,
+                   upload_later=demo_scans_path(current_app, waiting.id))  # fmt: skip
+    load_jury_demo(session, drawn=drawn, ready=ready, chair=chair, it=it)
+    load_results_demo(session, final=final, appealing=appealing, chair=chair, it=it,
+                      maker=users["organiser"].as_actor(), checker=users["director"].as_actor(),
+                      passphrase=DEMO_CHAIR_PASSPHRASE)  # fmt: skip
+    load_risk_demo(
+        session,
+        today=local_today(settings_of(current_app).zone),
+        director=users["director"].as_actor(),
+        organiser=users["organiser"].as_actor(),
+    )
 
 
 def demo_accounts(session: AnySession | None = None) -> list[tuple[str, str]]:
@@ -296,7 +321,6 @@ def demo_accounts(session: AnySession | None = None) -> list[tuple[str, str]]:
 
 def marking_juror(session: AnySession) -> str | None:
     """The first juror account (by name) with an unsubmitted marking."""
-    from integrity.accounts.models import User
     from integrity.jury.models import Assignment
 
     return session.execute(

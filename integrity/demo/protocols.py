@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import select
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession, utcnow
 from integrity.demo.jury import freeze_clean, run_draw, settle_conflicts
 from integrity.diplomas import services as diplomas

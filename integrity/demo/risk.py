@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app
-
-from integrity.audit.chain import Actor
-from integrity.clock import local_today
+from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.risk import services
 from integrity.risk.domain import MemberRole
@@ -21,7 +18,6 @@ from integrity.risk.models import (
     IndicatorReading,
     RecommendationStatus,
 )
-from integrity.settings import settings_of
 
 MEMBERS: list[tuple[str, str, str]] = [
     ("Әбенова Д. С.", "директор", MemberRole.CHAIR),
@@ -51,8 +47,34 @@ LAST_YEAR = {
 }
 
 
-def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) -> Analysis:
-    today = local_today(settings_of(current_app).zone)
+def load_risk_demo(
+    session: AnySession, *, today: dt.date, director: Actor, organiser: Actor
+) -> Analysis:
+    """Last year's analysis published; this year's drafted from it and measured."""
+    last = _last_year(session, today=today, organiser=organiser)
+    services.submit_for_review(session, actor=organiser, analysis=last)
+    services.sign(session, actor=director, analysis=last)
+    services.publish(session, actor=director, analysis=last)
+
+    stage_lapses(session, today=today)
+    current = services.create(
+        session, actor=organiser, period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31), order_number="12", order_date=today, previous=last,
+    )  # fmt: skip
+    services.compute(session, actor=organiser, analysis=current)
+    # One proposal accepted with the working group's own words; the rest wait for a person.
+    proposed = [f for f in current.findings if f.status is FindingStatus.PROPOSED]
+    if proposed:
+        services.save_finding(
+            session, actor=organiser, analysis=current, finding=proposed[0],
+            description=proposed[0].description + " — жұмыс тобы тексерді",
+            likelihood=3, impact=3,
+        )  # fmt: skip
+    return current
+
+
+def _last_year(session: AnySession, *, today: dt.date, organiser: Actor) -> Analysis:
+    """Last year's analysis as the working group wrote it, ready for review."""
     last = services.create(
         session, actor=organiser, period_start=dt.date(today.year - 1, 1, 1),
         period_end=dt.date(today.year - 1, 12, 31), order_number="69",
@@ -67,6 +89,20 @@ def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) ->
         limits = BY_CODE[code].thresholds
         last.readings.append(IndicatorReading(code=code, value=value, light=light, detail=detail,
                                               amber=limits.amber, red=limits.red))  # fmt: skip
+    _last_year_findings(session, today=today, organiser=organiser, last=last)
+    services.set_texts(
+        session, actor=organiser, analysis=last,
+        conclusions_kk="Жүргізілген ішкі талдау нәтижесінде мекеме қызметінде жүйелі сыбайлас "
+        "жемқорлық фактілері анықталған жоқ.",
+        conclusions_ru="По результатам проведённого внутреннего анализа системных фактов "
+        "коррупции в деятельности учреждения не выявлено.",
+    )  # fmt: skip
+    return last
+
+
+def _last_year_findings(
+    session: AnySession, *, today: dt.date, organiser: Actor, last: Analysis
+) -> None:
     late = services.save_finding(
         session, actor=organiser, analysis=last, finding=None, direction=5,
         description="Аудандық кезеңдерде хаттамалардың ресми сайтта кешіктіріп жариялануы",
@@ -90,32 +126,6 @@ def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) ->
         responsible="бөлім басшысы", deadline=today - dt.timedelta(days=60),
         status=RecommendationStatus.DONE, note="Integrity платформасы енгізілді",
     )  # fmt: skip
-    services.set_texts(
-        session, actor=organiser, analysis=last,
-        conclusions_kk="Жүргізілген ішкі талдау нәтижесінде мекеме қызметінде жүйелі сыбайлас "
-        "жемқорлық фактілері анықталған жоқ.",
-        conclusions_ru="По результатам проведённого внутреннего анализа системных фактов "
-        "коррупции в деятельности учреждения не выявлено.",
-    )  # fmt: skip
-    services.submit_for_review(session, actor=organiser, analysis=last)
-    services.sign(session, actor=director, analysis=last)
-    services.publish(session, actor=director, analysis=last)
-
-    stage_lapses(session, today=today)
-    current = services.create(
-        session, actor=organiser, period_start=dt.date(today.year, 1, 1),
-        period_end=dt.date(today.year, 12, 31), order_number="12", order_date=today, previous=last,
-    )  # fmt: skip
-    services.compute(session, actor=organiser, analysis=current)
-    # One proposal accepted with the working group's own words; the rest wait for a person.
-    proposed = [f for f in current.findings if f.status is FindingStatus.PROPOSED]
-    if proposed:
-        services.save_finding(
-            session, actor=organiser, analysis=current, finding=proposed[0],
-            description=proposed[0].description + " — жұмыс тобы тексерді",
-            likelihood=3, impact=3,
-        )  # fmt: skip
-    return current
 
 
 def stage_lapses(session: AnySession, *, today: dt.date) -> None:

@@ -7,15 +7,12 @@ import random
 import tempfile
 from pathlib import Path
 
-from flask import current_app
-
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round
 from integrity.scans.services import ingest, kits, queue
 from integrity.scans.simulate import Degradation, simulate_scans
-from integrity.scans.wiring import demo_scans_path
 from integrity.vault.services import create_vault
 
 DEMO_CHAIR_PASSPHRASE = "integrity-demo-chair"  # noqa: S105  (demo only; printed at start-up)
@@ -24,8 +21,16 @@ QUICK = Degradation(max_skew_deg=1.0, upside_down_share=0.05, noise_sigma=0.0, b
 
 
 def load_scan_demo(
-    session: AnySession, *, event: Event, frozen: Round, waiting: Round, chair: Actor, it: Actor
+    session: AnySession,
+    *,
+    event: Event,
+    frozen: Round,
+    waiting: Round,
+    chair: Actor,
+    it: Actor,
+    upload_later: Path,
 ) -> None:
+    """``upload_later``: where the waiting round's scans are left (``scans.wiring``)."""
     create_vault(session, actor=chair, event=event, passphrase=DEMO_CHAIR_PASSPHRASE)
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as folder:
@@ -42,6 +47,5 @@ def load_scan_demo(
 
         _, pdf = kits.print_kits(session, actor=it, round_=waiting)
         kit_path.write_bytes(pdf)
-        target = demo_scans_path(current_app, waiting.id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        simulate_scans(kit_path, target, rng, Degradation(), duplicates=2, unreadable=3)
+        upload_later.parent.mkdir(parents=True, exist_ok=True)
+        simulate_scans(kit_path, upload_later, rng, Degradation(), duplicates=2, unreadable=3)

@@ -14,11 +14,11 @@ from integrity.jobs.services import (
     Run,
     actor_of,
     dispatch,
-    init_app,
     log_job,
     submit,
     system,
 )
+from integrity.jobs.wiring import init_app
 
 __all__ = [
     "PRUNE",

@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
+from integrity.audit.domain import Actor
 from integrity.audit.services import chain_head, record_event, verify
 from tests.conftest import Users
 
@@ -138,7 +138,7 @@ def events(n: int) -> list[Any]:
 def rewrite_from(session: Any, seq: int) -> None:
     """What an operator with the database can do: change event ``seq`` and recompute every later
     hash and the head, so that the chain alone is consistent again."""
-    from integrity.audit.chain import GENESIS, EventRecord, event_hash
+    from integrity.audit.domain import GENESIS, EventRecord, event_hash
     from integrity.audit.models import AuditEvent, AuditHead
 
     rows = session.query(AuditEvent).order_by(AuditEvent.seq).all()
@@ -175,6 +175,7 @@ def test_deleting_the_newest_event_with_the_stored_head_is_caught(session: Any) 
 
 def test_a_chain_cut_back_behind_a_published_head_is_caught(app: Flask, session: Any) -> None:
     from integrity.audit.services import recorded_heads
+    from integrity.audit.wiring import head_sources_of
     from integrity.scans.models import ScanRound
     from tests import factories as f
 
@@ -182,10 +183,10 @@ def test_a_chain_cut_back_behind_a_published_head_is_caught(app: Flask, session:
     _, round_ = f.subject_with_round(session, f.event(session))
     session.add(ScanRound(round_id=round_.id, chain_head=made[3].hash, ledger_hash="ab" * 32))
     session.commit()
-    assert verify(session, published=recorded_heads(session, app)).ok
+    assert verify(session, published=recorded_heads(session, head_sources_of(app))).ok
     cut_back_to(session, 3)
     assert verify(session).ok  # the chain alone cannot tell
-    report = verify(session, published=recorded_heads(session, app))
+    report = verify(session, published=recorded_heads(session, head_sources_of(app)))
     assert not report.ok and f"the ledger of round {round_.id}" in report.reason
 
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
@@ -194,6 +195,7 @@ def test_a_chain_cut_back_behind_a_published_head_is_caught(app: Flask, session:
 
 def test_a_chain_rewritten_before_a_published_head_is_caught(app: Flask, session: Any) -> None:
     from integrity.audit.services import recorded_heads
+    from integrity.audit.wiring import head_sources_of
     from integrity.scans.models import ScanRound
     from tests import factories as f
 
@@ -203,7 +205,7 @@ def test_a_chain_rewritten_before_a_published_head_is_caught(app: Flask, session
     session.commit()
     rewrite_from(session, 2)
     assert verify(session).ok  # consistent again, head included
-    assert not verify(session, published=recorded_heads(session, app)).ok
+    assert not verify(session, published=recorded_heads(session, head_sources_of(app))).ok
 
 
 def test_a_head_an_observer_saved_catches_a_cut_back_chain(
@@ -238,14 +240,15 @@ def test_draws_and_the_diploma_status_list_record_the_head_they_were_published_w
     app: Flask, session: Any, users: Users
 ) -> None:
     from integrity.audit.services import recorded_heads
+    from integrity.audit.wiring import head_sources_of
     from tests.integration.test_diplomas import issued_batch
 
     issued_batch(session, users)  # a round drawn and marked, its protocol final, diplomas issued
     session.commit()
-    heads = recorded_heads(session, app)
+    heads = recorded_heads(session, head_sources_of(app))
     labels = set(heads.values())
     assert {"the diploma status list"} <= labels and any(v.startswith("the draw ") for v in labels)
     assert verify(session, published=heads).ok
     cut_back_to(session, 3)
-    report = verify(session, published=recorded_heads(session, app))
+    report = verify(session, published=recorded_heads(session, head_sources_of(app)))
     assert not report.ok and "was published is not in the chain" in report.reason

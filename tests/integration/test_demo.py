@@ -122,7 +122,7 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
 
     # Diplomas: the final round's awards issued by a maker and a checker, one annulled, and the
     # batches rendered once the demo is committed.
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain import Actor
     from integrity.demo.protocols import demo_diploma_path, render_demo_batches
     from integrity.diplomas import verifying
     from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from integrity.audit.chain import (
+from integrity.audit.domain import (
     GENESIS,
     EventRecord,
     canonical_json,
