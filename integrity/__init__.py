@@ -120,7 +120,7 @@ def _upload_purposes() -> tuple[Any, ...]:
 
 def _jobs_and_hooks(app: Flask) -> None:
     from integrity import jobs
-    from integrity.audit.services import register_head_sources
+    from integrity.audit.wiring import register_head_sources
     from integrity.diplomas.keys import published_heads as status_list_heads
     from integrity.diplomas.tasks import RENDER
     from integrity.jury.services.conflicts import FREEZE_STEP

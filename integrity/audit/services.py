@@ -180,7 +180,3 @@ def verify(
     expected = None if head is None else (head.seq, head.hash)
     return verify_chain(_records(session), expected_head=expected, published=published, saved=saved)
 
-
-# The old name of the app-facing part, kept while create_app imports it from here: it belongs to
-# ``integrity.audit.wiring``, where create_app should import it (then this line goes).
-from integrity.audit.wiring import register_head_sources as register_head_sources  # noqa: E402
