@@ -25,7 +25,7 @@ from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.errors import DomainError, InvalidInput
 from integrity.extensions import db
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.domain import format_sixtieths, parse_capacities
 from integrity.jury.forms import (
     ChairDecisionForm,

@@ -20,7 +20,7 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import Assignment, Draw, DrawState, Mark
 from integrity.jury.services.draws import manifest_of

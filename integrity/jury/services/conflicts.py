@@ -16,7 +16,7 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
-from integrity.jury.conflicts import (
+from integrity.jury.domain.conflicts import (
     Conflict,
     EntryFacts,
     JurorFacts,

@@ -21,7 +21,7 @@ from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.models import (
     Assignment,
     AssignmentRole,

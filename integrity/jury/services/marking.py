@@ -21,7 +21,7 @@ from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
 from integrity.jury import domain
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.models import (
     Assignment,
     AssignmentRole,
