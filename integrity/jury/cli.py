@@ -25,6 +25,7 @@ def jury() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def conflicts_command(round_id: int, as_json: bool) -> None:
     """List the round's hard and potential conflicts (juror, participant, reasons, decision)."""
+    from integrity.jury.labels import reason_labels
     from integrity.jury.services import conflicts
 
     report = conflicts.check_round(db.session, round_or_exit(round_id))
@@ -46,7 +47,7 @@ def conflicts_command(round_id: int, as_json: bool) -> None:
         echo_json({"round_id": round_id, "frozen": report.frozen, "conflicts": rows,
                    "undecided": len(report.undecided)})  # fmt: skip
         return
-    labels = conflicts.reason_labels()
+    labels = reason_labels()
     for row in report.rows:
         kind = _("hard") if row.conflict.hard else _("potential")
         decided = ""
@@ -81,6 +82,7 @@ def _draw(round_id: int) -> Any:
 
 
 def _show(draw: Any, as_json: bool) -> None:
+    from integrity.jury.labels import state_labels
     from integrity.jury.services import draws
 
     record = draws.published_record(draw, with_manifest=False)
@@ -88,7 +90,7 @@ def _show(draw: Any, as_json: bool) -> None:
     if as_json:
         echo_json(record)
         return
-    click.echo(f"draw {draw.id}: {draws.state_labels()[draw.state]}")
+    click.echo(f"draw {draw.id}: {state_labels()[draw.state]}")
     for key in ("manifest_sha256", "commitment", "secret", "final_seed", "assignment_sha256"):
         if record.get(key):
             click.echo(f"  {key}: {record[key]}")

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from integrity.jury.labels import DECISIONS, MODES
 from integrity.web.forms import choice_list
 
 
@@ -16,9 +17,7 @@ class DecideForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.decision.choices = choice_list(
-            [("confirm", _l("a conflict: keep them apart")), ("dismiss", _l("no conflict"))]
-        )
+        self.decision.choices = choice_list(DECISIONS)
 
 
 class FreezeForm(FlaskForm):
@@ -33,9 +32,7 @@ class FreezeForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.mode.choices = choice_list(
-            [("double", _l("double blind marking")), ("panel", _l("a panel drawn by lot"))]
-        )
+        self.mode.choices = choice_list(MODES)
 
 
 class ContributionForm(FlaskForm):

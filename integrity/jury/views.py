@@ -35,6 +35,7 @@ from integrity.jury.forms import (
     ReasonForm,
     ReturnForm,
 )
+from integrity.jury.labels import reason_labels, state_labels
 from integrity.jury.models import Draw, DrawState, TaskScore
 from integrity.jury.services import conflicts, draws, marking
 from integrity.registry.kinds import points_to_units, units_to_points
@@ -89,7 +90,7 @@ def round_conflicts(round_id: int) -> Any:
         round=round_,
         report=report,
         form=form,
-        labels=conflicts.reason_labels(),
+        labels=reason_labels(),
         can_decide=current_user.has_role(*CHAIR),
     )
 
@@ -168,7 +169,7 @@ def round_draw(round_id: int) -> Any:
         freeze_form=freeze_form,
         contribution_form=contribution_form,
         cancel_form=cancel_form,
-        states=draws.state_labels(),
+        states=state_labels(),
         can_act=current_user.has_role(*CHAIR),
         DrawState=DrawState,
         min_contributions=draws.MIN_CONTRIBUTIONS,
@@ -368,7 +369,7 @@ def public_draw(draw_id: int) -> str:
     return render_template(
         "jury/public_draw.html",
         draw=draw,
-        states=draws.state_labels(),
+        states=state_labels(),
         publishable=_publishable(draw),
         DrawState=DrawState,
         format_sixtieths=format_sixtieths,

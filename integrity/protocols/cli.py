@@ -132,7 +132,7 @@ def unseal_command(round_id: int, use_shares: bool, as_user: str | None) -> None
     that its protocols can be frozen with names. Also `integrity vault unseal`."""
     import sys
 
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     round_ = round_or_exit(round_id)
     try:

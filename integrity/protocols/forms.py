@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from integrity.protocols.labels import FILED_AS
 from integrity.web.forms import choice_list
 
 
@@ -22,6 +23,4 @@ class AppealForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.filed_as.choices = choice_list(
-            [("participant", _l("the participant")), ("supervisor", _l("the supervisor"))]
-        )
+        self.filed_as.choices = choice_list(FILED_AS)

@@ -31,10 +31,12 @@ from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.services import marking
 from integrity.jury.views import private_jpeg
-from integrity.protocols import appeals, services
+from integrity.protocols import services
 from integrity.protocols.forms import AccessCodeForm, AppealForm
+from integrity.protocols.labels import state_labels, version_reason
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
-from integrity.protocols.unsealing import unseal_round
+from integrity.protocols.services import appeals
+from integrity.protocols.services.unsealing import unseal_round
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Juror, Round
 from integrity.scans.models import Work
@@ -86,7 +88,7 @@ def _round_page(round_: Round, typed: dict[int, dict[str, str]] | None = None) -
         "protocols/round.html",
         round=round_,
         protocols=found,
-        states=services.state_labels(),
+        states=state_labels(),
         can_act=current_user.has_role(*ACTORS),
         ProtocolState=ProtocolState,
         appeals=listed,
@@ -107,7 +109,7 @@ def event_results(event_id: int) -> str:
         "protocols/results.html",
         event=event,
         protocols=services.published_protocols(db.session, event.id),
-        states=services.state_labels(),
+        states=state_labels(),
     )
 
 
@@ -134,13 +136,13 @@ def protocol_page(protocol_id: int) -> str:
     content = services.public_content(db.session, version)
     return render_template(
         "protocols/protocol.html",
-        version_reason=services.version_reason,
+        version_reason=version_reason,
         protocol=protocol,
         version=version,
         content=content,
         public_sha256=services.public_sha256(content) if content.get("redacted_from") else None,
         rendering=services.latest_rendering(db.session, protocol),
-        states=services.state_labels(),
+        states=state_labels(),
     )
 
 
@@ -301,7 +303,7 @@ def decide_appeal(appeal_id: int) -> Response | tuple[str, int]:
 @bp.route("/rounds/<int:round_id>/unseal", methods=["POST"])
 @roles(Role.CHAIR)
 def unseal(round_id: int) -> Response:
-    """The chair unseals a round from the vault's page (see ``integrity.protocols.unsealing``)."""
+    """The chair unseals a round from the vault's page (see ``integrity.protocols.services.unsealing``)."""
     round_ = db.session.get(Round, round_id) or abort(404)
     form = UnsealForm()
     if form.validate_on_submit():

@@ -69,7 +69,7 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     protocols.publish(session, actor=f.ACTOR, protocol=protocol)
     protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
                             now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
     protocols.mark_unsealed(session, world.round)

@@ -22,6 +22,7 @@ from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput
 from integrity.jury.domain import draw as algorithm
+from integrity.jury.labels import state_labels
 from integrity.jury.models import (
     Assignment,
     AssignmentRole,
@@ -268,15 +269,6 @@ def _expect(draw: Draw, state: DrawState) -> None:
                 state=state_labels().get(draw.state, draw.state.value),
             )
         )
-
-
-def state_labels() -> dict[DrawState, str]:
-    return {
-        DrawState.FROZEN: str(_l("frozen, awaiting the commitment")),
-        DrawState.COMMITTED: str(_l("committed, taking contributions")),
-        DrawState.REVEALED: str(_l("revealed")),
-        DrawState.CANCELLED: str(_l("cancelled")),
-    }
 
 
 def commit(session: AnySession, *, actor: Actor, draw: Draw) -> Draw:
