@@ -10,6 +10,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -41,6 +42,7 @@ from integrity.jury.services import conflicts, draws, marking
 from integrity.registry.kinds import points_to_units, units_to_points
 from integrity.registry.models import Round
 from integrity.scans.models import Work
+from integrity.settings import settings_of
 from integrity.web.access import public, roles
 from integrity.web.forms import perform, submitted
 
@@ -340,7 +342,11 @@ def work(assignment_id: int) -> Any:
 def page_image(assignment_id: int, number: int) -> Response:
     try:
         assignment = marking.own_assignment(db.session, _juror(), assignment_id)
-        return private_jpeg(marking.masked_page(db.session, assignment.work, number))
+        return private_jpeg(
+            marking.masked_page(
+                db.session, assignment.work, number, settings=settings_of(current_app)
+            )
+        )
     except DomainError:
         abort(404)
 

@@ -263,7 +263,11 @@ def appeal_work() -> Any:
 @public
 def appeal_page(number: int) -> Response:
     try:
-        return private_jpeg(marking.masked_page(db.session, _appeal_work(), number))
+        return private_jpeg(
+            marking.masked_page(
+                db.session, _appeal_work(), number, settings=settings_of(current_app)
+            )
+        )
     except DomainError:
         abort(404)
 

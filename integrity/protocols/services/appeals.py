@@ -23,7 +23,7 @@ from integrity.errors import InvalidInput, NotFound
 from integrity.jury.domain import draw as algorithm
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import Assignment, Draw, DrawState, Mark
-from integrity.jury.services.draws import manifest_of
+from integrity.jury.services.draws.inputs import manifest_of
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ScoreEvent
 from integrity.protocols.services.content import build_ciphered, effective_scores
 from integrity.protocols.services.lifecycle import new_version
