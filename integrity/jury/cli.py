@@ -9,8 +9,7 @@ from typing import Any
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json, refused
-from integrity.errors import DomainError
+from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
 
@@ -127,23 +126,17 @@ def freeze_command(
     """Freeze the round's draw manifest and print its SHA-256."""
     from integrity.jury.services import draws
 
-    try:
-        draw = draws.freeze(db.session, actor=cli_actor(as_user), round_=round_or_exit(round_id),
-                            mode=mode, size=size, capacities=_capacities(capacity))  # fmt: skip
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    actor, round_ = cli_actor(as_user), round_or_exit(round_id)
+    draw = carry_out(lambda: draws.freeze(db.session, actor=actor, round_=round_, mode=mode,
+                                          size=size, capacities=_capacities(capacity)))  # fmt: skip
     _show(draw, as_json)
 
 
 def _step(round_id: int, as_user: str | None, act: Callable[..., object]) -> Any:
     """One ceremony step on the round's draw: the service call, committed once, or its refusal."""
     draw = _draw(round_id)
-    try:
-        act(db.session, actor=cli_actor(as_user), draw=draw)
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    actor = cli_actor(as_user)
+    carry_out(lambda: act(db.session, actor=actor, draw=draw))
     return draw
 
 

@@ -20,6 +20,7 @@ from integrity.protocols.services.content import (
 )
 from integrity.protocols.services.lifecycle import (
     advance_freeze,
+    advance_grades,
     advance_publish,
     close_appeals,
     freeze,
@@ -52,6 +53,7 @@ __all__ = [
     "PERSONAL",
     "VersionCheck",
     "advance_freeze",
+    "advance_grades",
     "advance_publish",
     "build_ciphered",
     "build_named",

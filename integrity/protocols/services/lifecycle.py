@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
-from integrity.errors import InvalidInput, NotFound
+from integrity.errors import DomainError, InvalidInput, NotFound
 from integrity.jury.services.marking import lock_marks
 from integrity.protocols import domain
 from integrity.protocols.labels import state_labels
@@ -207,6 +208,22 @@ def advance_publish(session: AnySession, *, actor: Actor, protocol: Protocol) ->
     if protocol.state is ProtocolState.FINAL:
         return publish_final(session, actor=actor, protocol=protocol)
     return publish(session, actor=actor, protocol=protocol)
+
+
+def advance_grades(
+    session: AnySession,
+    *,
+    actor: Actor,
+    protocols: Sequence[Protocol],
+    step: Callable[..., object],
+) -> None:
+    """One step (``advance_freeze``, ``advance_publish``, ``close_appeals``) on each of a round's
+    protocols, one per grade, all or none: a refusal names the grade it concerns."""
+    for protocol in protocols:
+        try:
+            step(session, actor=actor, protocol=protocol)
+        except DomainError as exc:
+            raise type(exc)(f"grade {protocol.grade}: {exc.message}", **exc.details) from None
 
 
 def set_policy(
