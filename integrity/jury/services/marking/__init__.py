@@ -11,6 +11,7 @@ from integrity.jury.services.marking.chair import (
     chair_decide,
     lock_marks,
     reopen_submitted,
+    return_marking,
     submitted_marking,
 )
 from integrity.jury.services.marking.juror import (
@@ -46,6 +47,7 @@ __all__ = [
     "progress",
     "reconcile",
     "reopen_submitted",
+    "return_marking",
     "save",
     "saved_values",
     "statistics",

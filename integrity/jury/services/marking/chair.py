@@ -106,3 +106,14 @@ def reopen_submitted(
         data={"cipher": assignment.work.cipher, "juror_id": assignment.juror_id,
               "reason": reason},
     )  # fmt: skip
+
+
+def return_marking(
+    session: AnySession, *, actor: Actor, round_: Round, cipher: str, juror_id: int, reason: str
+) -> None:
+    """The chair returns a juror's submitted marking of a work, named by its cipher as typed (any
+    case, spaces around), with the reason (see ``reopen_submitted``)."""
+    found = submitted_marking(
+        session, round_=round_, cipher=cipher.strip().upper(), juror_id=juror_id
+    )
+    reopen_submitted(session, actor=actor, assignment=found, reason=reason)
