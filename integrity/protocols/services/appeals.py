@@ -40,7 +40,8 @@ PARTICIPANT = Actor(None, "participant")
 
 def find_work(session: AnySession, code: str) -> Work:
     """The work behind an access code. Every miss (mistyped, unknown, not yet ingested) gets the
-    same answer, so the page tells a guesser nothing."""
+    same answer, so the page tells a guesser nothing; each miss is logged (not audited: it changes
+    nothing)."""
     value = normalise_crockford(code)
     work = None
     if access_code_valid(value):
@@ -48,6 +49,7 @@ def find_work(session: AnySession, code: str) -> Work:
             select(Work).where(Work.appeal_tag == appeal_tag(value))
         ).scalar_one_or_none()
     if work is None:
+        log.info("access code refused", extra={"fields": {"event": "access_code_miss"}})
         raise NotFound(_l("No published work matches this access code."), field="code")
     return work
 
