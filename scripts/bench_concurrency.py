@@ -82,8 +82,8 @@ def prepare(
     from integrity.extensions import db
     from integrity.jury.models import Assignment
     from integrity.jury.services.marking import tasks_of
-    from integrity.protocols.appeals import find_work
     from integrity.protocols.models import Appeal, Protocol, ProtocolState
+    from integrity.protocols.services.appeals import find_work
     from integrity.registry.models import Juror, Round
     from integrity.scans.codes import format_access_code
     from integrity.scans.models import Booklet
@@ -273,8 +273,8 @@ def check(database_url: str, instance: Path, tally: Tally) -> list[str]:
     from integrity.audit.services import verify
     from integrity.extensions import db
     from integrity.jury.models import Assignment
-    from integrity.protocols.appeals import find_work
     from integrity.protocols.models import Appeal
+    from integrity.protocols.services.appeals import find_work
 
     missing = []
     app = create_app(settings(instance, database_url), instance_path=str(instance))

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from integrity.jury import draw
+from integrity.jury.domain import draw
 
 
 def school_manifest(works: int, jurors: int, schools: int, rng: random.Random) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from integrity.audit.domain import Actor
 from integrity.db import AnySession
-from integrity.jury.conflicts import Reason
+from integrity.jury.domain.conflicts import Reason
 from integrity.jury.models import Assignment, AssignmentRole, Draw
 from integrity.jury.services import conflicts, draws, marking
 from integrity.jury.services.conflicts import FREEZE_STEP

@@ -16,9 +16,10 @@ from integrity.diplomas.domain import to_code
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
 from integrity.jury.models import Assignment
 from integrity.jury.services import marking
-from integrity.protocols import appeals, services
+from integrity.protocols import services
 from integrity.protocols.models import Protocol
-from integrity.protocols.unsealing import unseal_round
+from integrity.protocols.services import appeals
+from integrity.protocols.services.unsealing import unseal_round
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of

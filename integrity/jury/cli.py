@@ -9,8 +9,7 @@ from typing import Any
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json, refused
-from integrity.errors import DomainError
+from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
 
@@ -25,6 +24,7 @@ def jury() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def conflicts_command(round_id: int, as_json: bool) -> None:
     """List the round's hard and potential conflicts (juror, participant, reasons, decision)."""
+    from integrity.jury.labels import reason_labels
     from integrity.jury.services import conflicts
 
     report = conflicts.check_round(db.session, round_or_exit(round_id))
@@ -46,7 +46,7 @@ def conflicts_command(round_id: int, as_json: bool) -> None:
         echo_json({"round_id": round_id, "frozen": report.frozen, "conflicts": rows,
                    "undecided": len(report.undecided)})  # fmt: skip
         return
-    labels = conflicts.reason_labels()
+    labels = reason_labels()
     for row in report.rows:
         kind = _("hard") if row.conflict.hard else _("potential")
         decided = ""
@@ -81,6 +81,7 @@ def _draw(round_id: int) -> Any:
 
 
 def _show(draw: Any, as_json: bool) -> None:
+    from integrity.jury.labels import state_labels
     from integrity.jury.services import draws
 
     record = draws.published_record(draw, with_manifest=False)
@@ -88,7 +89,7 @@ def _show(draw: Any, as_json: bool) -> None:
     if as_json:
         echo_json(record)
         return
-    click.echo(f"draw {draw.id}: {draws.state_labels()[draw.state]}")
+    click.echo(f"draw {draw.id}: {state_labels()[draw.state]}")
     for key in ("manifest_sha256", "commitment", "secret", "final_seed", "assignment_sha256"):
         if record.get(key):
             click.echo(f"  {key}: {record[key]}")
@@ -125,23 +126,17 @@ def freeze_command(
     """Freeze the round's draw manifest and print its SHA-256."""
     from integrity.jury.services import draws
 
-    try:
-        draw = draws.freeze(db.session, actor=cli_actor(as_user), round_=round_or_exit(round_id),
-                            mode=mode, size=size, capacities=_capacities(capacity))  # fmt: skip
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    actor, round_ = cli_actor(as_user), round_or_exit(round_id)
+    draw = carry_out(lambda: draws.freeze(db.session, actor=actor, round_=round_, mode=mode,
+                                          size=size, capacities=_capacities(capacity)))  # fmt: skip
     _show(draw, as_json)
 
 
 def _step(round_id: int, as_user: str | None, act: Callable[..., object]) -> Any:
     """One ceremony step on the round's draw: the service call, committed once, or its refusal."""
     draw = _draw(round_id)
-    try:
-        act(db.session, actor=cli_actor(as_user), draw=draw)
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    actor = cli_actor(as_user)
+    carry_out(lambda: act(db.session, actor=actor, draw=draw))
     return draw
 
 

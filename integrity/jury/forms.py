@@ -1,10 +1,20 @@
+"""The jury's forms. Each parses what was typed (points, capacities) into what its service takes,
+so a view only passes the result on."""
+
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from integrity.jury.domain import parse_capacities
+from integrity.jury.labels import DECISIONS, MODES
+from integrity.registry.kinds import points_to_units
+from integrity.registry.models import Task
 from integrity.web.forms import choice_list
 
 
@@ -16,9 +26,7 @@ class DecideForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.decision.choices = choice_list(
-            [("confirm", _l("a conflict: keep them apart")), ("dismiss", _l("no conflict"))]
-        )
+        self.decision.choices = choice_list(DECISIONS)
 
 
 class FreezeForm(FlaskForm):
@@ -33,9 +41,19 @@ class FreezeForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.mode.choices = choice_list(
-            [("double", _l("double blind marking")), ("panel", _l("a panel drawn by lot"))]
-        )
+        self.mode.choices = choice_list(MODES)
+
+    def validate_capacities(self, field: Field) -> None:
+        try:
+            parse_capacities((field.data or "").splitlines())
+        except ValueError:
+            raise ValidationError(
+                _l("Write each capacity as “juror number = most works”, e.g. 17 = 5.")
+            ) from None
+
+    def capacity_map(self) -> dict[int, int]:
+        """The capacities typed, by juror number (the form has validated them)."""
+        return parse_capacities((self.capacities.data or "").splitlines())
 
 
 class ContributionForm(FlaskForm):
@@ -56,8 +74,64 @@ class ChairDecisionForm(FlaskForm):
     points = StringField(_l("Points"), validators=[DataRequired(), Length(max=10)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
+    def validate_points(self, field: Field) -> None:
+        try:
+            points_to_units(field.data or "")
+        except ValueError:
+            raise ValidationError(_l("Points are a whole or half number, e.g. 7 or 7.5.")) from None
+
+    def units(self) -> int:
+        """The points decided, in half-point units (the form has validated them)."""
+        return points_to_units(self.points.data or "")
+
 
 class ReturnForm(FlaskForm):
     cipher = StringField(_l("Cipher"), validators=[DataRequired(), Length(max=8)])
     juror_id = SelectField(_l("Juror"), coerce=int, choices=[])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+def _half_points(form: FlaskForm, field: Field) -> None:
+    if field.data:
+        try:
+            points_to_units(field.data)
+        except ValueError:
+            raise ValidationError(_l("Whole or half points, e.g. 3 or 3.5.")) from None
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def criterion_field(task: Task, number: int) -> str:
+    """The name of a criterion's input: t<task id>c<criterion number>."""
+    return f"t{task.id}c{number}"
+
+
+def marking_form(tasks: Sequence[Task]) -> FlaskForm:
+    """A juror's marking scheme: one field per criterion of ``tasks``, blank or whole or half
+    points."""
+    fields = {
+        criterion_field(task, c.number): StringField(filters=[_stripped], validators=[_half_points])
+        for task in tasks
+        for c in task.criteria
+    }
+    form: FlaskForm = type("MarkingForm", (FlaskForm,), fields)()
+    return form
+
+
+def typed_marks(form: FlaskForm, tasks: Sequence[Task]) -> dict[tuple[int, int], str]:
+    """(task id, criterion number) → the points as typed, to show them again."""
+    return {
+        (task.id, c.number): form[criterion_field(task, c.number)].data or ""
+        for task in tasks
+        for c in task.criteria
+    }
+
+
+def marked_units(form: FlaskForm, tasks: Sequence[Task]) -> dict[tuple[int, int], int | None]:
+    """(task id, criterion number) → units, or None for a blank (the form has validated them)."""
+    return {
+        key: points_to_units(typed) if typed else None
+        for key, typed in typed_marks(form, tasks).items()
+    }

@@ -9,8 +9,7 @@ import click
 from flask_babel import gettext as _
 
 from integrity import spreadsheets
-from integrity.cli import cli_actor, echo_json, refused, secret_line
-from integrity.errors import DomainError
+from integrity.cli import carry_out, cli_actor, echo_json, secret_line
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
 
@@ -44,15 +43,10 @@ def _step(step: str, round_id: int, grade: int | None, as_user: str | None, as_j
     from integrity.protocols import services
 
     actor = cli_actor(as_user)
-    done = []
-    for protocol in _chosen(round_id, grade):
-        try:
-            getattr(services, step)(db.session, actor=actor, protocol=protocol)
-        except DomainError as exc:
-            db.session.rollback()
-            raise click.ClickException(f"grade {protocol.grade}: {exc.message}") from None
-        done.append(_summary(protocol))
-    db.session.commit()
+    chosen = _chosen(round_id, grade)
+    carry_out(lambda: services.advance_grades(db.session, actor=actor, protocols=chosen,
+                                              step=getattr(services, step)))  # fmt: skip
+    done = [_summary(protocol) for protocol in chosen]
     if as_json:
         echo_json(done)
     else:
@@ -132,23 +126,20 @@ def unseal_command(round_id: int, use_shares: bool, as_user: str | None) -> None
     that its protocols can be frozen with names. Also `integrity vault unseal`."""
     import sys
 
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     round_ = round_or_exit(round_id)
-    try:
-        if use_shares:
-            lines = [line.strip() for line in sys.stdin if line.strip()]
-            count = unseal_round(db.session, actor=cli_actor(as_user), round_=round_, shares=lines)
-        else:
-            count = unseal_round(
-                db.session,
-                actor=cli_actor(as_user),
-                round_=round_,
-                passphrase=secret_line("Passphrase"),
-            )
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    actor = cli_actor(as_user)
+    if use_shares:
+        lines = [line.strip() for line in sys.stdin if line.strip()]
+        count = carry_out(
+            lambda: unseal_round(db.session, actor=actor, round_=round_, shares=lines)
+        )
+    else:
+        passphrase = secret_line("Passphrase")
+        count = carry_out(
+            lambda: unseal_round(db.session, actor=actor, round_=round_, passphrase=passphrase)
+        )
     click.echo(_("%(n)d works unsealed.", n=count))
 
 
@@ -201,17 +192,16 @@ def policy_command(
                                     for v in _numbers(thresholds) or []]  # fmt: skip
     except ValueError:
         raise click.BadParameter(_("numbers separated by commas")) from None
-    try:
-        services.set_policy(
+    actor = cli_actor(as_user)
+    carry_out(
+        lambda: services.set_policy(
             db.session,
-            actor=cli_actor(as_user),
+            actor=actor,
             event_id=event_id,
             config=None if config == {"kind": "quota"} else config,
             appeal_hours=appeal_hours,
         )
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    )
     click.echo(_("Prize policy set."))
 
 

@@ -94,39 +94,45 @@ def _widths(content: dict[str, Any]) -> list[float]:
     return [w * mm for w in [*fixed, *([each] * len(content["tasks"])), *tail]]
 
 
-def pdf(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
-    """A4 landscape; the table repeats its header on every page; hash and chain head in the
-    footer of every page."""
-    register_fonts()
+@dataclass(frozen=True)
+class _Styles:
+    title: ParagraphStyle
+    body: ParagraphStyle
+    cell: ParagraphStyle
+
+
+def _styles() -> _Styles:
+    return _Styles(
+        title=ParagraphStyle("t", fontName=FONT_BOLD, fontSize=14, leading=18),
+        body=ParagraphStyle("b", fontName=FONT, fontSize=9, leading=12),
+        cell=ParagraphStyle("c", fontName=FONT, fontSize=8, leading=10),
+    )
+
+
+def _heading(content: dict[str, Any], heading: Heading, lang: str, styles: _Styles) -> list[Any]:
     words = LABELS[lang]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-        topMargin=12 * mm, bottomMargin=16 * mm, title=words["title"], author="Integrity",
-        creator="Integrity",
-    )  # fmt: skip
-    title = ParagraphStyle("t", fontName=FONT_BOLD, fontSize=14, leading=18)
-    body = ParagraphStyle("b", fontName=FONT, fontSize=9, leading=12)
-    cell = ParagraphStyle("c", fontName=FONT, fontSize=8, leading=10)
     kind = words["named"] if content["kind"] == "named" else words["ciphered"]
     story: list[Any] = [
-        Paragraph(f"{words['title']} ({kind})", title),
-        Paragraph(heading.event, body),
+        Paragraph(f"{words['title']} ({kind})", styles.title),
+        Paragraph(heading.event, styles.body),
         Paragraph(
             f"{heading.subject} · {content['round']}-{words['round']} · "
             f"{content['grade']} {words['grade']} · {words['version']} {content['version']}",
-            body,
+            styles.body,
         ),
     ]
     if content.get("redacted_from"):
-        story.append(Paragraph(f"{words['public']}: {content['redacted_from']}", body))
-    story.append(Spacer(1, 4 * mm))
+        story.append(Paragraph(f"{words['public']}: {content['redacted_from']}", styles.body))
+    return [*story, Spacer(1, 4 * mm)]
+
+
+def _ranking(content: dict[str, Any], lang: str, styles: _Styles) -> LongTable:
     rows = _table(content, lang)
     # Plain strings draw fast (5,000 rows in about a second); only the columns that may need to
     # wrap (names, schools, districts, and the header) are paragraphs.
     wrapped = {2, 3, 4} if content["kind"] == "named" else set()
-    data = [[Paragraph(str(v), cell) for v in rows[0]]] + [
-        [Paragraph(str(v), cell) if i in wrapped else str(v) for i, v in enumerate(row)]
+    data = [[Paragraph(str(v), styles.cell) for v in rows[0]]] + [
+        [Paragraph(str(v), styles.cell) if i in wrapped else str(v) for i, v in enumerate(row)]
         for row in rows[1:]
     ]
     table = LongTable(data, repeatRows=1, colWidths=_widths(content))
@@ -139,22 +145,50 @@ def pdf(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ])
     )  # fmt: skip
-    story.append(table)
+    return table
+
+
+def _after_ranking(content: dict[str, Any], lang: str, styles: _Styles) -> list[Any]:
+    """The quotas and their overflow, and the absent and disqualified listed apart."""
+    words = LABELS[lang]
+    story: list[Any] = []
     if content.get("quotas"):
         story += [Spacer(1, 3 * mm),
-                  Paragraph(f"{words['quotas']}: {', '.join(map(str, content['quotas']))}", body)]  # fmt: skip
+                  Paragraph(f"{words['quotas']}: {', '.join(map(str, content['quotas']))}", styles.body)]  # fmt: skip
     if content.get("overflow"):
         extra = ", ".join(f"{k}: {v}" for k, v in content["overflow"].items())
-        story.append(Paragraph(f"{words['overflow']}: {extra}", body))
+        story.append(Paragraph(f"{words['overflow']}: {extra}", styles.body))
     if content.get("apart"):
-        story += [Spacer(1, 4 * mm), Paragraph(words["apart"], title)]
+        story += [Spacer(1, 4 * mm), Paragraph(words["apart"], styles.title)]
         apart = [[words["name"], words["school"], words["reason"]]] + [
             [p["name"] or words["withheld"], p[f"school_{lang}"] or "", p["reason"] or p["status"]]
             for p in content["apart"]
         ]
-        listing = LongTable([[Paragraph(str(v), cell) for v in r] for r in apart], repeatRows=1)
+        listing = LongTable(
+            [[Paragraph(str(v), styles.cell) for v in r] for r in apart], repeatRows=1
+        )
         listing.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
         story.append(listing)
+    return story
+
+
+def pdf(content: dict[str, Any], heading: Heading, lang: str) -> bytes:
+    """A4 landscape; the table repeats its header on every page; hash and chain head in the
+    footer of every page."""
+    register_fonts()
+    words = LABELS[lang]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+        topMargin=12 * mm, bottomMargin=16 * mm, title=words["title"], author="Integrity",
+        creator="Integrity",
+    )  # fmt: skip
+    styles = _styles()
+    story = [
+        *_heading(content, heading, lang, styles),
+        _ranking(content, lang, styles),
+        *_after_ranking(content, lang, styles),
+    ]
 
     def footer(canvas: Any, document: Any) -> None:
         canvas.saveState()

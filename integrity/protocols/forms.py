@@ -1,10 +1,17 @@
+"""The protocols area's forms, and the reading of an appeal decision's points as typed."""
+
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from integrity.protocols.labels import FILED_AS
+from integrity.registry.kinds import points_to_units
+from integrity.registry.models import Task
 from integrity.web.forms import choice_list
 
 
@@ -22,6 +29,18 @@ class AppealForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.filed_as.choices = choice_list(
-            [("participant", _l("the participant")), ("supervisor", _l("the supervisor"))]
-        )
+        self.filed_as.choices = choice_list(FILED_AS)
+
+
+def decided_scores(typed: Mapping[str, str], tasks: Iterable[Task]) -> dict[int, int] | None:
+    """The commission's new points per task (``task-<id>`` fields; blank: unchanged), in units by
+    task id; None when one is not a whole or half number."""
+    scores: dict[int, int] = {}
+    for task in tasks:
+        raw = (typed.get(f"task-{task.id}") or "").strip()
+        if raw:
+            try:
+                scores[task.id] = points_to_units(raw)
+            except ValueError:
+                return None
+    return scores

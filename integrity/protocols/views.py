@@ -3,6 +3,7 @@ protocol with its versions, hashes and times."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -19,84 +20,90 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity import spreadsheets
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
 from integrity.db import utcnow
-from integrity.errors import DomainError
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.services import marking
 from integrity.jury.views import private_jpeg
-from integrity.protocols import appeals, services
-from integrity.protocols.forms import AccessCodeForm, AppealForm
+from integrity.protocols import services
+from integrity.protocols.forms import AccessCodeForm, AppealForm, decided_scores
+from integrity.protocols.labels import outcome_labels, state_labels, version_reason
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
-from integrity.protocols.unsealing import unseal_round
-from integrity.registry.kinds import points_to_units, units_to_points
-from integrity.registry.models import Event, Juror, Round
+from integrity.protocols.services import appeals, queries
+from integrity.protocols.services.unsealing import unseal_round
+from integrity.registry.kinds import units_to_points
+from integrity.registry.models import Event, Round
 from integrity.scans.models import Work
 from integrity.settings import settings_of
 from integrity.vault.forms import UnsealForm
 from integrity.web.access import public, roles
-from integrity.web.forms import perform
+from integrity.web.forms import acting, attempt, perform
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
 results_bp = Blueprint("results", __name__, url_prefix="/results")
 
 ACTORS = (Role.ADMIN, Role.CHAIR)
 READERS = (Role.ADMIN, Role.CHAIR, Role.ORGANISER, Role.DIRECTOR, Role.OBSERVER)
-STEPS = {
-    "freeze": services.advance_freeze,
-    "publish": services.advance_publish,
-    "close": services.close_appeals,
-}
 
 
-@bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
+@bp.route("/rounds/<int:round_id>")
 @roles(*READERS)
-def round_protocols(round_id: int) -> Any:
-    round_ = db.session.get(Round, round_id) or abort(404)
-    found = services.protocols_of(db.session, round_)
-    if request.method == "POST":
-        if not current_user.has_role(*ACTORS):
-            abort(403)
-        protocol = next((p for p in found if str(p.grade) == request.form.get("grade")), None)
-        step = STEPS.get(request.form.get("step", ""))
-        if protocol is None or step is None:
-            abort(400)
-        actor = Actor(current_user.id, current_user.username)
-        if perform(None, lambda: step(db.session, actor=actor, protocol=protocol)):
-            flash(_("Done."), "success")
-        return redirect(url_for(".round_protocols", round_id=round_id))
-    return _round_page(round_)
+def round_protocols(round_id: int) -> str:
+    return _round_page(db.session.get(Round, round_id) or abort(404))
 
 
 def _round_page(round_: Round, typed: dict[int, dict[str, str]] | None = None) -> str:
     """The round's protocols and appeals; ``typed`` refills an appeal's decision form that was
     refused (the score and reason as typed, never the password)."""
-    found = services.protocols_of(db.session, round_)
-    listed = {p.grade: appeals.pending(db.session, p) if p.id else [] for p in found}
-    every = [a for group in listed.values() for a in group]
-    scores = services.effective_scores(db.session, [a.work for a in every])
-    members = {a.id: [db.session.get(Juror, j) for j in a.commission_ids] for a in every}
+    page = queries.round_page(db.session, round_)
     return render_template(
         "protocols/round.html",
         round=round_,
-        protocols=found,
-        states=services.state_labels(),
+        protocols=page.protocols,
+        states=state_labels(),
+        outcomes=outcome_labels(),
         can_act=current_user.has_role(*ACTORS),
         ProtocolState=ProtocolState,
-        appeals=listed,
+        appeals=page.appeals,
         now=utcnow(),
         # For the commission: the score each task of the appealed work has now, and its members.
-        current={a.id: scores[a.work_id] for a in every},
-        members=members,
+        current=page.current,
+        members=page.members,
         format_sixtieths=format_sixtieths,
         typed=typed or {},
     )
+
+
+def _protocol_step(round_id: int, step: Callable[..., object]) -> Response:
+    """A step on the round's protocol of the grade posted, then back to the round's page."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    grade = request.form.get("grade", type=int)
+    protocol = queries.protocol_for_grade(db.session, round_, grade) or abort(400)
+    if perform(None, lambda: step(db.session, actor=acting(), protocol=protocol)):
+        flash(_("Done."), "success")
+    return redirect(url_for(".round_protocols", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/freeze", methods=["POST"])
+@roles(*ACTORS)
+def freeze_protocol(round_id: int) -> Response:
+    return _protocol_step(round_id, services.advance_freeze)
+
+
+@bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@roles(*ACTORS)
+def publish_protocol(round_id: int) -> Response:
+    return _protocol_step(round_id, services.advance_publish)
+
+
+@bp.route("/rounds/<int:round_id>/close-appeals", methods=["POST"])
+@roles(*ACTORS)
+def close_protocol_appeals(round_id: int) -> Response:
+    return _protocol_step(round_id, services.close_appeals)
 
 
 @results_bp.route("/events/<int:event_id>")
@@ -107,7 +114,7 @@ def event_results(event_id: int) -> str:
         "protocols/results.html",
         event=event,
         protocols=services.published_protocols(db.session, event.id),
-        states=services.state_labels(),
+        states=state_labels(),
     )
 
 
@@ -134,13 +141,13 @@ def protocol_page(protocol_id: int) -> str:
     content = services.public_content(db.session, version)
     return render_template(
         "protocols/protocol.html",
-        version_reason=services.version_reason,
+        version_reason=version_reason,
         protocol=protocol,
         version=version,
         content=content,
         public_sha256=services.public_sha256(content) if content.get("redacted_from") else None,
         rendering=services.latest_rendering(db.session, protocol),
-        states=services.state_labels(),
+        states=state_labels(),
     )
 
 
@@ -199,14 +206,8 @@ def appeal_start() -> Any:
     """The participant (or their supervisor) types the access code from the kit's stub."""
     form = AccessCodeForm()
     if form.validate_on_submit():
-        try:
-            work = appeals.find_work(db.session, form.code.data or "")
-        except DomainError as exc:
-            current_app.logger.info(
-                "access code refused", extra={"fields": {"event": "access_code_miss"}}
-            )
-            form.code.errors = [*form.code.errors, str(exc.message)]
-        else:
+        work = attempt(form, lambda: appeals.find_work(db.session, form.code.data or ""))
+        if work is not None:
             session[APPEAL_SESSION_KEY] = work.id
             return redirect(url_for(".appeal_work"))
     return render_template("protocols/appeal_start.html", form=form)
@@ -220,50 +221,50 @@ def _appeal_work() -> Work:
     return work
 
 
-@appeal_bp.route("/work", methods=["GET", "POST"])
+@appeal_bp.route("/work")
 @public
-def appeal_work() -> Any:
+def appeal_work() -> str:
     work = _appeal_work()
-    form = AppealForm()
-    existing = db.session.execute(
-        select(Appeal).where(Appeal.work_id == work.id)
-    ).scalar_one_or_none()
-    if form.validate_on_submit() and existing is None:
-        if perform(
-            form,
-            lambda: appeals.file_appeal(
-                db.session, work=work, reason=form.reason.data or "", filed_as=form.filed_as.data
-            ),
-        ):
-            flash(_("Your appeal is filed."), "success")
-            return redirect(url_for(".appeal_work"))
-    protocol = appeals.protocol_of(db.session, work)
+    return _appeal_page(work, queries.appeal_page(db.session, work), AppealForm())
+
+
+def _appeal_page(work: Work, page: queries.AppealPage, form: AppealForm) -> str:
     return render_template(
         "protocols/appeal_work.html",
         work=work,
-        protocol=protocol,
-        tasks=appeals.work_view(db.session, work),
-        page_urls=[
-            url_for(".appeal_page", number=n)
-            for n in range(1, len(marking.pages_of(db.session, work)) + 1)
-        ],
-        appeal=existing,
+        protocol=page.protocol,
+        tasks=page.tasks,
+        page_urls=[url_for(".appeal_page", number=n) for n in range(1, page.pages + 1)],
+        appeal=page.appeal,
+        outcomes=outcome_labels(),
         form=form,
         units_to_points=units_to_points,
-        open=protocol is not None
-        and protocol.state is ProtocolState.PUBLISHED
-        and protocol.appeals_until is not None
-        and utcnow() <= protocol.appeals_until,
+        open=page.open,
     )
+
+
+@appeal_bp.route("/work", methods=["POST"])
+@public
+def file_appeal() -> Any:
+    work, form = _appeal_work(), AppealForm()
+    page = queries.appeal_page(db.session, work)
+    if (
+        form.validate()
+        and page.appeal is None
+        and perform(form, lambda: appeals.file_appeal(db.session, work=work,
+                                                      reason=form.reason.data or "",
+                                                      filed_as=form.filed_as.data))
+    ):  # fmt: skip
+        flash(_("Your appeal is filed."), "success")
+        return redirect(url_for(".appeal_work"))
+    return _appeal_page(work, page, form)
 
 
 @appeal_bp.route("/work/pages/<int:number>.jpg")
 @public
 def appeal_page(number: int) -> Response:
-    try:
-        return private_jpeg(marking.masked_page(db.session, _appeal_work(), number))
-    except DomainError:
-        abort(404)
+    settings = settings_of(current_app)
+    return private_jpeg(marking.masked_page(db.session, _appeal_work(), number, settings=settings))
 
 
 @bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])
@@ -271,53 +272,30 @@ def appeal_page(number: int) -> Response:
 def decide_appeal(appeal_id: int) -> Response | tuple[str, int]:
     appeal = db.session.get(Appeal, appeal_id) or abort(404)
     round_ = appeal.protocol.round
-    typed = {k: v for k, v in request.form.items() if k.startswith("task-") or k == "reason"}
-    scores: dict[int, int] = {}
-    for task in round_.tasks:
-        raw = (request.form.get(f"task-{task.id}") or "").strip()
-        if raw:
-            try:
-                scores[task.id] = points_to_units(raw)
-            except ValueError:
-                flash(_("Whole or half points, e.g. 3 or 3.5."), "error")
-                return _round_page(round_, {appeal.id: typed}), 422
-    actor = Actor(current_user.id, current_user.username)
-    if perform(
-        None,
-        lambda: appeals.decide(
-            db.session,
-            actor=actor,
-            appeal=appeal,
-            scores=scores,
-            reason=request.form.get("reason", ""),
-            password=request.form.get("password", ""),
-        ),
-    ):
+    scores = decided_scores(request.form, round_.tasks)
+    if scores is None:
+        flash(_("Whole or half points, e.g. 3 or 3.5."), "error")
+    elif perform(None, lambda: appeals.decide(db.session, actor=acting(), appeal=appeal,
+                                              scores=scores, reason=request.form.get("reason", ""),
+                                              password=request.form.get("password", ""))):  # fmt: skip
         flash(_("The appeal is decided."), "success")
         return redirect(url_for(".round_protocols", round_id=round_.id))
+    typed = {k: v for k, v in request.form.items() if k.startswith("task-") or k == "reason"}
     return _round_page(round_, {appeal.id: typed}), 422
 
 
 @bp.route("/rounds/<int:round_id>/unseal", methods=["POST"])
 @roles(Role.CHAIR)
 def unseal(round_id: int) -> Response:
-    """The chair unseals a round from the vault's page (see ``integrity.protocols.unsealing``)."""
+    """The chair unseals a round from the vault's page (see
+    ``integrity.protocols.services.unsealing``)."""
     round_ = db.session.get(Round, round_id) or abort(404)
     form = UnsealForm()
     if form.validate_on_submit():
         lines = [line.strip() for line in (form.shares.data or "").splitlines() if line.strip()]
-        try:
-            count = unseal_round(
-                db.session,
-                actor=current_user.as_actor(),
-                round_=round_,
-                passphrase=form.passphrase.data or None,
-                shares=lines,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+        count = attempt(None, lambda: unseal_round(db.session, actor=acting(), round_=round_,
+                                                   passphrase=form.passphrase.data or None,
+                                                   shares=lines))  # fmt: skip
+        if count is not None:
             flash(_("%(n)d works unsealed.", n=count), "success")
     return redirect(url_for("vault.event_vault", event_id=round_.subject.event_id))

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from integrity.accounts.domain import Role
 from integrity.errors import Conflict, InvalidInput, NotFound
 from integrity.jury.models import Assignment, WorkConflict
-from integrity.protocols import appeals
 from integrity.protocols import services as protocols
+from integrity.protocols.labels import version_reason
 from integrity.protocols.models import ScoreEvent
+from integrity.protocols.services import appeals
 from integrity.registry.models import Task
 from integrity.scans.codes import format_access_code
 from integrity.scans.models import Booklet, Work
@@ -116,7 +117,7 @@ def test_a_decision_needs_the_password_and_a_raise_is_a_score_event_and_a_new_ve
     row = next(r for r in content["rows"] if r["cipher"] == work.cipher)
     assert row["tasks"][0] == "9"
     assert protocol.versions[1].reason.startswith(f"appeal {appeal.id}")
-    shown = protocols.version_reason(protocol.versions[1])  # in the reader's language
+    shown = version_reason(protocol.versions[1])  # in the reader's language
     assert str(appeal.id) in shown and shown != protocol.versions[1].reason
     with pytest.raises(Conflict):
         appeals.decide(session, actor=chair.as_actor(), appeal=appeal, scores={},

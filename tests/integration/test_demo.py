@@ -110,8 +110,8 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     assert marking_juror(session) is not None
 
     # Results: a named final protocol published; ciphered ones in their appeal window, one appeal.
-    from integrity.protocols.appeals import find_work
     from integrity.protocols.models import Appeal, Protocol, ProtocolState
+    from integrity.protocols.services.appeals import find_work
 
     states_ = {p.state for p in session.query(Protocol)}
     assert {ProtocolState.FINAL_PUBLISHED, ProtocolState.PUBLISHED} <= states_

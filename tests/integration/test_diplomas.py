@@ -36,7 +36,7 @@ Verdict = published.Verdict
 def final_protocol(session: Any, totals: dict[int, int] | None = None) -> Protocol:
     """A round marked, unsealed and its named protocol published: six participants; the default
     totals give the top two an award."""
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     world = marked_round(session, totals=totals or {0: 14, 1: 12, 2: 10, 3: 8, 4: 6, 5: 4})
     (protocol,) = protocols.protocols_of(session, world.round)

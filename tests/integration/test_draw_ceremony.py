@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.models import (
     Assignment,
     ConflictDecision,

@@ -13,7 +13,7 @@ from flask import current_app
 from PIL import Image
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.protocols import unsealing
+from integrity.protocols.services import unsealing
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry
 from integrity.registry.services import people

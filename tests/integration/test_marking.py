@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.models import Assignment, AssignmentRole, ScoreStatus, TaskScore
 from integrity.jury.services import draws, marking
 from integrity.registry.models import Task

@@ -133,7 +133,7 @@ def test_the_protocol_commands_freeze_publish_and_export(
 def test_after_appeals_close_the_chair_unseals_and_the_named_final_protocol_is_frozen(
     session: Any, caplog: Any
 ) -> None:
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     world = marked_round(session, totals={0: 14, 1: 12, 2: 10, 3: 8, 4: 6, 5: 4})
     (protocol,) = protocols.protocols_of(session, world.round)
@@ -177,7 +177,7 @@ def test_the_final_protocol_prints_to_pdf_and_xlsx_with_its_hash_and_chain_head(
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     world = marked_round(session)
     (protocol,) = protocols.protocols_of(session, world.round)
@@ -243,7 +243,7 @@ def test_the_prize_policy_is_set_per_event_and_frozen_with_its_first_protocol(
 def test_the_named_protocol_lists_the_absent_and_disqualified_apart_with_their_reason(
     session: Any,
 ) -> None:
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
     from integrity.registry.kinds import EntryStatus
     from integrity.registry.models import Entry
     from integrity.registry.services import people

@@ -1,10 +1,10 @@
-"""Conflicts of interest from registry facts (integrity/jury/conflicts.py)."""
+"""Conflicts of interest from registry facts (integrity/jury/domain/conflicts.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from integrity.jury.conflicts import (
+from integrity.jury.domain.conflicts import (
     Conflict,
     EntryFacts,
     JurorFacts,

@@ -1,4 +1,4 @@
-"""The draw algorithm (integrity/jury/draw.py): properties, known answers, the stand-alone script."""
+"""The draw algorithm (integrity/jury/domain/draw.py): properties, known answers, the stand-alone script."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integrity.jury import draw
+from integrity.jury.domain import draw
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "5e" * 32

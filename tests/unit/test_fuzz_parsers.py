@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from integrity.diplomas import domain as diplomas
-from integrity.jury import draw
+from integrity.jury.domain import draw
 from integrity.registry.domain import ImportRejected, parse_participants
 from integrity.registry.kinds import points_to_units
 from integrity.registry.tabular import TableError, read_table

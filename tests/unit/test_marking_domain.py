@@ -1,4 +1,4 @@
-"""Reconciliation arithmetic and juror statistics (integrity/jury/domain.py)."""
+"""Reconciliation arithmetic and juror statistics (integrity/jury/domain/marking.py)."""
 
 from __future__ import annotations
 

@@ -153,15 +153,15 @@ def test_the_chair_runs_the_ceremony_on_its_pages_and_the_public_sees_its_hashes
     page = client.get(url).get_data(as_text=True)
     assert 'data-testid="pool-size">5<' in page
     token = csrf(client, url)
-    client.post(url, data={"freeze-csrf_token": token, "freeze-mode": "double", "freeze-size": "2",
-                           "freeze-capacities": ""})  # fmt: skip
+    client.post(f"{url}/freeze", data={"freeze-csrf_token": token, "freeze-mode": "double",
+                                       "freeze-size": "2", "freeze-capacities": ""})  # fmt: skip
     draw = session.execute(select(Draw)).scalar_one()
     assert draw.state is DrawState.FROZEN
-    client.post(url, data={"csrf_token": token, "step": "commit"})
+    client.post(f"{url}/commit", data={"csrf_token": token, "step": "commit"})
     for name, value in (("Observer A", "6 6 2"), ("Parent B", "4 1 3")):
-        client.post(url, data={"roll-csrf_token": token, "roll-contributor": name,
+        client.post(f"{url}/contributions", data={"roll-csrf_token": token, "roll-contributor": name,
                                "roll-value": value})  # fmt: skip
-    client.post(url, data={"csrf_token": token, "step": "reveal"})
+    client.post(f"{url}/reveal", data={"csrf_token": token, "step": "reveal"})
     session.expire_all()
     draw = session.execute(select(Draw)).scalar_one()
     assert draw.state is DrawState.REVEALED and len(draw.contributions) == 2
@@ -185,7 +185,9 @@ def test_an_observer_watches_the_ceremony_but_cannot_take_a_step(
     url = f"/jury/rounds/{world.round.id}/draw"
     assert client.get(url).status_code == 200
     token = csrf(client, url)
-    refused = client.post(url, data={"freeze-csrf_token": token, "freeze-mode": "double"})
+    refused = client.post(
+        f"{url}/freeze", data={"freeze-csrf_token": token, "freeze-mode": "double"}
+    )
     assert refused.status_code == 403
     assert session.execute(select(Draw)).first() is None
 
@@ -239,11 +241,11 @@ def test_the_chair_returns_a_submitted_marking_with_a_reason_and_its_juror_submi
     login(client, users.make(Role.CHAIR))
     url = f"/jury/rounds/{world.round.id}/marking"
     token = csrf(client, url)
-    wrong = client.post(url, data={"return-csrf_token": token, "return-cipher": "ZZZZZZ",
+    wrong = client.post(f"{url}/return", data={"return-csrf_token": token, "return-cipher": "ZZZZZZ",
                                    "return-juror_id": assignment.juror_id,
                                    "return-reason": "typo"})  # fmt: skip
     assert wrong.status_code == 200
-    done = client.post(url, data={"return-csrf_token": token,
+    done = client.post(f"{url}/return", data={"return-csrf_token": token,
                                   "return-cipher": assignment.work.cipher.lower(),
                                   "return-juror_id": assignment.juror_id,
                                   "return-reason": "Task 2 was typed as 8 instead of 3"})  # fmt: skip

@@ -25,7 +25,8 @@ def test_the_chair_freezes_and_publishes_and_anyone_reads_the_ciphered_protocol(
     page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     assert session.query(Protocol).count() == 0  # looking at a draft writes nothing
-    response = client.post(url, data={"csrf_token": token, "grade": "10", "step": "freeze"})
+    response = client.post(f"{url}/freeze", data={"csrf_token": token, "grade": "10",
+                                                   "step": "freeze"})  # fmt: skip
     assert response.status_code == 302  # frozen and published at once
     session.expire_all()
     protocol = session.query(Protocol).one()
@@ -51,7 +52,8 @@ def test_an_observer_reads_the_protocols_but_cannot_freeze_them(
     url = f"/protocols/rounds/{world.round.id}"
     page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    refused = client.post(url, data={"csrf_token": token, "grade": "10", "step": "freeze"})
+    refused = client.post(f"{url}/freeze", data={"csrf_token": token, "grade": "10",
+                                                  "step": "freeze"})  # fmt: skip
     assert refused.status_code == 403
 
 
@@ -69,7 +71,7 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     protocols.publish(session, actor=f.ACTOR, protocol=protocol)
     protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
                             now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    from integrity.protocols.unsealing import unseal_round
+    from integrity.protocols.services.unsealing import unseal_round
 
     unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
     protocols.mark_unsealed(session, world.round)

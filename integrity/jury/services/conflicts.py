@@ -16,31 +16,16 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
-from integrity.jury.conflicts import (
+from integrity.jury.domain.conflicts import (
     Conflict,
     EntryFacts,
     JurorFacts,
-    Reason,
     find_conflicts,
 )
 from integrity.jury.models import ConflictCheck, ConflictDecision, WorkConflict
 from integrity.registry.models import Entry, Juror, JurorSubject, Participant, Round, School
 from integrity.scans.models import ScanRound, Work
 from integrity.scans.services.queue import FreezeStep
-
-
-def reason_labels() -> dict[str, str]:
-    return {
-        Reason.SAME_SCHOOL: str(_l("same school")),
-        Reason.SAME_DISTRICT: str(_l("same district")),
-        Reason.RELATIVE: str(_l("declared relative")),
-        Reason.OWN_PUPIL: str(_l("own pupil")),
-        Reason.SUPERVISED_PROJECT: str(_l("supervised project")),
-        Reason.NAMED_SUPERVISOR: str(_l("named as the participant's supervisor")),
-        Reason.SURNAME_IN_DISTRICT: str(_l("same surname in the same district")),
-        Reason.SUPERVISOR_RESEMBLES: str(_l("supervisor's name resembles the juror's")),
-        Reason.RELATION_BY_NAME: str(_l("declared relation by name, without IIN")),
-    }
 
 
 def round_jurors(session: AnySession, round_: Round) -> list[Juror]:

@@ -19,7 +19,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict
-from integrity.protocols.services import mark_unsealed
+from integrity.protocols.services.lifecycle import mark_unsealed
 from integrity.registry.models import Round
 from integrity.scans.models import Work
 from integrity.vault.models import IdentityLink

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -20,16 +20,19 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
-from integrity.jury import draw as algorithm
+from integrity.jury.domain import draw as algorithm
 from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import Assignment, Draw, DrawState, Mark
-from integrity.jury.services.draws import manifest_of
-from integrity.protocols import services
+from integrity.jury.services.draws.inputs import manifest_of
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ScoreEvent
+from integrity.protocols.services.content import build_ciphered, effective_scores
+from integrity.protocols.services.lifecycle import new_version
 from integrity.registry.models import Task
 from integrity.scans.codes import access_code_valid, normalise_crockford
 from integrity.scans.models import Work
 from integrity.scans.services.common import appeal_tag
+
+log = logging.getLogger(__name__)
 
 COMMISSION = 3
 PARTICIPANT = Actor(None, "participant")
@@ -37,7 +40,8 @@ PARTICIPANT = Actor(None, "participant")
 
 def find_work(session: AnySession, code: str) -> Work:
     """The work behind an access code. Every miss (mistyped, unknown, not yet ingested) gets the
-    same answer, so the page tells a guesser nothing."""
+    same answer, so the page tells a guesser nothing; each miss is logged (not audited: it changes
+    nothing)."""
     value = normalise_crockford(code)
     work = None
     if access_code_valid(value):
@@ -45,6 +49,7 @@ def find_work(session: AnySession, code: str) -> Work:
             select(Work).where(Work.appeal_tag == appeal_tag(value))
         ).scalar_one_or_none()
     if work is None:
+        log.info("access code refused", extra={"fields": {"event": "access_code_miss"}})
         raise NotFound(_l("No published work matches this access code."), field="code")
     return work
 
@@ -64,7 +69,7 @@ class TaskView:
 
 def work_view(session: AnySession, work: Work) -> list[TaskView]:
     """The work's tasks with each marker's points per criterion and the score that counts."""
-    scores = services.effective_scores(session, [work])[work.id]
+    scores = effective_scores(session, [work])[work.id]
     assignments = list(
         session.execute(
             select(Assignment)
@@ -118,7 +123,7 @@ def commission_for(session: AnySession, work: Work) -> list[int]:
 
 def _refused(code: str, work: Work) -> None:
     """Refused appeals go to the log (a refusal changes no state, so it is no audit event)."""
-    current_app.logger.info(
+    log.info(
         "appeal refused", extra={"fields": {"event": "appeal_refused", "code": code,
                                             "cipher": work.cipher}}
     )  # fmt: skip
@@ -194,7 +199,7 @@ def decide(
         raise Refused(_l("This appeal is already decided."))
     if appeal.protocol.state is not ProtocolState.PUBLISHED:
         raise Refused(_l("The protocol no longer takes appeal decisions."))
-    current = services.effective_scores(session, [appeal.work])[appeal.work.id]
+    current = effective_scores(session, [appeal.work])[appeal.work.id]
     tasks = {t.id: t for t in appeal.protocol.round.tasks}
     delta, changed = 0, False
     for task_id, units in sorted(scores.items()):
@@ -213,9 +218,9 @@ def decide(
     session.flush()
     version = None
     if changed:
-        version = services.new_version(
+        version = new_version(
             session, actor=actor, protocol=appeal.protocol,
-            content=services.build_ciphered(session, appeal.protocol),
+            content=build_ciphered(session, appeal.protocol),
             reason=f"appeal {appeal.id}: {appeal.outcome}",
         )  # fmt: skip
     record_event(

@@ -1,0 +1,57 @@
+"""Marking: a juror's drafts and submissions (``juror``), reconciliation and third markers
+(``reconciling``), the chair's decisions (``chair``) and what the chair watches (``progress``).
+
+A juror reaches only their own assignments (anything else is "not found", so ids reveal nothing),
+sees ciphers and masked pages only, and never another marker's points.
+"""
+
+from __future__ import annotations
+
+from integrity.jury.services.marking.chair import (
+    chair_decide,
+    lock_marks,
+    reopen_submitted,
+    return_marking,
+    submitted_marking,
+)
+from integrity.jury.services.marking.juror import (
+    Line,
+    home,
+    juror_of,
+    masked_page,
+    own_assignment,
+    pages_of,
+    save,
+    saved_values,
+    tasks_of,
+)
+from integrity.jury.services.marking.progress import (
+    JurorProgress,
+    open_scores,
+    progress,
+    statistics,
+)
+from integrity.jury.services.marking.reconciling import reconcile, tolerance
+
+__all__ = [
+    "JurorProgress",
+    "Line",
+    "chair_decide",
+    "home",
+    "juror_of",
+    "lock_marks",
+    "masked_page",
+    "open_scores",
+    "own_assignment",
+    "pages_of",
+    "progress",
+    "reconcile",
+    "reopen_submitted",
+    "return_marking",
+    "save",
+    "saved_values",
+    "statistics",
+    "submitted_marking",
+    "tasks_of",
+    "tolerance",
+]

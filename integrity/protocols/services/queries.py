@@ -1,0 +1,69 @@
+"""What the protocols' pages show, read in one call each: the views render it and query nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from integrity.db import AnySession, utcnow
+from integrity.jury.services.marking import pages_of
+from integrity.protocols.models import Appeal, Protocol, ProtocolState
+from integrity.protocols.services import appeals
+from integrity.protocols.services.content import effective_scores, protocols_of
+from integrity.registry.models import Juror, Round
+from integrity.scans.models import Work
+
+
+@dataclass(frozen=True)
+class RoundPage:
+    protocols: list[Protocol]  # one per grade, drafts included
+    appeals: dict[int, list[Appeal]]  # by grade
+    current: dict[int, dict[int, int | None]]  # per appeal: the score each task has now
+    members: dict[int, list[Juror | None]]  # per appeal: its commission
+
+
+def round_page(session: AnySession, round_: Round) -> RoundPage:
+    """The round's protocols and appeals, with what the commission needs to decide each appeal:
+    the score each task of the appealed work has now, and its members."""
+    found = protocols_of(session, round_)
+    listed = {p.grade: appeals.pending(session, p) if p.id else [] for p in found}
+    every = [a for group in listed.values() for a in group]
+    scores = effective_scores(session, [a.work for a in every])
+    return RoundPage(
+        protocols=found,
+        appeals=listed,
+        current={a.id: scores[a.work_id] for a in every},
+        members={a.id: [session.get(Juror, j) for j in a.commission_ids] for a in every},
+    )
+
+
+def protocol_for_grade(session: AnySession, round_: Round, grade: int | None) -> Protocol | None:
+    """The round's protocol for a grade (a draft not saved yet, before its first freeze)."""
+    return next((p for p in protocols_of(session, round_) if p.grade == grade), None)
+
+
+@dataclass(frozen=True)
+class AppealPage:
+    protocol: Protocol | None
+    tasks: list[appeals.TaskView]
+    pages: int  # masked pages to show
+    appeal: Appeal | None  # the work's appeal, once filed
+    open: bool  # the appeal window is open now
+
+
+def appeal_page(session: AnySession, work: Work) -> AppealPage:
+    """A participant's own work as the access code opens it: marks, pages, their appeal."""
+    protocol = appeals.protocol_of(session, work)
+    return AppealPage(
+        protocol=protocol,
+        tasks=appeals.work_view(session, work),
+        pages=len(pages_of(session, work)),
+        appeal=session.execute(
+            select(Appeal).where(Appeal.work_id == work.id)
+        ).scalar_one_or_none(),
+        open=protocol is not None
+        and protocol.state is ProtocolState.PUBLISHED
+        and protocol.appeals_until is not None
+        and utcnow() <= protocol.appeals_until,
+    )
