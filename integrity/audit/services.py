@@ -179,4 +179,3 @@ def verify(
     head = session.get(AuditHead, 1)
     expected = None if head is None else (head.seq, head.hash)
     return verify_chain(_records(session), expected_head=expected, published=published, saved=saved)
-
