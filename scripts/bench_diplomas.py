@@ -28,8 +28,8 @@ def main() -> int:
 
     from integrity import create_app
     from integrity.audit.chain import Actor
-    from integrity.diplomas import documents, keys, services
-    from integrity.diplomas.domain import DocType
+    from integrity.diplomas import keys, services
+    from integrity.diplomas.domain import DocType, documents
     from integrity.diplomas.rendering import printable
     from integrity.extensions import db
     from integrity.registry.kinds import EventKind, Stage

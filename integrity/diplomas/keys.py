@@ -22,7 +22,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.clock import local_date, local_time
 from integrity.db import AnySession, utcnow
-from integrity.diplomas import published
+from integrity.diplomas.domain import published
 from integrity.diplomas.models import (
     Counter,
     Diploma,

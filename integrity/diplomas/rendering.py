@@ -20,8 +20,8 @@ from integrity import spreadsheets
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
-from integrity.diplomas import documents, services
-from integrity.diplomas.domain import DocType, to_link
+from integrity.diplomas import services
+from integrity.diplomas.domain import DocType, documents, to_link
 from integrity.diplomas.models import Batch, BatchState, Diploma
 from integrity.extensions import db
 from integrity.registry.models import Event

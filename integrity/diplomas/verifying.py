@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from integrity.db import AnySession
-from integrity.diplomas import keys, published
-from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, to_code
+from integrity.diplomas import keys
+from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, published, to_code
 from integrity.diplomas.models import Diploma, DocumentStatus
 from integrity.registry.domain import name_key
 from integrity.registry.models import Event

@@ -28,9 +28,9 @@ from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
 from integrity.diplomas import keys, rendering, services, verifying
 from integrity.diplomas.domain import DocType, Serial, SerialError, to_code
+from integrity.diplomas.domain.published import Result, Verdict
 from integrity.diplomas.forms import IssueForm, LookupForm
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
-from integrity.diplomas.published import Result, Verdict
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.logs import note, private_path
 from integrity.protocols.models import Protocol, ProtocolState

@@ -371,7 +371,7 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
         PageBreak as RLPageBreak,
     )
 
-    from integrity.diplomas.documents import qr_modules
+    from integrity.diplomas.domain.documents import qr_modules
     from integrity.scans.kits import FONT, FONT_BOLD, qr_rects, register_fonts
 
     register_fonts()

@@ -19,8 +19,8 @@ from integrity.audit.models import AuditEvent
 from integrity.audit.services import verify as verify_chain
 from integrity.clock import local_date, start_of
 from integrity.db import AnySession, utcnow
+from integrity.diplomas.domain.published import Verdict, check
 from integrity.diplomas.models import Batch, Diploma
-from integrity.diplomas.published import Verdict, check
 from integrity.jury.models import (
     Assignment,
     Draw,

@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from integrity import clock
-from integrity.diplomas import keys, published, services, verifying
-from integrity.diplomas.domain import DocType, Serial
-from integrity.diplomas.published import Verdict
+from integrity.diplomas import keys, services, verifying
+from integrity.diplomas.domain import DocType, Serial, published
+from integrity.diplomas.domain.published import Verdict
 from integrity.diplomas.rendering import link
 from integrity.registry.services import people
 from integrity.risk import facts

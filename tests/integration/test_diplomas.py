@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
-from integrity.diplomas import keys, published, services, verifying
-from integrity.diplomas.domain import DocType, Serial, from_text, read
+from integrity.diplomas import keys, services, verifying
+from integrity.diplomas.domain import DocType, Serial, from_text, published, read
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus, KeyState
 from integrity.diplomas.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput

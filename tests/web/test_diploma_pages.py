@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from integrity.accounts.domain import Role
-from integrity.diplomas import published
-from integrity.diplomas.domain import DocType, Serial
+from integrity.diplomas.domain import DocType, Serial, published
 from integrity.diplomas.models import Batch, BatchState, Diploma
 from integrity.diplomas.rendering import link
 from integrity.extensions import db
