@@ -132,7 +132,7 @@ def gather(session: AnySession, start: dt.date, end: dt.date) -> Facts:
 
     from integrity.diplomas.keys import published_keys
 
-    keys = published_keys(session)
+    keys = published_keys(session, settings_of(current_app).zone)
     issued = unverifiable = 0
     for (blob,) in session.execute(
         select(Diploma.payload).where(Diploma.created_at >= since, Diploma.created_at < until)

@@ -117,6 +117,8 @@ POLICY: dict[str, Any] = {
     "diplomas.decide_batch": JURY,
     "diplomas.batch_archive": JURY,
     "diplomas.document": JURY | {R.OBSERVER},
+    "diplomas.change_status": JURY,
+    "diplomas.reissue": JURY,
     "diplomas.document_pdf": JURY,
     "risk.dashboard": RISK_READERS,
     "risk.indicator": RISK_READERS,
