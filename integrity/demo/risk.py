@@ -14,7 +14,7 @@ from integrity.clock import local_today
 from integrity.db import AnySession
 from integrity.risk import services
 from integrity.risk.domain import MemberRole
-from integrity.risk.indicators import BY_CODE
+from integrity.risk.domain.indicators import BY_CODE
 from integrity.risk.models import (
     Analysis,
     FindingStatus,

@@ -40,7 +40,7 @@ from integrity.registry.models import (
     Subject,
     Venue,
 )
-from integrity.risk.indicators import (
+from integrity.risk.domain.indicators import (
     AppealFact,
     ConflictFact,
     CriticalActionFact,

@@ -14,7 +14,8 @@ from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.db import AnySession
 from integrity.errors import NotFound
-from integrity.risk import documents, services
+from integrity.risk import services
+from integrity.risk.domain import documents
 from integrity.risk.models import Analysis, ReportVersion
 from integrity.settings import settings_of
 

@@ -19,7 +19,8 @@ from integrity.audit.services import chain_head, record_event
 from integrity.clock import local_today
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
-from integrity.risk import domain, facts, indicators
+from integrity.risk import domain, facts
+from integrity.risk.domain import indicators
 from integrity.risk.models import (
     Analysis,
     AnalysisState,

@@ -30,8 +30,10 @@ from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.errors import InvalidInput
 from integrity.extensions import db
-from integrity.risk import charts, domain, indicators, reports, services
-from integrity.risk.documents import localise_detail
+from integrity.risk import domain, reports, services
+from integrity.risk.domain import charts, indicators
+from integrity.risk.domain.documents import localise_detail
+from integrity.risk.labels import LEVEL_NAMES, LIGHT_NAMES, ROLE_NAMES, STATE_NAMES, STATUS_NAMES
 from integrity.risk.models import (
     Analysis,
     AnalysisState,
@@ -53,25 +55,6 @@ check_bp = Blueprint("report_check", __name__)
 READERS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER, Role.CHAIR)
 EDITORS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER)  # the working group's secretary and members
 SIGNERS = (Role.ADMIN, Role.DIRECTOR)
-LIGHT_NAMES = {
-    "green": _l("green"),
-    "amber": _l("amber"),
-    "red": _l("red"),
-    "none": _l("no data"),
-}
-STATE_NAMES = {
-    AnalysisState.DRAFT: _l("draft"),
-    AnalysisState.IN_REVIEW: _l("in review"),
-    AnalysisState.SIGNED: _l("signed"),
-    AnalysisState.PUBLISHED: _l("published"),
-}
-STATUS_NAMES = {
-    RecommendationStatus.PLANNED: _l("planned"),
-    RecommendationStatus.IN_PROGRESS: _l("in progress"),
-    RecommendationStatus.DONE: _l("done"),
-}
-LEVEL_NAMES = {"low": _l("low"), "medium": _l("medium"), "high": _l("high")}
-ROLE_NAMES = {"chair": _l("chair"), "member": _l("member"), "secretary": _l("secretary")}
 
 
 def _actor() -> Actor:

@@ -15,8 +15,8 @@ from docx import Document
 from integrity.db import utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.models import JurorDeclaration
-from integrity.risk import documents, facts, services
-from integrity.risk.domain import Direction, MemberRole
+from integrity.risk import facts, services
+from integrity.risk.domain import Direction, MemberRole, documents
 from integrity.risk.models import AnalysisState, FindingStatus, RecommendationStatus
 from integrity.scans.models import ScanRound
 from tests import factories as f

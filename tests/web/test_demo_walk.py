@@ -35,7 +35,7 @@ from integrity.registry.models import (
     Task,
     Venue,
 )
-from integrity.risk.indicators import REGISTRY
+from integrity.risk.domain.indicators import REGISTRY
 from integrity.risk.models import Analysis, ReportVersion
 from integrity.scans.models import PrintRun, ScanPage, Upload, Work
 from integrity.settings import settings_of
