@@ -98,7 +98,7 @@ def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) ->
         "коррупции в деятельности учреждения не выявлено.",
     )  # fmt: skip
     services.submit_for_review(session, actor=organiser, analysis=last)
-    services.sign(session, actor=director, analysis=last)
+    services.sign(session, actor=director, settings=settings_of(current_app), analysis=last)
     services.publish(session, actor=director, analysis=last)
 
     stage_lapses(session, today=today)
@@ -106,7 +106,7 @@ def load_risk_demo(session: AnySession, *, director: Actor, organiser: Actor) ->
         session, actor=organiser, period_start=dt.date(today.year, 1, 1),
         period_end=dt.date(today.year, 12, 31), order_number="12", order_date=today, previous=last,
     )  # fmt: skip
-    services.compute(session, actor=organiser, analysis=current)
+    services.compute(session, actor=organiser, settings=settings_of(current_app), analysis=current)
     # One proposal accepted with the working group's own words; the rest wait for a person.
     proposed = [f for f in current.findings if f.status is FindingStatus.PROPOSED]
     if proposed:

@@ -20,19 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
-from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.errors import InvalidInput
 from integrity.extensions import db
 from integrity.risk import domain, reports, services
-from integrity.risk.domain import charts, indicators
-from integrity.risk.domain.documents import localise_detail
+from integrity.risk.domain import indicators
 from integrity.risk.labels import LEVEL_NAMES, LIGHT_NAMES, ROLE_NAMES, STATE_NAMES, STATUS_NAMES
 from integrity.risk.models import (
     Analysis,
@@ -42,10 +37,10 @@ from integrity.risk.models import (
     Recommendation,
     RecommendationStatus,
 )
-from integrity.settings import settings_of
+from integrity.settings import Settings, settings_of
 from integrity.web import select_locale
 from integrity.web.access import public, roles
-from integrity.web.forms import perform
+from integrity.web.forms import acting, perform
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 check_bp = Blueprint("report_check", __name__)
@@ -57,78 +52,26 @@ EDITORS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER)  # the working group's sec
 SIGNERS = (Role.ADMIN, Role.DIRECTOR)
 
 
-def _actor() -> Actor:
-    return Actor(current_user.id, current_user.username)
+def _settings() -> Settings:
+    return settings_of(current_app)
+
+
+def _today() -> dt.date:
+    return local_today(_settings().zone)
 
 
 def _year() -> tuple[dt.date, dt.date]:
-    today = local_today(settings_of(current_app).zone)
+    today = _today()
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-
-
-def _history(limit: int = 4) -> list[Analysis]:
-    """The last analyses by period, oldest first."""
-    rows = db.session.execute(
-        select(Analysis).order_by(Analysis.period_end.desc(), Analysis.id.desc()).limit(limit)
-    ).scalars()
-    return list(reversed(list(rows)))
-
-
-def _trend(value: float | None, before: float | None) -> str:
-    if value is None or before is None:
-        return ""
-    return "↑" if value > before else "↓" if value < before else "→"
 
 
 @bp.route("/")
 @roles(*READERS)
 def dashboard() -> str:
-    start, end = _year()
-    live, found = services.measure_with_facts(db.session, start, end)
-    history = _history()
-    previous = history[-1] if history else None
-    rows = []
-    for reading in live:
-        code = reading.indicator.code
-        past = [
-            (f"{a.period_start:%Y}", r.value, r.light)
-            for a in history
-            for r in a.readings
-            if r.code == code and a.period_end < start
-        ]
-        before = past[-1][1] if past else None
-        rows.append({
-            "reading": reading,
-            "before": before,
-            "trend": _trend(reading.value.value, before),
-            "detail": localise_detail(reading.value.detail, select_locale()),
-            # charts.trend escapes every text it draws.
-            "chart": Markup(charts.trend(  # noqa: S704
-                [*past, (f"{start:%Y}", reading.value.value, reading.light.value)],
-                amber=None if reading.indicator.informative else reading.thresholds.amber,
-                red=None if reading.indicator.informative else reading.thresholds.red,
-                title=reading.indicator.name(select_locale()),
-            )),
-        })  # fmt: skip
-    counts = {light: sum(1 for r in live if r.light.value == light) for light in LIGHT_NAMES}
-    today = local_today(settings_of(current_app).zone)
-    open_recs = (
-        [r for r in previous.recommendations if r.status is not RecommendationStatus.DONE]
-        if previous
-        else []
-    )
-
+    page = services.dashboard(db.session, _settings(), today=_today(), locale=select_locale())
     return render_template(
         "risk/dashboard.html",
-        rows=rows,
-        counts=counts,
-        period=(start, end),
-        latest=previous,
-        open_recs=open_recs,
-        overdue=[r for r in open_recs if r.overdue(today)],
-        today=today,
-        chain_ok=found.chain_ok,
-        head=chain_head(db.session),
+        **page.context(),
         light_names=LIGHT_NAMES,
         status_names=STATUS_NAMES,
         state_names=STATE_NAMES,
@@ -140,9 +83,11 @@ def dashboard() -> str:
 def indicator(code: str) -> str:
     found = indicators.BY_CODE.get(code) or abort(404)
     start, end = _year()
-    (reading,) = [r for r in services.measure(db.session, start, end) if r.indicator.code == code]
+    measured = services.measure(db.session, start, end, _settings())
+    (reading,) = [r for r in measured if r.indicator.code == code]
     history = [
-        (a, next((r for r in a.readings if r.code == code), None)) for a in _history(limit=10)
+        (a, next((r for r in a.readings if r.code == code), None))
+        for a in services.history(db.session, limit=10)
     ]
     return render_template(
         "risk/indicator.html",
@@ -159,7 +104,7 @@ def indicator(code: str) -> str:
 def analyses() -> str:
     return render_template(
         "risk/analyses.html",
-        analyses=list(reversed(_history(limit=50))),
+        analyses=list(reversed(services.history(db.session, limit=50))),
         state_names=STATE_NAMES,
         can_edit=current_user.has_role(*EDITORS),
         year=_year(),
@@ -179,7 +124,7 @@ def new_analysis() -> Response:
         except ValueError:
             raise InvalidInput(_l("Dates are written YYYY-MM-DD."), field="period") from None
         previous = db.session.get(Analysis, int(form["previous"])) if form.get("previous") else None
-        made.append(services.create(db.session, actor=_actor(), period_start=start,
+        made.append(services.create(db.session, actor=acting(), period_start=start,
                                     period_end=end, order_number=form.get("order_number", ""),
                                     previous=previous))  # fmt: skip
 
@@ -231,13 +176,14 @@ def _finding_fields(form: Any) -> dict[str, Any]:
 
 def _post(analysis: Analysis) -> None:
     """One form a request: ``action`` says which."""
-    form, actor, session = request.form, _actor(), db.session
+    form, actor, session, settings = request.form, acting(), db.session, _settings()
     action = form.get("action", "")
     finding = session.get(Finding, int(form["finding_id"])) if form.get("finding_id") else None
     if finding is not None and finding.analysis_id != analysis.id:
         abort(404)
     steps: dict[str, Any] = {
-        "compute": lambda: services.compute(session, actor=actor, analysis=analysis),
+        "compute": lambda: services.compute(session, actor=actor, settings=settings,
+                                            analysis=analysis),
         "review": lambda: services.submit_for_review(session, actor=actor, analysis=analysis),
         "reopen": lambda: services.reopen(session, actor=actor, analysis=analysis,
                                           reason=form.get("reason", "")),
@@ -270,7 +216,7 @@ def _post(analysis: Analysis) -> None:
             status=_status_field(form)),
     }  # fmt: skip
     signing = {
-        "sign": lambda: services.sign(session, actor=actor, analysis=analysis),
+        "sign": lambda: services.sign(session, actor=actor, settings=settings, analysis=analysis),
         "publish": lambda: services.publish(session, actor=actor, analysis=analysis),
     }
     if action == "reopen" and analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED):
@@ -298,41 +244,34 @@ def analysis_action(analysis_id: int) -> Response:
     )
 
 
+# What the analysis page shows beside the analysis itself: the fixed vocabulary and the words.
+ANALYSIS_PAGE_WORDS: dict[str, Any] = {
+    "directions": list(domain.Direction),
+    "sources": domain.SOURCES,
+    "registry": indicators.REGISTRY,
+    "FindingStatus": FindingStatus,
+    "AnalysisState": AnalysisState,
+    "RecommendationStatus": RecommendationStatus,
+    "light_names": LIGHT_NAMES,
+    "state_names": STATE_NAMES,
+    "status_names": STATUS_NAMES,
+    "role_names": ROLE_NAMES,
+    "level_names": LEVEL_NAMES,
+}
+
+
 @bp.route("/analyses/<int:analysis_id>")
 @roles(*READERS)
 def analysis(analysis_id: int) -> str:
     analysis = db.session.get(Analysis, analysis_id) or abort(404)
-    today = local_today(settings_of(current_app).zone)
-    by_direction = {
-        d: [f for f in analysis.findings if f.direction == d.value] for d in domain.Direction
-    }
     return render_template(
         "risk/analysis.html",
         analysis=analysis,
-        directions=list(domain.Direction),
-        by_direction=by_direction,
-        notes={n.direction: n for n in analysis.examined},
-        sources=domain.SOURCES,
-        readings={r.code: r for r in analysis.readings},
-        registry=indicators.REGISTRY,
-        matrix=services.matrix(analysis),
-        FindingStatus=FindingStatus,
-        AnalysisState=AnalysisState,
-        RecommendationStatus=RecommendationStatus,
-        today=today,
+        **services.analysis_page(analysis).context(),
+        **ANALYSIS_PAGE_WORDS,
+        today=_today(),
         can_edit=current_user.has_role(*EDITORS),
         can_sign=current_user.has_role(*SIGNERS),
-        light_names=LIGHT_NAMES,
-        state_names=STATE_NAMES,
-        status_names=STATUS_NAMES,
-        role_names=ROLE_NAMES,
-        level_names=LEVEL_NAMES,
-        members_text="\n".join(
-            f"{m.name} | {m.position} | {m.role.value}" for m in analysis.members
-        ),
-        positions_text="\n".join(
-            f"{p.position} | {p.competence} | {p.risk}" for p in analysis.positions
-        ),
     )
 
 
@@ -343,7 +282,7 @@ def report(analysis_id: int, fmt: str) -> Response:
     lang = request.args.get("lang", "kk")
     if fmt not in ("docx", "pdf") or lang not in ("kk", "ru"):
         abort(404)
-    data = reports.render(db.session, analysis, lang=lang, fmt=fmt)
+    data = reports.render(db.session, analysis, settings=_settings(), lang=lang, fmt=fmt)
     response = make_response(data)
     response.headers["Content-Type"] = (
         "application/pdf" if fmt == "pdf"

@@ -34,7 +34,7 @@ def test_the_local_date_turns_at_local_midnight_not_at_utc_midnight() -> None:
 
 
 def test_an_analysis_period_runs_from_local_midnight_to_local_midnight(app: Any) -> None:
-    since, until = facts._bounds(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    since, until = facts._bounds(ALMATY, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert since == dt.datetime(2025, 12, 31, 19, tzinfo=dt.UTC)
     assert until == dt.datetime(2026, 12, 31, 19, tzinfo=dt.UTC)
 
