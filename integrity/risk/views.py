@@ -4,6 +4,7 @@ public check page of a signed report."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -174,74 +175,164 @@ def _finding_fields(form: Any) -> dict[str, Any]:
     return fields
 
 
-def _post(analysis: Analysis) -> None:
-    """One form a request: ``action`` says which."""
-    form, actor, session, settings = request.form, acting(), db.session, _settings()
-    action = form.get("action", "")
-    finding = session.get(Finding, int(form["finding_id"])) if form.get("finding_id") else None
-    if finding is not None and finding.analysis_id != analysis.id:
-        abort(404)
-    steps: dict[str, Any] = {
-        "compute": lambda: services.compute(session, actor=actor, settings=settings,
-                                            analysis=analysis),
-        "review": lambda: services.submit_for_review(session, actor=actor, analysis=analysis),
-        "reopen": lambda: services.reopen(session, actor=actor, analysis=analysis,
-                                          reason=form.get("reason", "")),
-        "close": lambda: services.close_finding(session, actor=actor, finding=finding or abort(404),
-                                                note=form.get("reason", "")),
-        "members": lambda: services.set_members(
-            session, actor=actor, analysis=analysis,
-            members=[(n, p, r or "member") for n, p, r in _lines(form.get("members", ""), 3)]),
-        "positions": lambda: services.set_positions(
-            session, actor=actor, analysis=analysis,
-            rows=list(_lines(form.get("positions", ""), 3))),  # type: ignore[arg-type]
-        "texts": lambda: services.set_texts(
-            session, actor=actor, analysis=analysis,
-            **{k: v for k, v in form.items() if k.startswith(("examined_", "conclusions_",
-               "legal_basis_", "order_", "analysis_", "matrix_"))}),
-        "sources": lambda: services.set_sources(
-            session, actor=actor, analysis=analysis,
-            sources={n: (form.get(f"used_{n}") == "on", form.get(f"note_{n}", ""),
-                         form.get(f"evidence_{n}", "")) for n in range(1, len(domain.SOURCES) + 1)}),
-        "finding": lambda: services.save_finding(
-            session, actor=actor, analysis=analysis, finding=finding, **_finding_fields(form)),
-        "dismiss": lambda: services.dismiss_finding(session, actor=actor, finding=finding or abort(404),
-                                                    reason=form.get("reason", "")),
-        "recommendation": lambda: services.save_recommendation(
-            session, actor=actor, analysis=analysis,
-            recommendation=session.get(Recommendation, int(form["rec_id"])) if form.get("rec_id", "").isdigit() else None,
-            measure=form.get("measure", ""), responsible=form.get("responsible", ""),
-            deadline=_date_field(form, "deadline"),
-            risk=form.get("risk", ""), note=form.get("note", ""),
-            status=_status_field(form)),
-    }  # fmt: skip
-    signing = {
-        "sign": lambda: services.sign(session, actor=actor, settings=settings, analysis=analysis),
-        "publish": lambda: services.publish(session, actor=actor, analysis=analysis),
-    }
-    if action == "reopen" and analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED):
-        signing["reopen"] = steps.pop("reopen")  # undoing a signature is the signer's act
-    if action in signing:
-        if not current_user.has_role(*SIGNERS):
-            abort(403)
-        step = signing[action]
-    elif action in steps:
-        step = steps[action]
-    else:
-        abort(400)
-    if perform(None, step):
-        flash(_("Saved."), "success")
-
-
-@bp.route("/analyses/<int:analysis_id>", methods=["POST"])
-@roles(*EDITORS)
-def analysis_action(analysis_id: int) -> Response:
+def _change(analysis_id: int, step: Callable[[Analysis], object]) -> Response:
+    """One change of the analysis: commit it or show the refusal, then back to its section."""
     analysis = db.session.get(Analysis, analysis_id) or abort(404)
-    _post(analysis)
+    if perform(None, lambda: step(analysis)):
+        flash(_("Saved."), "success")
     anchor = request.form.get("anchor", "")
     return redirect(
         url_for(".analysis", analysis_id=analysis.id) + (anchor if anchor.startswith("#") else "")
     )
+
+
+def _finding(analysis: Analysis) -> Finding | None:
+    """The finding the form names, which must be this analysis's."""
+    form = request.form
+    finding = db.session.get(Finding, int(form["finding_id"])) if form.get("finding_id") else None
+    if finding is not None and finding.analysis_id != analysis.id:
+        abort(404)
+    return finding
+
+
+@bp.route("/analyses/<int:analysis_id>/compute", methods=["POST"])
+@roles(*EDITORS)
+def compute(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.compute(
+        db.session, actor=acting(), settings=_settings(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/review", methods=["POST"])
+@roles(*EDITORS)
+def review(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.submit_for_review(
+        db.session, actor=acting(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/sign", methods=["POST"])
+@roles(*SIGNERS)
+def sign(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.sign(
+        db.session, actor=acting(), settings=_settings(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/publish", methods=["POST"])
+@roles(*SIGNERS)
+def publish(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.publish(
+        db.session, actor=acting(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/reopen", methods=["POST"])
+@roles(*EDITORS)
+def reopen(analysis_id: int) -> Response:
+    analysis = db.session.get(Analysis, analysis_id) or abort(404)
+    signed = analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED)
+    if signed and not current_user.has_role(*SIGNERS):
+        abort(403)  # undoing a signature is the signer's act
+    return _change(analysis_id, lambda analysis: services.reopen(
+        db.session, actor=acting(), analysis=analysis, reason=request.form.get("reason", "")
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/findings", methods=["POST"])
+@roles(*EDITORS)
+def save_finding(analysis_id: int) -> Response:
+    """Add a finding, or edit (and so accept) the one the form names."""
+    return _change(analysis_id, lambda analysis: services.save_finding(
+        db.session, actor=acting(), analysis=analysis, finding=_finding(analysis),
+        **_finding_fields(request.form),
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/findings/dismiss", methods=["POST"])
+@roles(*EDITORS)
+def dismiss_finding(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.dismiss_finding(
+        db.session, actor=acting(), finding=_finding(analysis) or abort(404),
+        reason=request.form.get("reason", ""),
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/findings/close", methods=["POST"])
+@roles(*EDITORS)
+def close_finding(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.close_finding(
+        db.session, actor=acting(), finding=_finding(analysis) or abort(404),
+        note=request.form.get("reason", ""),
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/recommendations", methods=["POST"])
+@roles(*EDITORS)
+def save_recommendation(analysis_id: int) -> Response:
+    """Add a recommendation, or change the one the form names (its status, mostly)."""
+    form = request.form
+
+    def save(analysis: Analysis) -> object:
+        recommendation = (
+            db.session.get(Recommendation, int(form["rec_id"]))
+            if form.get("rec_id", "").isdigit()
+            else None
+        )
+        return services.save_recommendation(
+            db.session, actor=acting(), analysis=analysis, recommendation=recommendation,
+            measure=form.get("measure", ""), responsible=form.get("responsible", ""),
+            deadline=_date_field(form, "deadline"), risk=form.get("risk", ""),
+            note=form.get("note", ""), status=_status_field(form),
+        )  # fmt: skip
+
+    return _change(analysis_id, save)
+
+
+@bp.route("/analyses/<int:analysis_id>/members", methods=["POST"])
+@roles(*EDITORS)
+def set_members(analysis_id: int) -> Response:
+    """The working group, one "name | position | role" line each (the role may be left out)."""
+    rows = [(n, p, r or "member") for n, p, r in _lines(request.form.get("members", ""), 3)]
+    return _change(analysis_id, lambda analysis: services.set_members(
+        db.session, actor=acting(), analysis=analysis, members=rows
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/positions", methods=["POST"])
+@roles(*EDITORS)
+def set_positions(analysis_id: int) -> Response:
+    """The appendix, one "position | competence | risk" line each."""
+    rows = _lines(request.form.get("positions", ""), 3)
+    return _change(analysis_id, lambda analysis: services.set_positions(
+        db.session, actor=acting(), analysis=analysis, rows=rows  # type: ignore[arg-type]
+    ))  # fmt: skip
+
+
+TEXT_FIELDS = ("examined_", "conclusions_", "legal_basis_", "order_", "analysis_", "matrix_")
+
+
+@bp.route("/analyses/<int:analysis_id>/texts", methods=["POST"])
+@roles(*EDITORS)
+def set_texts(analysis_id: int) -> Response:
+    texts = {k: v for k, v in request.form.items() if k.startswith(TEXT_FIELDS)}
+    return _change(analysis_id, lambda analysis: services.set_texts(
+        db.session, actor=acting(), analysis=analysis, **texts
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/sources", methods=["POST"])
+@roles(*EDITORS)
+def set_sources(analysis_id: int) -> Response:
+    """The sources checklist, every source in one step: used or not, a note, evidence."""
+    form = request.form
+    sources = {
+        n: (form.get(f"used_{n}") == "on", form.get(f"note_{n}", ""), form.get(f"evidence_{n}", ""))
+        for n in range(1, len(domain.SOURCES) + 1)
+    }
+    return _change(analysis_id, lambda analysis: services.set_sources(
+        db.session, actor=acting(), analysis=analysis, sources=sources
+    ))  # fmt: skip
 
 
 # What the analysis page shows beside the analysis itself: the fixed vocabulary and the words.
