@@ -28,12 +28,13 @@ def main() -> int:
 
     from integrity import create_app
     from integrity.audit.chain import Actor
-    from integrity.diplomas import documents, keys, services
-    from integrity.diplomas.domain import DocType
+    from integrity.diplomas import keys, services
+    from integrity.diplomas.domain import DocType, documents
     from integrity.diplomas.rendering import printable
     from integrity.extensions import db
     from integrity.registry.kinds import EventKind, Stage
     from integrity.registry.services import catalogue
+    from integrity.settings import settings_of
 
     actor = Actor(None, "bench")
     with tempfile.TemporaryDirectory(prefix="bench-diplomas-") as folder:
@@ -49,9 +50,8 @@ def main() -> int:
                 title_ru="Областная предметная олимпиада школьников", title_en=None,
                 kind=EventKind.SUBJECT_OLYMPIAD, stage=Stage.REGIONAL, academic_year="2026-2027",
             )  # fmt: skip
-            keys.signer(
-                db.session, actor=actor
-            )  # the key exists, as it would after the first batch
+            # The key exists, as it would after the first batch.
+            keys.signer(db.session, actor=actor, settings=settings_of(app))
             db.session.commit()
             drafts = [
                 services.Draft(
@@ -67,7 +67,7 @@ def main() -> int:
                 for n in range(args.documents)
             ]
             started = time.perf_counter()
-            made = services.issue(db.session, actor=actor, drafts=drafts)
+            made = services.issue(db.session, actor=actor, settings=settings_of(app), drafts=drafts)
             db.session.commit()
             signed = time.perf_counter()
             schools = defaultdict(list)
@@ -77,7 +77,7 @@ def main() -> int:
             pages = 0
             with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
                 for n, group in enumerate(schools.values()):
-                    pdf = documents.render([printable(d, event) for d in group])
+                    pdf = documents.render([printable(d, event, settings_of(app)) for d in group])
                     zf.writestr(f"school-{n}.pdf", pdf)
                     pages += len(group)
             done = time.perf_counter()

@@ -35,6 +35,7 @@ def prepare(instance: Path, documents: int) -> list[str]:
     from integrity.extensions import db
     from integrity.registry.kinds import EventKind, Stage
     from integrity.registry.services import catalogue
+    from integrity.settings import settings_of
 
     app = create_app(settings(instance), instance_path=str(instance))
     actor = Actor(None, "bench")
@@ -58,7 +59,7 @@ def prepare(instance: Path, documents: int) -> list[str]:
             )
             for n in range(documents)
         ]
-        made = services.issue(db.session, actor=actor, drafts=drafts)
+        made = services.issue(db.session, actor=actor, settings=settings_of(app), drafts=drafts)
         db.session.commit()
         return ["/v/" + to_code(d.payload) for d in made]
 

@@ -6,7 +6,7 @@
 
 The key list and the status list are the centre's published files
 (/.well-known/integrity/diploma-keys.json and diploma-status.json), copied while online. The
-check itself (integrity/diplomas/offline.py) is the same one the server runs.
+check itself (integrity/diplomas/domain/offline.py) is the same one the server runs.
 """
 
 import sys
@@ -14,6 +14,6 @@ from pathlib import Path
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from integrity.diplomas.offline import main
+    from integrity.diplomas.domain.offline import main
 
     raise SystemExit(main())

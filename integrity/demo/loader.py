@@ -307,6 +307,7 @@ def _rounds_under_way(
                       passphrase=DEMO_CHAIR_PASSPHRASE)  # fmt: skip
     load_risk_demo(
         session,
+        settings=settings_of(current_app),
         today=local_today(settings_of(current_app).zone),
         director=users["director"].as_actor(),
         organiser=users["organiser"].as_actor(),

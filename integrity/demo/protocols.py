@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.audit.domain import Actor
@@ -23,6 +24,7 @@ from integrity.protocols.services.unsealing import unseal_round
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
+from integrity.settings import settings_of
 
 
 def mark_all(session: AnySession, *, round_: Round, rng: random.Random) -> None:
@@ -116,13 +118,16 @@ def issue_demo_diplomas(
         batch = diplomas.request_batch(
             session, actor=maker, protocol=protocol, language="kk", participation=False
         )
-        diplomas.decide_batch(session, actor=checker, batch=batch, approve=True)
+        diplomas.decide_batch(
+            session, actor=checker, settings=settings_of(current_app), batch=batch, approve=True
+        )
         batches.append(batch)
     first = session.execute(select(Diploma).order_by(Diploma.id)).scalars().first()
     if first is not None:
         diplomas.set_status(
             session,
             actor=checker,
+            settings=settings_of(current_app),
             diploma=first,
             status=DocumentStatus.ANNULLED,
             reason="Демо: қате марапат, хаттамаға сәйкес келмейді.",
@@ -141,7 +146,7 @@ def render_demo_batches(actor: Actor) -> None:
         .all()
     )
     for batch_id in approved:
-        render_batch(batch_id, actor)
+        render_batch(batch_id, actor, settings_of(current_app))
 
 
 def demo_diploma_path(session: AnySession) -> str | None:

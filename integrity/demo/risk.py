@@ -11,13 +11,14 @@ from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.risk import services
 from integrity.risk.domain import MemberRole
-from integrity.risk.indicators import BY_CODE
+from integrity.risk.domain.indicators import BY_CODE
 from integrity.risk.models import (
     Analysis,
     FindingStatus,
     IndicatorReading,
     RecommendationStatus,
 )
+from integrity.settings import Settings
 
 MEMBERS: list[tuple[str, str, str]] = [
     ("Әбенова Д. С.", "директор", MemberRole.CHAIR),
@@ -48,12 +49,12 @@ LAST_YEAR = {
 
 
 def load_risk_demo(
-    session: AnySession, *, today: dt.date, director: Actor, organiser: Actor
+    session: AnySession, *, settings: Settings, today: dt.date, director: Actor, organiser: Actor
 ) -> Analysis:
     """Last year's analysis published; this year's drafted from it and measured."""
     last = _last_year(session, today=today, organiser=organiser)
     services.submit_for_review(session, actor=organiser, analysis=last)
-    services.sign(session, actor=director, analysis=last)
+    services.sign(session, actor=director, settings=settings, analysis=last)
     services.publish(session, actor=director, analysis=last)
 
     stage_lapses(session, today=today)
@@ -61,7 +62,7 @@ def load_risk_demo(
         session, actor=organiser, period_start=dt.date(today.year, 1, 1),
         period_end=dt.date(today.year, 12, 31), order_number="12", order_date=today, previous=last,
     )  # fmt: skip
-    services.compute(session, actor=organiser, analysis=current)
+    services.compute(session, actor=organiser, settings=settings, analysis=current)
     # One proposal accepted with the working group's own words; the rest wait for a person.
     proposed = [f for f in current.findings if f.status is FindingStatus.PROPOSED]
     if proposed:

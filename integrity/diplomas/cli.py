@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,14 @@ import click
 from flask import current_app
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json, refused
-from integrity.errors import DomainError
+from integrity.audit.chain import Actor
+from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
-from integrity.settings import settings_of
+from integrity.settings import Settings, settings_of
+
+
+def _settings() -> Settings:
+    return settings_of(current_app)
 
 
 def _doc_or_exit(serial: str) -> Any:
@@ -37,7 +42,7 @@ def _summary(doc: Any) -> dict[str, Any]:
         "type": doc.doc_type,
         "name": doc.name,
         "status": doc.status.value,
-        "link": link(doc),
+        "link": link(doc, _settings().host),
     }
 
 
@@ -81,54 +86,65 @@ def issue_command(
 ) -> None:
     """With --protocol: ask for a protocol's batch (another user approves it with `approve`).
     With --event: issue one document at once."""
-    from integrity.diplomas import services
-    from integrity.diplomas.domain import DocType
-    from integrity.protocols.models import Protocol
-    from integrity.registry.models import Event
-
     actor = cli_actor(as_user)
     if (protocol_id is None) == (event_id is None):
         raise click.UsageError("give either --protocol or --event")
-    try:
-        if protocol_id is not None:
-            protocol = db.session.get(Protocol, protocol_id)
-            if protocol is None:
-                raise click.ClickException(_("No protocol with id %(id)d.", id=protocol_id))
-            batch = services.request_batch(
-                db.session,
-                actor=actor,
-                protocol=protocol,
-                language=language,
-                participation=participation,
-            )
-            db.session.commit()
-            result: Any = {"batch_id": batch.id, "documents": batch.total, "state": "requested"}
-        else:
-            event = db.session.get(Event, event_id)
-            if event is None:
-                raise click.ClickException(_("No event with id %(id)d.", id=event_id))
-            doc = services.issue_one(
-                db.session,
-                actor=actor,
-                event=event,
-                doc_type=DocType.from_code(doc_type),
-                surname=surname,
-                given_names=given_names,
-                subject=subject,
-                grade=grade,
-                school=school,
-                language=language,
-                award_note=note,
-            )
-            db.session.commit()
-            result = _summary(doc)
-    except DomainError as exc:
-        db.session.rollback()
-        raise refused(exc) from None
+    if protocol_id is not None:
+        result = _ask_for_batch(actor, protocol_id, language, participation)
+    else:
+        assert event_id is not None
+        single = _Single(doc_type, surname, given_names, subject, grade, school, language, note)
+        result = _issue_single(actor, event_id, single)
     if as_json:
         echo_json(result)
     else:
         click.echo("  ".join(f"{k}={v}" for k, v in result.items()))
+
+
+def _ask_for_batch(
+    actor: Actor, protocol_id: int, language: str, participation: bool
+) -> dict[str, Any]:
+    from integrity.diplomas import services
+    from integrity.protocols.models import Protocol
+
+    protocol = db.session.get(Protocol, protocol_id)
+    if protocol is None:
+        raise click.ClickException(_("No protocol with id %(id)d.", id=protocol_id))
+    batch = carry_out(lambda: services.request_batch(
+        db.session, actor=actor, protocol=protocol, language=language, participation=participation
+    ))  # fmt: skip
+    return {"batch_id": batch.id, "documents": batch.total, "state": "requested"}
+
+
+@dataclass(frozen=True)
+class _Single:
+    """The options of one document issued outside a protocol."""
+
+    doc_type: str
+    surname: str
+    given_names: str
+    subject: str
+    grade: int
+    school: str
+    language: str
+    note: str
+
+
+def _issue_single(actor: Actor, event_id: int, single: _Single) -> dict[str, Any]:
+    from integrity.diplomas import services
+    from integrity.diplomas.domain import DocType
+    from integrity.registry.models import Event
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(_("No event with id %(id)d.", id=event_id))
+    doc = carry_out(lambda: services.issue_one(
+        db.session, actor=actor, settings=_settings(), event=event,
+        doc_type=DocType.from_code(single.doc_type), surname=single.surname,
+        given_names=single.given_names, subject=single.subject, grade=single.grade,
+        school=single.school, language=single.language, award_note=single.note,
+    ))  # fmt: skip
+    return _summary(doc)
 
 
 @diplomas.command("approve")
@@ -144,22 +160,19 @@ def approve_command(batch_id: int, reject: bool, out: Path | None, as_user: str 
     from integrity.storage import file_store
 
     actor = cli_actor(as_user)
-    batch = db.session.get(Batch, batch_id)
-    if batch is None:
+    asked = db.session.get(Batch, batch_id)
+    if asked is None:
         raise click.ClickException(_("No batch with id %(id)d.", id=batch_id))
-    try:
-        made = services.decide_batch(db.session, actor=actor, batch=batch, approve=not reject)
-    except DomainError as exc:
-        db.session.rollback()
-        raise refused(exc) from None
-    db.session.commit()
+    made = carry_out(lambda: services.decide_batch(
+        db.session, actor=actor, settings=_settings(), batch=asked, approve=not reject
+    ))  # fmt: skip
     if reject:
         click.echo(f"batch {batch_id}: rejected")
         return
-    batch = render_batch(batch_id, actor)
+    batch = render_batch(batch_id, actor, _settings())
     click.echo(f"batch {batch_id}: {len(made)} issued, {batch.total} rendered")
     if out is not None and batch.archive:
-        out.write_bytes(file_store(settings_of(current_app)).read_bytes(batch.archive))
+        out.write_bytes(file_store(_settings()).read_bytes(batch.archive))
         click.echo(str(out))
 
 
@@ -183,10 +196,10 @@ def render_command(batch_id: int, out: Path | None, as_user: str | None) -> None
     if batch.state is BatchState.DONE:
         batch.state = BatchState.APPROVED
         db.session.commit()
-    batch = render_batch(batch_id, cli_actor(as_user))
+    batch = render_batch(batch_id, cli_actor(as_user), _settings())
     click.echo(f"batch {batch_id}: {batch.total} rendered")
     if out is not None and batch.archive:
-        out.write_bytes(file_store(settings_of(current_app)).read_bytes(batch.archive))
+        out.write_bytes(file_store(_settings()).read_bytes(batch.archive))
         click.echo(str(out))
 
 
@@ -195,18 +208,10 @@ def _change(serial: str, reason: str, as_user: str | None, status: str) -> None:
     from integrity.diplomas.models import DocumentStatus
 
     doc = _doc_or_exit(serial)
-    try:
-        services.set_status(
-            db.session,
-            actor=cli_actor(as_user),
-            diploma=doc,
-            status=DocumentStatus(status),
-            reason=reason,
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        raise refused(exc) from None
-    db.session.commit()
+    carry_out(lambda: services.set_status(
+        db.session, actor=cli_actor(as_user), settings=_settings(), diploma=doc,
+        status=DocumentStatus(status), reason=reason,
+    ))  # fmt: skip
     click.echo(f"{doc.serial}: {doc.status.value}")
 
 
@@ -246,20 +251,10 @@ def reissue_command(
     from integrity.diplomas import services
 
     doc = _doc_or_exit(serial)
-    try:
-        new = services.reissue(
-            db.session,
-            actor=cli_actor(as_user),
-            diploma=doc,
-            reason=reason,
-            name=name,
-            surname=surname,
-            school=school,
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        raise refused(exc) from None
-    db.session.commit()
+    new = carry_out(lambda: services.reissue(
+        db.session, actor=cli_actor(as_user), settings=_settings(), diploma=doc, reason=reason,
+        name=name, surname=surname, school=school,
+    ))  # fmt: skip
     click.echo(f"{doc.serial}: superseded by {new.serial}")
 
 
@@ -270,7 +265,7 @@ def verify_command(text: str, as_json: bool) -> None:
     """The verdict on a QR link (or its code), as the public page gives it."""
     from integrity.diplomas import verifying
 
-    result, _doc = verifying.check_link(db.session, text)
+    result, _doc = verifying.check_link(db.session, text, _settings().zone)
     out: dict[str, Any] = {"verdict": result.verdict.value}
     if result.payload is not None:
         p = result.payload
@@ -297,8 +292,8 @@ def rotate_key_command(as_user: str | None) -> None:
     """Retire the active signing key and make a new one (the retired key stays published)."""
     from integrity.diplomas import keys
 
-    key = keys.rotate(db.session, actor=cli_actor(as_user))
-    keys.publish_status_list(db.session, actor=cli_actor(as_user))
+    key = keys.rotate(db.session, actor=cli_actor(as_user), settings=_settings())
+    keys.publish_status_list(db.session, actor=cli_actor(as_user), settings=_settings())
     db.session.commit()
     click.echo(f"signing key {key.id} active")
 
@@ -311,7 +306,8 @@ def lists_command(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "diploma-keys.json").write_text(
-        json.dumps(keys.key_list(db.session), ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(keys.key_list(db.session, _settings()), ensure_ascii=False, indent=1),
+        encoding="utf-8",
     )
     status = keys.status_list_document(db.session)
     if status is None:

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from integrity.diplomas.labels import INDIVIDUAL_TYPE_CODES, LANGUAGE_NAMES, TYPE_NAMES
 from integrity.web.forms import choice_list
 
 
@@ -31,10 +32,6 @@ class IssueForm(FlaskForm):
         super().__init__(*args, **kwargs)
         # Degree diplomas (D1–D3) come only from a protocol's approved batch.
         self.doc_type.choices = choice_list(
-            [
-                ("AH", _l("Letter of commendation")),
-                ("SP", _l("Special prize")),
-                ("CP", _l("Certificate of participation")),
-            ]
+            (code, TYPE_NAMES[code]) for code in INDIVIDUAL_TYPE_CODES
         )
-        self.language.choices = choice_list([("kk", "Қазақша"), ("ru", "Русский")])
+        self.language.choices = choice_list(LANGUAGE_NAMES.items())

@@ -4,6 +4,8 @@ A key's private half is stored only wrapped (scrypt + AES-256-GCM, as the vault 
 ``DIPLOMA_KEY_PASSPHRASE``, or under a key derived from ``SECRET_KEY`` when that is empty, so a
 copy of the database alone cannot sign. One key is active at a time; rotating retires it (it stays
 published and keeps verifying what it signed) and makes the next one.
+
+The settings (issuer, passphrase, zone) are passed in by the view, command or job that calls.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -22,7 +24,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.clock import local_date, local_time
 from integrity.db import AnySession, utcnow
-from integrity.diplomas import published
+from integrity.diplomas.domain import published
 from integrity.diplomas.models import (
     Counter,
     Diploma,
@@ -32,20 +34,19 @@ from integrity.diplomas.models import (
     StatusList,
 )
 from integrity.errors import Conflict
-from integrity.settings import settings_of
+from integrity.settings import Settings
 from integrity.vault import domain as vault_crypto
-from integrity.vault.services import server_key
 
 STATUS_COUNTER = "status"
 
 
-def issuer() -> str:
-    return str(settings_of(current_app).diploma_issuer)
-
-
-def _passphrase() -> str:
-    configured = str(settings_of(current_app).diploma_key_passphrase)
-    return configured or server_key("diploma-signing-keys").hex()
+def _passphrase(settings: Settings) -> str:
+    # Empty: the key vault.services.server_key("diploma-signing-keys") derives from SECRET_KEY.
+    return settings.diploma_key_passphrase or (
+        vault_crypto.derive_key(
+            settings.secret_key.encode(), "integrity:diploma-signing-keys"
+        ).hex()
+    )
 
 
 @lru_cache(maxsize=8)
@@ -54,9 +55,9 @@ def _unwrap(blob: bytes, passphrase: str) -> bytes:
     return vault_crypto.unwrap_private_key(blob, passphrase)
 
 
-def private_key(key: SigningKey) -> Ed25519PrivateKey:
+def private_key(key: SigningKey, settings: Settings) -> Ed25519PrivateKey:
     try:
-        raw = _unwrap(key.private_wrapped, _passphrase())
+        raw = _unwrap(key.private_wrapped, _passphrase(settings))
     except vault_crypto.VaultError:
         raise Conflict(
             _l(
@@ -74,7 +75,7 @@ def active_key(session: AnySession) -> SigningKey | None:
     ).scalar_one_or_none()
 
 
-def rotate(session: AnySession, *, actor: Actor) -> SigningKey:
+def rotate(session: AnySession, *, actor: Actor, settings: Settings) -> SigningKey:
     """Retire the active key (if any) and make a new one, active from now."""
     now = utcnow()
     old = active_key(session)
@@ -95,7 +96,7 @@ def rotate(session: AnySession, *, actor: Actor) -> SigningKey:
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         ),
         private_wrapped=vault_crypto.wrap_private_key(
-            raw, _passphrase(), n_log2=10 if current_app.testing else 15
+            raw, _passphrase(settings), n_log2=10 if settings.testing else 15
         ),
         state=KeyState.ACTIVE,
         valid_from=now,
@@ -113,17 +114,19 @@ def rotate(session: AnySession, *, actor: Actor) -> SigningKey:
     return key
 
 
-def signer(session: AnySession, *, actor: Actor) -> tuple[SigningKey, Ed25519PrivateKey]:
+def signer(
+    session: AnySession, *, actor: Actor, settings: Settings
+) -> tuple[SigningKey, Ed25519PrivateKey]:
     """The active key and its private half; the first key is made on first use."""
-    key = active_key(session) or rotate(session, actor=actor)
-    return key, private_key(key)
+    key = active_key(session) or rotate(session, actor=actor, settings=settings)
+    return key, private_key(key, settings)
 
 
-def _published_time(moment: dt.datetime) -> dt.datetime:
-    return local_time(settings_of(current_app).zone, moment).replace(microsecond=0)
+def _published_time(zone: ZoneInfo, moment: dt.datetime) -> dt.datetime:
+    return local_time(zone, moment).replace(microsecond=0)
 
 
-def published_keys(session: AnySession) -> dict[int, published.PublishedKey]:
+def published_keys(session: AnySession, zone: ZoneInfo) -> dict[int, published.PublishedKey]:
     return {
         k.id: published.PublishedKey(
             id=k.id,
@@ -131,15 +134,16 @@ def published_keys(session: AnySession) -> dict[int, published.PublishedKey]:
             state=k.state.value,
             # In the local calendar, like the issue dates the keys are checked against, and to
             # the second, as the lists give them.
-            valid_from=_published_time(k.valid_from),
-            valid_until=_published_time(k.valid_until) if k.valid_until else None,
+            valid_from=_published_time(zone, k.valid_from),
+            valid_until=_published_time(zone, k.valid_until) if k.valid_until else None,
         )
         for k in session.execute(select(SigningKey).order_by(SigningKey.id)).scalars()
     }
 
 
-def key_list(session: AnySession) -> dict[str, object]:
-    return published.key_list(issuer(), list(published_keys(session).values()))
+def key_list(session: AnySession, settings: Settings) -> dict[str, object]:
+    keys = published_keys(session, settings.zone)
+    return published.key_list(settings.diploma_issuer, list(keys.values()))
 
 
 def allocate(session: AnySession, name: str, count: int) -> int:
@@ -157,43 +161,40 @@ def allocate(session: AnySession, name: str, count: int) -> int:
     return first
 
 
-def status_notes(session: AnySession) -> dict[int, published.StatusNote]:
+def status_notes(session: AnySession, zone: ZoneInfo) -> dict[int, published.StatusNote]:
     notes = {}
     rows = session.execute(
         select(Diploma).where(Diploma.status != DocumentStatus.VALID).order_by(Diploma.status_index)
     ).scalars()
     for doc in rows:
-        notes[doc.status_index] = note_of(doc)
+        notes[doc.status_index] = note_of(zone, doc)
     return notes
 
 
 def note(
-    status: DocumentStatus, status_at: dt.datetime | None, successor: str | None
+    zone: ZoneInfo, status: DocumentStatus, status_at: dt.datetime | None, successor: str | None
 ) -> published.StatusNote:
     """A document's status as the status list and the verdict state it: a change's local date,
     and the superseding serial."""
-    on = (
-        local_date(settings_of(current_app).zone, status_at)
-        if status_at and status is not DocumentStatus.VALID
-        else None
-    )
+    on = local_date(zone, status_at) if status_at and status is not DocumentStatus.VALID else None
     return published.StatusNote(status=status.value, on=on, by=successor)
 
 
-def note_of(doc: Diploma) -> published.StatusNote:
-    return note(doc.status, doc.status_at, doc.superseded_by.serial if doc.superseded_by else None)
+def note_of(zone: ZoneInfo, doc: Diploma) -> published.StatusNote:
+    successor = doc.superseded_by.serial if doc.superseded_by else None
+    return note(zone, doc.status, doc.status_at, successor)
 
 
-def publish_status_list(session: AnySession, *, actor: Actor) -> StatusList:
+def publish_status_list(session: AnySession, *, actor: Actor, settings: Settings) -> StatusList:
     """Sign the status list as it stands now and keep it for serving."""
-    key, private = signer(session, actor=actor)
+    key, private = signer(session, actor=actor, settings=settings)
     size = session.execute(
         select(Counter.last).where(Counter.name == STATUS_COUNTER)
     ).scalar_one_or_none()
     document = published.status_list(
-        issuer=issuer(),
+        issuer=settings.diploma_issuer,
         size=size or 0,
-        notes=status_notes(session),
+        notes=status_notes(session, settings.zone),
         updated=utcnow(),
         key_id=key.id,
         private=private,

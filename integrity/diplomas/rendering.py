@@ -1,7 +1,8 @@
 """Rendering an approved batch: one PDF per school, a manifest, and a ZIP of them all.
 
 This runner is the one place that commits while a batch renders (job and command alike): after
-each school, so the batch page can show the progress.
+each school, so the batch page can show the progress. The settings (public host, organisation,
+file store) are passed in by the job or command.
 """
 
 from __future__ import annotations
@@ -14,31 +15,25 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 
-from flask import current_app
-
 from integrity import spreadsheets
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
-from integrity.diplomas import documents, services
-from integrity.diplomas.domain import DocType, to_link
+from integrity.diplomas import services
+from integrity.diplomas.domain import DocType, documents, to_link
 from integrity.diplomas.models import Batch, BatchState, Diploma
 from integrity.extensions import db
 from integrity.registry.models import Event
-from integrity.settings import settings_of
+from integrity.settings import Settings
 from integrity.storage import file_store
 
 
-def host() -> str:
-    return str(settings_of(current_app).public_host).lower()
+def link(doc: Diploma, host: str) -> str:
+    """The link a document's QR code carries (``host``: ``Settings.host``)."""
+    return to_link(host, doc.payload)
 
 
-def link(doc: Diploma) -> str:
-    return to_link(host(), doc.payload)
-
-
-def printable(doc: Diploma, event: Event) -> documents.Printable:
-    settings = settings_of(current_app)
+def printable(doc: Diploma, event: Event, settings: Settings) -> documents.Printable:
     ru = doc.language == "ru"
     return documents.Printable(
         serial=doc.serial,
@@ -52,13 +47,13 @@ def printable(doc: Diploma, event: Event) -> documents.Printable:
         school=doc.school,
         award_note=doc.award_note,
         date=doc.issued_on.strftime("%d.%m.%Y"),
-        link=link(doc),
-        host=host(),
+        link=link(doc, settings.host),
+        host=settings.host,
     )
 
 
-def render_one(session: AnySession, doc: Diploma) -> bytes:
-    return documents.render([printable(doc, doc.event)], language=doc.language)
+def render_one(doc: Diploma, settings: Settings) -> bytes:
+    return documents.render([printable(doc, doc.event, settings)], language=doc.language)
 
 
 def _file_name(school: str, taken: set[str]) -> str:
@@ -84,14 +79,71 @@ def mark_batch_failed(session: AnySession, batch_id: int, actor: Actor, error: s
     )
 
 
+def _archive(
+    batch: Batch,
+    schools: dict[str, list[Diploma]],
+    settings: Settings,
+    checkpoint: Callable[[], None],
+) -> bytes:
+    """The ZIP: a PDF per school, the manifest and the checksums; progress after each school."""
+    archive = io.BytesIO()
+    manifest: list[list[object]] = [["serial", "type", "name", "grade", "school", "file", "link"]]
+    sums, taken = [], set[str]()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for school, group in schools.items():
+            name = _file_name(school, taken)
+            events = {doc.event_id: doc.event for doc in group}
+            pdf = documents.render(
+                [printable(doc, events[doc.event_id], settings) for doc in group],
+                language=batch.language,
+            )
+            zf.writestr(name, pdf)
+            sums.append(f"{hashlib.sha256(pdf).hexdigest()}  {name}")
+            for doc in group:
+                manifest.append(
+                    [doc.serial, doc.doc_type, doc.name, doc.grade, school, name,
+                     link(doc, settings.host)]
+                )  # fmt: skip
+            batch.done += len(group)
+            checkpoint()
+        zf.writestr("manifest.csv", spreadsheets.csv_bytes(manifest))
+        zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
+    return archive.getvalue()
+
+
+def _render(
+    session: AnySession, batch: Batch, actor: Actor, settings: Settings,
+    checkpoint: Callable[[], None],
+) -> None:  # fmt: skip
+    docs = services.batch_documents(session, batch)
+    schools: dict[str, list[Diploma]] = defaultdict(list)
+    for doc in docs:
+        schools[doc.school].append(doc)
+    batch.total, batch.done = len(docs), 0
+    session.commit()
+    batch.archive = file_store(settings).put_bytes(_archive(batch, schools, settings, checkpoint))
+    batch.state = BatchState.DONE
+    batch.error = None
+    record_event(
+        session,
+        actor=actor,
+        action="diploma.batch_rendered",
+        subject=f"diploma_batch:{batch.id}",
+        data={"documents": len(docs), "files": len(schools), "archive": batch.archive},
+    )
+    session.commit()
+
+
 def render_batch(
-    batch_id: int, actor: Actor, *, checkpoint: Callable[[], None] | None = None
+    batch_id: int,
+    actor: Actor,
+    settings: Settings,
+    *,
+    checkpoint: Callable[[], None] | None = None,
 ) -> Batch:
     """Render an approved batch into one ZIP, committing its progress after each school's PDF
     (``checkpoint``: a job's own, which may stop the run there; a new run starts over)."""
     from integrity.jobs import log_job
-
-    checkpoint = checkpoint or db.session.commit
 
     started = time.perf_counter()
     session = db.session
@@ -99,46 +151,7 @@ def render_batch(
     if batch is None or batch.state not in (BatchState.APPROVED, BatchState.FAILED):
         raise ValueError(f"batch {batch_id} is not approved")
     try:
-        docs = services.batch_documents(session, batch)
-        schools: dict[str, list[Diploma]] = defaultdict(list)
-        for doc in docs:
-            schools[doc.school].append(doc)
-        batch.total, batch.done = len(docs), 0
-        session.commit()
-        archive = io.BytesIO()
-        manifest: list[list[object]] = [
-            ["serial", "type", "name", "grade", "school", "file", "link"]
-        ]
-        sums, taken = [], set[str]()
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-            for school, group in schools.items():
-                name = _file_name(school, taken)
-                events = {doc.event_id: doc.event for doc in group}
-                pdf = documents.render(
-                    [printable(doc, events[doc.event_id]) for doc in group],
-                    language=batch.language,
-                )
-                zf.writestr(name, pdf)
-                sums.append(f"{hashlib.sha256(pdf).hexdigest()}  {name}")
-                for doc in group:
-                    manifest.append(
-                        [doc.serial, doc.doc_type, doc.name, doc.grade, school, name, link(doc)]
-                    )
-                batch.done += len(group)
-                checkpoint()
-            zf.writestr("manifest.csv", spreadsheets.csv_bytes(manifest))
-            zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
-        batch.archive = file_store(settings_of(current_app)).put_bytes(archive.getvalue())
-        batch.state = BatchState.DONE
-        batch.error = None
-        record_event(
-            session,
-            actor=actor,
-            action="diploma.batch_rendered",
-            subject=f"diploma_batch:{batch.id}",
-            data={"documents": len(docs), "files": len(schools), "archive": batch.archive},
-        )
-        session.commit()
+        _render(session, batch, actor, settings, checkpoint or db.session.commit)
     except Exception as exc:
         session.rollback()
         mark_batch_failed(session, batch_id, actor, str(exc) or type(exc).__name__)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
+from integrity.settings import settings_of
 
 
 def _render(args: dict[str, Any], run: Run) -> None:
     from integrity.diplomas.rendering import render_batch
 
-    render_batch(args["batch_id"], actor_of(args), checkpoint=lambda: run.checkpoint(db.session))
+    render_batch(
+        args["batch_id"],
+        actor_of(args),
+        settings_of(current_app),
+        checkpoint=lambda: run.checkpoint(db.session),
+    )
 
 
 def _render_given_up(args: dict[str, Any], error: str) -> None:

@@ -1,18 +1,19 @@
 """The server's verdict on a QR link or a typed serial: the same ``published.check`` the offline
-script runs, fed from the database. Reads only."""
+script runs, fed from the database. Reads only; the zone and the key cache are passed in (the
+public page keeps one cache per app)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from integrity.db import AnySession
-from integrity.diplomas import keys, published
-from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, to_code
+from integrity.diplomas import keys
+from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, published, to_code
 from integrity.diplomas.models import Diploma, DocumentStatus
 from integrity.registry.domain import name_key
 from integrity.registry.models import Event
@@ -20,20 +21,28 @@ from integrity.registry.models import Event
 KEYS_TTL = 300.0  # seconds; an unknown key id reloads at once, so a new key is never missed
 
 
-def _keys(session: AnySession, key_id: int | None) -> dict[int, published.PublishedKey]:
-    """The published keys, kept a few minutes per app: the page is public and busy, keys rarely
-    change, and the database is asked again whenever a payload names a key not yet seen."""
-    cache = current_app.extensions.setdefault("integrity.diploma_keys", {})
-    now = time.monotonic()
-    known = cache.get("keys")
-    if (
-        known is None
-        or now - cache["at"] > KEYS_TTL
-        or (key_id is not None and key_id not in known)
-    ):
-        known = keys.published_keys(session)
-        cache.update(keys=known, at=now)
-    return dict(known)
+class KeyCache:
+    """The published keys, kept a few minutes (one cache per app): the page is public and busy,
+    keys rarely change, and the database is asked again whenever a payload names a key not yet
+    seen."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, published.PublishedKey] | None = None
+        self._at = 0.0
+
+    def keys(
+        self, session: AnySession, zone: ZoneInfo, key_id: int | None
+    ) -> dict[int, published.PublishedKey]:
+        now = time.monotonic()
+        known = self._known
+        if (
+            known is None
+            or now - self._at > KEYS_TTL
+            or (key_id is not None and key_id not in known)
+        ):
+            known = keys.published_keys(session, zone)
+            self._known, self._at = known, now
+        return dict(known)
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,12 @@ _LOOKUP = (
 # Built once, so its cache key is computed once; run on the session's connection, not the ORM.
 
 
-def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Found | None]:
+def check_blob(
+    session: AnySession, blob: bytes, zone: ZoneInfo, cache: KeyCache | None = None
+) -> tuple[published.Result, Found | None]:
     """The verdict, and what is stored of the document when it is ours. One query: this runs
-    on every QR scan, so it reads columns, not ORM objects."""
+    on every QR scan, so it reads columns, not ORM objects. Without a ``cache`` the keys are
+    read afresh (commands, tests)."""
     found: list[Found] = []
 
     def status_of(payload: Payload) -> published.StatusNote | None:
@@ -78,19 +90,22 @@ def check_blob(session: AnySession, blob: bytes) -> tuple[published.Result, Foun
         found.append(
             Found(row.id, row.school, (row.title_kk, row.title_ru, row.title_en), successor)
         )
-        return keys.note(DocumentStatus(row.status), row.status_at, row.serial)
+        return keys.note(zone, DocumentStatus(row.status), row.status_at, row.serial)
 
     key_id = int.from_bytes(blob[1:3]) if len(blob) > 3 else None
-    result = published.check(blob, _keys(session, key_id), status_of)
+    known = (cache or KeyCache()).keys(session, zone, key_id)
+    result = published.check(blob, known, status_of)
     return result, (found[0] if found else None)
 
 
-def check_link(session: AnySession, text: str) -> tuple[published.Result, Found | None]:
+def check_link(
+    session: AnySession, text: str, zone: ZoneInfo, cache: KeyCache | None = None
+) -> tuple[published.Result, Found | None]:
     try:
         blob = from_text(text)
     except PayloadError as exc:
         return published.Result(published.Verdict.NOT_ISSUED, why=str(exc)), None
-    return check_blob(session, blob)
+    return check_blob(session, blob, zone, cache)
 
 
 def lookup(session: AnySession, serial_text: str, surname: str) -> Diploma | None:

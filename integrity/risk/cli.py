@@ -7,11 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, echo_json, refused
-from integrity.errors import DomainError
+from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
+from integrity.settings import Settings, settings_of
+
+
+def _settings() -> Settings:
+    return settings_of(current_app)
 
 
 def _analysis(analysis_id: int) -> Any:
@@ -47,7 +52,7 @@ def indicators_command(start: str, end: str, as_json: bool) -> None:
 
     first, last = _day(start), _day(end)
     assert first is not None and last is not None
-    readings = measure(db.session, first, last)
+    readings = measure(db.session, first, last, _settings())
     rows = [{"code": r.indicator.code, "value": r.value.value, "detail": r.value.detail,
              "light": r.light.value} for r in readings]  # fmt: skip
     if as_json:
@@ -75,16 +80,11 @@ def new_command(
 
     first, last = _day(start), _day(end)
     assert first is not None and last is not None
-    try:
-        analysis = services.create(
-            db.session, actor=cli_actor(as_user), period_start=first, period_end=last,
-            order_number=order_number, order_date=_day(order_date),
-            previous=_analysis(previous_id) if previous_id else None,
-        )  # fmt: skip
-    except DomainError as exc:
-        db.session.rollback()
-        raise refused(exc) from None
-    db.session.commit()
+    analysis = carry_out(lambda: services.create(
+        db.session, actor=cli_actor(as_user), period_start=first, period_end=last,
+        order_number=order_number, order_date=_day(order_date),
+        previous=_analysis(previous_id) if previous_id else None,
+    ))  # fmt: skip
     click.echo(f"analysis {analysis.id}")
 
 
@@ -92,14 +92,9 @@ def _step(analysis_id: int, as_user: str | None, step: str, **extra: Any) -> Any
     from integrity.risk import services
 
     analysis = _analysis(analysis_id)
-    try:
-        result = getattr(services, step)(
-            db.session, actor=cli_actor(as_user), analysis=analysis, **extra
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        raise refused(exc) from None
-    db.session.commit()
+    result = carry_out(lambda: getattr(services, step)(
+        db.session, actor=cli_actor(as_user), analysis=analysis, **extra
+    ))  # fmt: skip
     return analysis, result
 
 
@@ -108,7 +103,7 @@ def _step(analysis_id: int, as_user: str | None, step: str, **extra: Any) -> Any
 @click.option("--as", "as_user", default=None)
 def compute_command(analysis_id: int, as_user: str | None) -> None:
     """Measure the indicators for the analysis's period; red lights propose findings."""
-    analysis, proposed = _step(analysis_id, as_user, "compute")
+    analysis, proposed = _step(analysis_id, as_user, "compute", settings=_settings())
     for reading in analysis.readings:
         value = "—" if reading.value is None else f"{reading.value:g}"
         click.echo(f"{reading.light:<6} {reading.code:<30} {value:>8}  {reading.detail}")
@@ -129,7 +124,7 @@ def review_command(analysis_id: int, as_user: str | None) -> None:
 @click.option("--as", "as_user", default=None)
 def sign_command(analysis_id: int, as_user: str | None) -> None:
     """Sign the reviewed analysis: freezes a version (its hash is printed)."""
-    _, version = _step(analysis_id, as_user, "sign")
+    _, version = _step(analysis_id, as_user, "sign", settings=_settings())
     click.echo(f"version {version.number} {version.content_sha256}")
 
 
@@ -163,9 +158,9 @@ def report_command(analysis_id: int, lang: str, fmt: str, out: Path, number: int
     """Write the report: the last signed version, or an unsigned draft marked as such."""
     from integrity.risk.reports import render
 
-    try:
-        data = render(db.session, _analysis(analysis_id), lang=lang, fmt=fmt, number=number)
-    except DomainError as exc:
-        raise refused(exc) from None
+    analysis = _analysis(analysis_id)
+    data = carry_out(lambda: render(
+        db.session, analysis, settings=_settings(), lang=lang, fmt=fmt, number=number
+    ))  # fmt: skip
     out.write_bytes(data)
     click.echo(str(out))

@@ -1,12 +1,12 @@
 """Rendering an analysis's report: a signed version as it was signed, or the current draft marked
-as unsigned. Reads only."""
+as unsigned. Reads only; the public host, the zone and the organisation come in with the
+settings."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from integrity.audit.chain import canonical_json
@@ -14,18 +14,25 @@ from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.db import AnySession
 from integrity.errors import NotFound
-from integrity.risk import documents, services
+from integrity.risk import services
+from integrity.risk.domain import documents
 from integrity.risk.models import Analysis, ReportVersion
-from integrity.settings import settings_of
+from integrity.settings import Settings
 
 
-def check_link(digest: str) -> str:
-    host = str(settings_of(current_app).public_host).lower()
+def check_link(host: str, digest: str) -> str:
+    """The public check page of a report (``host``: ``Settings.host``)."""
     return f"https://{host}/r/{digest}"
 
 
 def render(
-    session: AnySession, analysis: Analysis, *, lang: str, fmt: str, number: int | None = None
+    session: AnySession,
+    analysis: Analysis,
+    *,
+    settings: Settings,
+    lang: str,
+    fmt: str,
+    number: int | None = None,
 ) -> bytes:
     version: ReportVersion | None
     if number is not None:
@@ -37,10 +44,10 @@ def render(
     if version is not None:
         snap = json.loads(version.content)
         seal = documents.Seal(version.number, version.content_sha256, version.chain_head,
-                              check_link(version.content_sha256))  # fmt: skip
+                              check_link(settings.host, version.content_sha256))  # fmt: skip
     else:
-        snap = services.snapshot(analysis, today=local_today(settings_of(current_app).zone))
+        snap = services.snapshot(analysis, today=local_today(settings.zone), settings=settings)
         digest = hashlib.sha256(canonical_json(snap).encode()).hexdigest()
-        seal = documents.Seal(0, digest, chain_head(session)[1], check_link(digest))
+        seal = documents.Seal(0, digest, chain_head(session)[1], check_link(settings.host, digest))
     render_ = documents.render_docx if fmt == "docx" else documents.render_pdf
     return render_(snap, lang, seal)

@@ -4,6 +4,7 @@ public check page of a signed report."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -20,18 +21,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
-from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.errors import InvalidInput
 from integrity.extensions import db
-from integrity.risk import charts, domain, indicators, reports, services
-from integrity.risk.documents import localise_detail
+from integrity.risk import domain, reports, services
+from integrity.risk.domain import indicators
+from integrity.risk.labels import LEVEL_NAMES, LIGHT_NAMES, ROLE_NAMES, STATE_NAMES, STATUS_NAMES
 from integrity.risk.models import (
     Analysis,
     AnalysisState,
@@ -40,10 +38,10 @@ from integrity.risk.models import (
     Recommendation,
     RecommendationStatus,
 )
-from integrity.settings import settings_of
+from integrity.settings import Settings, settings_of
 from integrity.web import select_locale
 from integrity.web.access import public, roles
-from integrity.web.forms import perform
+from integrity.web.forms import acting, perform
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 check_bp = Blueprint("report_check", __name__)
@@ -53,99 +51,28 @@ check_bp = Blueprint("report_check", __name__)
 READERS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER, Role.CHAIR)
 EDITORS = (Role.ADMIN, Role.DIRECTOR, Role.ORGANISER)  # the working group's secretary and members
 SIGNERS = (Role.ADMIN, Role.DIRECTOR)
-LIGHT_NAMES = {
-    "green": _l("green"),
-    "amber": _l("amber"),
-    "red": _l("red"),
-    "none": _l("no data"),
-}
-STATE_NAMES = {
-    AnalysisState.DRAFT: _l("draft"),
-    AnalysisState.IN_REVIEW: _l("in review"),
-    AnalysisState.SIGNED: _l("signed"),
-    AnalysisState.PUBLISHED: _l("published"),
-}
-STATUS_NAMES = {
-    RecommendationStatus.PLANNED: _l("planned"),
-    RecommendationStatus.IN_PROGRESS: _l("in progress"),
-    RecommendationStatus.DONE: _l("done"),
-}
-LEVEL_NAMES = {"low": _l("low"), "medium": _l("medium"), "high": _l("high")}
-ROLE_NAMES = {"chair": _l("chair"), "member": _l("member"), "secretary": _l("secretary")}
 
 
-def _actor() -> Actor:
-    return Actor(current_user.id, current_user.username)
+def _settings() -> Settings:
+    return settings_of(current_app)
+
+
+def _today() -> dt.date:
+    return local_today(_settings().zone)
 
 
 def _year() -> tuple[dt.date, dt.date]:
-    today = local_today(settings_of(current_app).zone)
+    today = _today()
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
-
-
-def _history(limit: int = 4) -> list[Analysis]:
-    """The last analyses by period, oldest first."""
-    rows = db.session.execute(
-        select(Analysis).order_by(Analysis.period_end.desc(), Analysis.id.desc()).limit(limit)
-    ).scalars()
-    return list(reversed(list(rows)))
-
-
-def _trend(value: float | None, before: float | None) -> str:
-    if value is None or before is None:
-        return ""
-    return "↑" if value > before else "↓" if value < before else "→"
 
 
 @bp.route("/")
 @roles(*READERS)
 def dashboard() -> str:
-    start, end = _year()
-    live, found = services.measure_with_facts(db.session, start, end)
-    history = _history()
-    previous = history[-1] if history else None
-    rows = []
-    for reading in live:
-        code = reading.indicator.code
-        past = [
-            (f"{a.period_start:%Y}", r.value, r.light)
-            for a in history
-            for r in a.readings
-            if r.code == code and a.period_end < start
-        ]
-        before = past[-1][1] if past else None
-        rows.append({
-            "reading": reading,
-            "before": before,
-            "trend": _trend(reading.value.value, before),
-            "detail": localise_detail(reading.value.detail, select_locale()),
-            # charts.trend escapes every text it draws.
-            "chart": Markup(charts.trend(  # noqa: S704
-                [*past, (f"{start:%Y}", reading.value.value, reading.light.value)],
-                amber=None if reading.indicator.informative else reading.thresholds.amber,
-                red=None if reading.indicator.informative else reading.thresholds.red,
-                title=reading.indicator.name(select_locale()),
-            )),
-        })  # fmt: skip
-    counts = {light: sum(1 for r in live if r.light.value == light) for light in LIGHT_NAMES}
-    today = local_today(settings_of(current_app).zone)
-    open_recs = (
-        [r for r in previous.recommendations if r.status is not RecommendationStatus.DONE]
-        if previous
-        else []
-    )
-
+    page = services.dashboard(db.session, _settings(), today=_today(), locale=select_locale())
     return render_template(
         "risk/dashboard.html",
-        rows=rows,
-        counts=counts,
-        period=(start, end),
-        latest=previous,
-        open_recs=open_recs,
-        overdue=[r for r in open_recs if r.overdue(today)],
-        today=today,
-        chain_ok=found.chain_ok,
-        head=chain_head(db.session),
+        **page.context(),
         light_names=LIGHT_NAMES,
         status_names=STATUS_NAMES,
         state_names=STATE_NAMES,
@@ -157,9 +84,11 @@ def dashboard() -> str:
 def indicator(code: str) -> str:
     found = indicators.BY_CODE.get(code) or abort(404)
     start, end = _year()
-    (reading,) = [r for r in services.measure(db.session, start, end) if r.indicator.code == code]
+    measured = services.measure(db.session, start, end, _settings())
+    (reading,) = [r for r in measured if r.indicator.code == code]
     history = [
-        (a, next((r for r in a.readings if r.code == code), None)) for a in _history(limit=10)
+        (a, next((r for r in a.readings if r.code == code), None))
+        for a in services.history(db.session, limit=10)
     ]
     return render_template(
         "risk/indicator.html",
@@ -176,7 +105,7 @@ def indicator(code: str) -> str:
 def analyses() -> str:
     return render_template(
         "risk/analyses.html",
-        analyses=list(reversed(_history(limit=50))),
+        analyses=list(reversed(services.history(db.session, limit=50))),
         state_names=STATE_NAMES,
         can_edit=current_user.has_role(*EDITORS),
         year=_year(),
@@ -196,7 +125,7 @@ def new_analysis() -> Response:
         except ValueError:
             raise InvalidInput(_l("Dates are written YYYY-MM-DD."), field="period") from None
         previous = db.session.get(Analysis, int(form["previous"])) if form.get("previous") else None
-        made.append(services.create(db.session, actor=_actor(), period_start=start,
+        made.append(services.create(db.session, actor=acting(), period_start=start,
                                     period_end=end, order_number=form.get("order_number", ""),
                                     previous=previous))  # fmt: skip
 
@@ -246,110 +175,194 @@ def _finding_fields(form: Any) -> dict[str, Any]:
     return fields
 
 
-def _post(analysis: Analysis) -> None:
-    """One form a request: ``action`` says which."""
-    form, actor, session = request.form, _actor(), db.session
-    action = form.get("action", "")
-    finding = session.get(Finding, int(form["finding_id"])) if form.get("finding_id") else None
-    if finding is not None and finding.analysis_id != analysis.id:
-        abort(404)
-    steps: dict[str, Any] = {
-        "compute": lambda: services.compute(session, actor=actor, analysis=analysis),
-        "review": lambda: services.submit_for_review(session, actor=actor, analysis=analysis),
-        "reopen": lambda: services.reopen(session, actor=actor, analysis=analysis,
-                                          reason=form.get("reason", "")),
-        "close": lambda: services.close_finding(session, actor=actor, finding=finding or abort(404),
-                                                note=form.get("reason", "")),
-        "members": lambda: services.set_members(
-            session, actor=actor, analysis=analysis,
-            members=[(n, p, r or "member") for n, p, r in _lines(form.get("members", ""), 3)]),
-        "positions": lambda: services.set_positions(
-            session, actor=actor, analysis=analysis,
-            rows=list(_lines(form.get("positions", ""), 3))),  # type: ignore[arg-type]
-        "texts": lambda: services.set_texts(
-            session, actor=actor, analysis=analysis,
-            **{k: v for k, v in form.items() if k.startswith(("examined_", "conclusions_",
-               "legal_basis_", "order_", "analysis_", "matrix_"))}),
-        "sources": lambda: services.set_sources(
-            session, actor=actor, analysis=analysis,
-            sources={n: (form.get(f"used_{n}") == "on", form.get(f"note_{n}", ""),
-                         form.get(f"evidence_{n}", "")) for n in range(1, len(domain.SOURCES) + 1)}),
-        "finding": lambda: services.save_finding(
-            session, actor=actor, analysis=analysis, finding=finding, **_finding_fields(form)),
-        "dismiss": lambda: services.dismiss_finding(session, actor=actor, finding=finding or abort(404),
-                                                    reason=form.get("reason", "")),
-        "recommendation": lambda: services.save_recommendation(
-            session, actor=actor, analysis=analysis,
-            recommendation=session.get(Recommendation, int(form["rec_id"])) if form.get("rec_id", "").isdigit() else None,
-            measure=form.get("measure", ""), responsible=form.get("responsible", ""),
-            deadline=_date_field(form, "deadline"),
-            risk=form.get("risk", ""), note=form.get("note", ""),
-            status=_status_field(form)),
-    }  # fmt: skip
-    signing = {
-        "sign": lambda: services.sign(session, actor=actor, analysis=analysis),
-        "publish": lambda: services.publish(session, actor=actor, analysis=analysis),
-    }
-    if action == "reopen" and analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED):
-        signing["reopen"] = steps.pop("reopen")  # undoing a signature is the signer's act
-    if action in signing:
-        if not current_user.has_role(*SIGNERS):
-            abort(403)
-        step = signing[action]
-    elif action in steps:
-        step = steps[action]
-    else:
-        abort(400)
-    if perform(None, step):
-        flash(_("Saved."), "success")
-
-
-@bp.route("/analyses/<int:analysis_id>", methods=["POST"])
-@roles(*EDITORS)
-def analysis_action(analysis_id: int) -> Response:
+def _change(analysis_id: int, step: Callable[[Analysis], object]) -> Response:
+    """One change of the analysis: commit it or show the refusal, then back to its section."""
     analysis = db.session.get(Analysis, analysis_id) or abort(404)
-    _post(analysis)
+    if perform(None, lambda: step(analysis)):
+        flash(_("Saved."), "success")
     anchor = request.form.get("anchor", "")
     return redirect(
         url_for(".analysis", analysis_id=analysis.id) + (anchor if anchor.startswith("#") else "")
     )
 
 
+def _finding(analysis: Analysis) -> Finding | None:
+    """The finding the form names, which must be this analysis's."""
+    form = request.form
+    finding = db.session.get(Finding, int(form["finding_id"])) if form.get("finding_id") else None
+    if finding is not None and finding.analysis_id != analysis.id:
+        abort(404)
+    return finding
+
+
+@bp.route("/analyses/<int:analysis_id>/compute", methods=["POST"])
+@roles(*EDITORS)
+def compute(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.compute(
+        db.session, actor=acting(), settings=_settings(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/review", methods=["POST"])
+@roles(*EDITORS)
+def review(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.submit_for_review(
+        db.session, actor=acting(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/sign", methods=["POST"])
+@roles(*SIGNERS)
+def sign(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.sign(
+        db.session, actor=acting(), settings=_settings(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/publish", methods=["POST"])
+@roles(*SIGNERS)
+def publish(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.publish(
+        db.session, actor=acting(), analysis=analysis
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/reopen", methods=["POST"])
+@roles(*EDITORS)
+def reopen(analysis_id: int) -> Response:
+    analysis = db.session.get(Analysis, analysis_id) or abort(404)
+    signed = analysis.state in (AnalysisState.SIGNED, AnalysisState.PUBLISHED)
+    if signed and not current_user.has_role(*SIGNERS):
+        abort(403)  # undoing a signature is the signer's act
+    return _change(analysis_id, lambda analysis: services.reopen(
+        db.session, actor=acting(), analysis=analysis, reason=request.form.get("reason", "")
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/findings", methods=["POST"])
+@roles(*EDITORS)
+def save_finding(analysis_id: int) -> Response:
+    """Add a finding, or edit (and so accept) the one the form names."""
+    return _change(analysis_id, lambda analysis: services.save_finding(
+        db.session, actor=acting(), analysis=analysis, finding=_finding(analysis),
+        **_finding_fields(request.form),
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/findings/dismiss", methods=["POST"])
+@roles(*EDITORS)
+def dismiss_finding(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.dismiss_finding(
+        db.session, actor=acting(), finding=_finding(analysis) or abort(404),
+        reason=request.form.get("reason", ""),
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/findings/close", methods=["POST"])
+@roles(*EDITORS)
+def close_finding(analysis_id: int) -> Response:
+    return _change(analysis_id, lambda analysis: services.close_finding(
+        db.session, actor=acting(), finding=_finding(analysis) or abort(404),
+        note=request.form.get("reason", ""),
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/recommendations", methods=["POST"])
+@roles(*EDITORS)
+def save_recommendation(analysis_id: int) -> Response:
+    """Add a recommendation, or change the one the form names (its status, mostly)."""
+    form = request.form
+
+    def save(analysis: Analysis) -> object:
+        recommendation = (
+            db.session.get(Recommendation, int(form["rec_id"]))
+            if form.get("rec_id", "").isdigit()
+            else None
+        )
+        return services.save_recommendation(
+            db.session, actor=acting(), analysis=analysis, recommendation=recommendation,
+            measure=form.get("measure", ""), responsible=form.get("responsible", ""),
+            deadline=_date_field(form, "deadline"), risk=form.get("risk", ""),
+            note=form.get("note", ""), status=_status_field(form),
+        )  # fmt: skip
+
+    return _change(analysis_id, save)
+
+
+@bp.route("/analyses/<int:analysis_id>/members", methods=["POST"])
+@roles(*EDITORS)
+def set_members(analysis_id: int) -> Response:
+    """The working group, one "name | position | role" line each (the role may be left out)."""
+    rows = [(n, p, r or "member") for n, p, r in _lines(request.form.get("members", ""), 3)]
+    return _change(analysis_id, lambda analysis: services.set_members(
+        db.session, actor=acting(), analysis=analysis, members=rows
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/positions", methods=["POST"])
+@roles(*EDITORS)
+def set_positions(analysis_id: int) -> Response:
+    """The appendix, one "position | competence | risk" line each."""
+    rows = _lines(request.form.get("positions", ""), 3)
+    return _change(analysis_id, lambda analysis: services.set_positions(
+        db.session, actor=acting(), analysis=analysis, rows=rows  # type: ignore[arg-type]
+    ))  # fmt: skip
+
+
+TEXT_FIELDS = ("examined_", "conclusions_", "legal_basis_", "order_", "analysis_", "matrix_")
+
+
+@bp.route("/analyses/<int:analysis_id>/texts", methods=["POST"])
+@roles(*EDITORS)
+def set_texts(analysis_id: int) -> Response:
+    texts = {k: v for k, v in request.form.items() if k.startswith(TEXT_FIELDS)}
+    return _change(analysis_id, lambda analysis: services.set_texts(
+        db.session, actor=acting(), analysis=analysis, **texts
+    ))  # fmt: skip
+
+
+@bp.route("/analyses/<int:analysis_id>/sources", methods=["POST"])
+@roles(*EDITORS)
+def set_sources(analysis_id: int) -> Response:
+    """The sources checklist, every source in one step: used or not, a note, evidence."""
+    form = request.form
+    sources = {
+        n: (form.get(f"used_{n}") == "on", form.get(f"note_{n}", ""), form.get(f"evidence_{n}", ""))
+        for n in range(1, len(domain.SOURCES) + 1)
+    }
+    return _change(analysis_id, lambda analysis: services.set_sources(
+        db.session, actor=acting(), analysis=analysis, sources=sources
+    ))  # fmt: skip
+
+
+# What the analysis page shows beside the analysis itself: the fixed vocabulary and the words.
+ANALYSIS_PAGE_WORDS: dict[str, Any] = {
+    "directions": list(domain.Direction),
+    "sources": domain.SOURCES,
+    "registry": indicators.REGISTRY,
+    "FindingStatus": FindingStatus,
+    "AnalysisState": AnalysisState,
+    "RecommendationStatus": RecommendationStatus,
+    "light_names": LIGHT_NAMES,
+    "state_names": STATE_NAMES,
+    "status_names": STATUS_NAMES,
+    "role_names": ROLE_NAMES,
+    "level_names": LEVEL_NAMES,
+}
+
+
 @bp.route("/analyses/<int:analysis_id>")
 @roles(*READERS)
 def analysis(analysis_id: int) -> str:
     analysis = db.session.get(Analysis, analysis_id) or abort(404)
-    today = local_today(settings_of(current_app).zone)
-    by_direction = {
-        d: [f for f in analysis.findings if f.direction == d.value] for d in domain.Direction
-    }
     return render_template(
         "risk/analysis.html",
         analysis=analysis,
-        directions=list(domain.Direction),
-        by_direction=by_direction,
-        notes={n.direction: n for n in analysis.examined},
-        sources=domain.SOURCES,
-        readings={r.code: r for r in analysis.readings},
-        registry=indicators.REGISTRY,
-        matrix=services.matrix(analysis),
-        FindingStatus=FindingStatus,
-        AnalysisState=AnalysisState,
-        RecommendationStatus=RecommendationStatus,
-        today=today,
+        **services.analysis_page(analysis).context(),
+        **ANALYSIS_PAGE_WORDS,
+        today=_today(),
         can_edit=current_user.has_role(*EDITORS),
         can_sign=current_user.has_role(*SIGNERS),
-        light_names=LIGHT_NAMES,
-        state_names=STATE_NAMES,
-        status_names=STATUS_NAMES,
-        role_names=ROLE_NAMES,
-        level_names=LEVEL_NAMES,
-        members_text="\n".join(
-            f"{m.name} | {m.position} | {m.role.value}" for m in analysis.members
-        ),
-        positions_text="\n".join(
-            f"{p.position} | {p.competence} | {p.risk}" for p in analysis.positions
-        ),
     )
 
 
@@ -360,7 +373,7 @@ def report(analysis_id: int, fmt: str) -> Response:
     lang = request.args.get("lang", "kk")
     if fmt not in ("docx", "pdf") or lang not in ("kk", "ru"):
         abort(404)
-    data = reports.render(db.session, analysis, lang=lang, fmt=fmt)
+    data = reports.render(db.session, analysis, settings=_settings(), lang=lang, fmt=fmt)
     response = make_response(data)
     response.headers["Content-Type"] = (
         "application/pdf" if fmt == "pdf"

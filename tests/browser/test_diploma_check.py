@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from playwright.sync_api import Page, expect
 
 from integrity.diplomas.rendering import link
+from integrity.settings import settings_of
 from tests.integration.test_diplomas import issued_batch
 
 
@@ -16,7 +18,7 @@ def test_a_phone_opens_a_diplomas_qr_link_and_sees_the_verdict(
 ) -> None:
     _, _, made = issued_batch(session, users)
     doc = made[0]
-    code = link(doc).rsplit("/", 1)[-1]
+    code = link(doc, settings_of(current_app).host).rsplit("/", 1)[-1]
     surname = doc.name.split(" ")[0]
     session.commit()
 
@@ -55,7 +57,9 @@ def test_the_verdict_page_works_with_javascript_switched_off(
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
-        page.goto(f"{live_server}/v/" + link(made[1]).rsplit("/", 1)[-1])
+        page.goto(
+            f"{live_server}/v/" + link(made[1], settings_of(current_app).host).rsplit("/", 1)[-1]
+        )
         assert page.get_by_test_id("verdict").get_attribute("data-verdict") == "genuine"
     finally:
         context.close()

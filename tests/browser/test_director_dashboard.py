@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from playwright.sync_api import Page, expect
 
 from integrity.accounts.domain import Role
 from integrity.risk import services
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.conftest import PASSWORD, Users
 from tests.integration.test_diplomas import final_protocol
@@ -21,7 +23,7 @@ def test_the_director_sees_the_lights_and_downloads_the_report(
     final_protocol(session)
     undeclare(session, 3)
     analysis = analysis_with_group(session)
-    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    services.compute(session, actor=f.ACTOR, settings=settings_of(current_app), analysis=analysis)
     director = users.make(Role.DIRECTOR, username="director")
     session.commit()
 

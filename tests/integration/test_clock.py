@@ -7,13 +7,16 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 from integrity import clock
-from integrity.diplomas import keys, published, services, verifying
-from integrity.diplomas.domain import DocType, Serial
-from integrity.diplomas.published import Verdict
+from integrity.diplomas import keys, services, verifying
+from integrity.diplomas.domain import DocType, Serial, published
+from integrity.diplomas.domain.published import Verdict
 from integrity.diplomas.rendering import link
 from integrity.registry.services import people
 from integrity.risk import facts
+from integrity.settings import settings_of
 from tests import factories as f
 
 ALMATY = ZoneInfo("Asia/Almaty")  # the default TIMEZONE
@@ -31,7 +34,7 @@ def test_the_local_date_turns_at_local_midnight_not_at_utc_midnight() -> None:
 
 
 def test_an_analysis_period_runs_from_local_midnight_to_local_midnight(app: Any) -> None:
-    since, until = facts._bounds(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    since, until = facts._bounds(ALMATY, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert since == dt.datetime(2025, 12, 31, 19, tzinfo=dt.UTC)
     assert until == dt.datetime(2026, 12, 31, 19, tzinfo=dt.UTC)
 
@@ -39,7 +42,8 @@ def test_an_analysis_period_runs_from_local_midnight_to_local_midnight(app: Any)
 def commendation_on_new_years_night(session: Any, monkeypatch: Any) -> Any:
     """A letter of commendation issued at 01:30 on 1 January in Taraz (the clock stays there)."""
     monkeypatch.setattr(clock, "utcnow", lambda: NEW_YEARS_NIGHT)
-    return services.issue_one(session, actor=f.ACTOR, event=f.event(session),
+    return services.issue_one(session, actor=f.ACTOR, settings=settings_of(current_app),
+                              event=f.event(session),
                               doc_type=DocType.COMMENDATION, surname="Сәрсенова",
                               given_names="Әйгерім", subject="Математика", grade=0, school="",
                               language="kk")  # fmt: skip
@@ -70,9 +74,11 @@ def test_a_key_retired_after_local_midnight_still_verifies_that_days_documents(
     assert doc.issued_on == dt.date(2027, 1, 1)
     # Retired at 01:31 on 1 January in Taraz, still 31 December in UTC.
     monkeypatch.setattr(keys, "utcnow", lambda: NEW_YEARS_NIGHT + dt.timedelta(minutes=1))
-    keys.rotate(session, actor=f.ACTOR)
-    assert verifying.check_link(session, link(doc))[0].verdict is Verdict.GENUINE
-    listed = keys.key_list(session)
+    settings = settings_of(current_app)
+    keys.rotate(session, actor=f.ACTOR, settings=settings)
+    verdict = verifying.check_link(session, link(doc, settings.host), settings.zone)[0].verdict
+    assert verdict is Verdict.GENUINE
+    listed = keys.key_list(session, settings)
     assert listed["keys"][0]["valid_until"] == "2027-01-01T01:31:00+05:00"  # type: ignore[index]
     offline = published.read_key_list(json.loads(json.dumps(listed)))
     assert offline[doc.key_id].covers(dt.date(2027, 1, 1))

@@ -126,6 +126,7 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     from integrity.demo.protocols import demo_diploma_path, render_demo_batches
     from integrity.diplomas import verifying
     from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
+    from integrity.settings import settings_of
 
     docs = session.query(Diploma).all()
     assert docs and [d.status for d in docs].count(DocumentStatus.ANNULLED) == 1
@@ -135,7 +136,8 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     assert all(b.state is BatchState.DONE and b.archive for b in session.query(Batch))
     path = demo_diploma_path(session)
     assert path is not None
-    assert verifying.check_link(session, path)[0].verdict.value == "genuine"
+    zone = settings_of(app).zone
+    assert verifying.check_link(session, path, zone)[0].verdict.value == "genuine"
     printed = app.test_cli_runner().invoke(
         args=["demo", "--if-empty", "--address", "http://demo.test:8123/"]
     )

@@ -17,20 +17,25 @@ from sqlalchemy import select
 
 from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
-from integrity.diplomas import keys, published, services, verifying
-from integrity.diplomas.domain import DocType, Serial, from_text, read
+from integrity.diplomas import keys, services, verifying
+from integrity.diplomas.domain import DocType, Serial, from_text, published, read
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus, KeyState
 from integrity.diplomas.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput
 from integrity.protocols import services as protocols
 from integrity.protocols.models import Protocol
-from integrity.settings import install, settings_of
+from integrity.settings import Settings, install, settings_of
 from integrity.storage import file_store
 from tests import factories as f
 from tests.conftest import expect_events
 from tests.integration.test_protocols import marked_round
 
 Verdict = published.Verdict
+
+
+def settings() -> Settings:
+    """The app's settings, as the views, commands and jobs pass them to the services."""
+    return settings_of(current_app)
 
 
 def final_protocol(session: Any, totals: dict[int, int] | None = None) -> Protocol:
@@ -61,7 +66,9 @@ def issued_batch(session: Any, users: Any, **options: Any) -> tuple[Protocol, Ba
         language=options.get("language", "kk"),
         participation=options.get("participation", False),
     )
-    made = services.decide_batch(session, actor=checker.as_actor(), batch=batch, approve=True)
+    made = services.decide_batch(
+        session, settings=settings(), actor=checker.as_actor(), batch=batch, approve=True
+    )
     return protocol, batch, made
 
 
@@ -73,14 +80,20 @@ def test_a_batch_is_issued_only_when_another_user_approves_it(session: Any, user
                                        language="kk", participation=False)  # fmt: skip
     assert session.execute(select(Diploma)).first() is None  # nothing issued yet
     with pytest.raises(Forbidden) as same:
-        services.decide_batch(session, actor=maker.as_actor(), batch=batch, approve=True)
+        services.decide_batch(
+            session, settings=settings(), actor=maker.as_actor(), batch=batch, approve=True
+        )
     assert same.value.details["code"] == "same_user"
     with pytest.raises(Forbidden):  # the command line's anonymous actor is nobody
-        services.decide_batch(session, actor=f.ACTOR, batch=batch, approve=True)
+        services.decide_batch(
+            session, settings=settings(), actor=f.ACTOR, batch=batch, approve=True
+        )
     checker = users.make(Role.DIRECTOR)
     # The first signing key is made on first use.
     with expect_events("diploma.batch_approved", "diploma.key_rotated", "diploma.issued"):
-        made = services.decide_batch(session, actor=checker.as_actor(), batch=batch, approve=True)
+        made = services.decide_batch(
+            session, settings=settings(), actor=checker.as_actor(), batch=batch, approve=True
+        )
     assert batch.state is BatchState.APPROVED
     # Six participants: the policy gives II to the best and III to the second.
     assert sorted(d.doc_type for d in made) == ["D2", "D3"]
@@ -91,7 +104,8 @@ def test_issuing_a_protocol_again_never_duplicates_a_document(session: Any, user
     assert len(made) == 6 and sorted(d.doc_type for d in made).count("CP") == 4
     again = services.request_batch(session, actor=users.make(Role.ADMIN).as_actor(),
                                    protocol=protocol, language="kk", participation=True)  # fmt: skip
-    assert services.decide_batch(session, actor=users.make(Role.CHAIR).as_actor(), batch=again,
+    assert services.decide_batch(session, settings=settings(),
+                                 actor=users.make(Role.CHAIR).as_actor(), batch=again,
                                  approve=True) == []  # fmt: skip
     assert session.query(Diploma).count() == 6
     # The second batch still prints every document of the protocol.
@@ -134,7 +148,7 @@ def test_serials_run_on_per_type_and_the_payload_matches_what_is_stored(
         assert str(payload.serial) == doc.serial and payload.name == doc.name
         assert payload.status_index == doc.status_index and payload.subject == doc.subject
         assert "IIN" not in doc.name and doc.name.startswith("Оқушы")
-        result, found = verifying.check_link(session, link(doc))
+        result, found = verifying.check_link(session, link(doc, settings().host), settings().zone)
         assert result.verdict is Verdict.GENUINE and found and found.id == doc.id
 
 
@@ -145,33 +159,41 @@ def test_status_changes_are_audited_and_show_in_the_verdict_and_the_signed_list(
     doc, other = made
     actor = users.make(Role.ADMIN).as_actor()
     with pytest.raises(InvalidInput):
-        services.set_status(session, actor=actor, diploma=doc, status=DocumentStatus.ANNULLED,
-                            reason="  ")  # fmt: skip
+        services.set_status(session, settings=settings(), actor=actor, diploma=doc,
+                            status=DocumentStatus.ANNULLED, reason="  ")  # fmt: skip
     with expect_events("diploma.status_changed"):
-        services.set_status(session, actor=actor, diploma=doc, status=DocumentStatus.SUSPENDED,
-                            reason="appeal pending")  # fmt: skip
-    assert verifying.check_link(session, link(doc))[0].verdict is Verdict.SUSPENDED
-    services.set_status(session, actor=actor, diploma=doc, status=DocumentStatus.ANNULLED,
+        services.set_status(session, settings=settings(), actor=actor, diploma=doc,
+                            status=DocumentStatus.SUSPENDED, reason="appeal pending")  # fmt: skip
+    assert (
+        verifying.check_link(session, link(doc, settings().host), settings().zone)[0].verdict
+        is Verdict.SUSPENDED
+    )
+    services.set_status(session, settings=settings(), actor=actor, diploma=doc,
+                        status=DocumentStatus.ANNULLED,
                         reason="the award was withdrawn")  # fmt: skip
-    result = verifying.check_link(session, link(doc))[0]
+    result = verifying.check_link(session, link(doc, settings().host), settings().zone)[0]
     assert result.verdict is Verdict.ANNULLED and result.note and result.note.on
     with pytest.raises(Conflict):  # annulled is final
-        services.set_status(session, actor=actor, diploma=doc, status=DocumentStatus.VALID,
-                            reason="oops")  # fmt: skip
+        services.set_status(session, settings=settings(), actor=actor, diploma=doc,
+                            status=DocumentStatus.VALID, reason="oops")  # fmt: skip
 
     with expect_events("diploma.issued", "diploma.superseded"):
-        new = services.reissue(session, actor=actor, diploma=other, reason="name misspelt",
+        new = services.reissue(session, settings=settings(), actor=actor, diploma=other,
+                               reason="name misspelt",
                                name=other.name.replace("Оқушы", "Оқушы-Түзетілген"))  # fmt: skip
     assert other.status is DocumentStatus.SUPERSEDED and other.superseded_by is new
     assert new.source and other.source is None
-    superseded = verifying.check_link(session, link(other))[0]
+    superseded = verifying.check_link(session, link(other, settings().host), settings().zone)[0]
     assert superseded.verdict is Verdict.SUPERSEDED and superseded.note
     assert superseded.note.by == new.serial
-    assert verifying.check_link(session, link(new))[0].verdict is Verdict.GENUINE
+    assert (
+        verifying.check_link(session, link(new, settings().host), settings().zone)[0].verdict
+        is Verdict.GENUINE
+    )
 
     document = keys.status_list_document(session)
     assert document is not None
-    view = published.read_status_list(document, keys.published_keys(session))
+    view = published.read_status_list(document, keys.published_keys(session, settings().zone))
     assert view.note(doc.status_index) == published.StatusNote(
         "annulled", local_date(settings_of(current_app).zone, doc.status_at)
     )
@@ -179,7 +201,7 @@ def test_status_changes_are_audited_and_show_in_the_verdict_and_the_signed_list(
     assert view.note(new.status_index) == published.StatusNote("valid")
     forged = {**document, "entries": {}}
     with pytest.raises(published.ListError):
-        published.read_status_list(forged, keys.published_keys(session))
+        published.read_status_list(forged, keys.published_keys(session, settings().zone))
 
 
 def test_a_retired_key_still_verifies_what_it_signed(session: Any, users: Any) -> None:
@@ -187,29 +209,36 @@ def test_a_retired_key_still_verifies_what_it_signed(session: Any, users: Any) -
     first = keys.active_key(session)
     assert first is not None
     with expect_events("diploma.key_rotated"):
-        second = keys.rotate(session, actor=f.ACTOR)
+        second = keys.rotate(session, actor=f.ACTOR, settings=settings())
     assert first.state is KeyState.RETIRED and first.valid_until and second.id == first.id + 1
-    assert verifying.check_link(session, link(made[0]))[0].verdict is Verdict.GENUINE
-    listed = keys.key_list(session)["keys"]
+    assert (
+        verifying.check_link(session, link(made[0], settings().host), settings().zone)[0].verdict
+        is Verdict.GENUINE
+    )
+    listed = keys.key_list(session, settings())["keys"]
     assert [(k["id"], k["state"]) for k in listed] == [(1, "retired"), (2, "active")]  # type: ignore[index]
     event = made[0].event
-    doc = services.issue_one(session, actor=f.ACTOR, event=event, doc_type=DocType.COMMENDATION,
-                             surname="Сәрсенова", given_names="Әйгерім", subject="Математика",
+    doc = services.issue_one(session, settings=settings(), actor=f.ACTOR, event=event,
+                             doc_type=DocType.COMMENDATION, surname="Сәрсенова",
+                             given_names="Әйгерім", subject="Математика",
                              grade=0, school="", language="kk")  # fmt: skip
     assert doc.key_id == second.id
-    assert verifying.check_link(session, link(doc))[0].verdict is Verdict.GENUINE
+    assert (
+        verifying.check_link(session, link(doc, settings().host), settings().zone)[0].verdict
+        is Verdict.GENUINE
+    )
 
 
 def test_the_signing_key_is_stored_only_encrypted(session: Any, users: Any, app: Any) -> None:
     issued_batch(session, users)
     key = keys.active_key(session)
     assert key is not None
-    raw = keys.private_key(key).private_bytes_raw()
+    raw = keys.private_key(key, settings()).private_bytes_raw()
     assert raw not in key.private_wrapped and len(key.private_wrapped) == 80
     keys._unwrap.cache_clear()
     install(app, settings_of(app).replace(diploma_key_passphrase="another one"))
     with pytest.raises(Conflict) as locked:
-        keys.private_key(key)
+        keys.private_key(key, settings())
     assert locked.value.details["code"] == "key_locked"
 
 
@@ -221,9 +250,17 @@ def test_tampering_or_a_foreign_signature_reads_as_not_issued_by_us(
     for at in (0, 5, len(blob) // 2, len(blob) - 1):
         tampered = bytearray(blob)
         tampered[at] ^= 0x01
-        assert verifying.check_blob(session, bytes(tampered))[0].verdict is Verdict.NOT_ISSUED
-    assert verifying.check_link(session, "https://x/v/!!!")[0].verdict is Verdict.NOT_ISSUED
-    assert verifying.check_blob(session, blob[:40])[0].verdict is Verdict.NOT_ISSUED
+        assert (
+            verifying.check_blob(session, bytes(tampered), settings().zone)[0].verdict
+            is Verdict.NOT_ISSUED
+        )
+    assert (
+        verifying.check_link(session, "https://x/v/!!!", settings().zone)[0].verdict
+        is Verdict.NOT_ISSUED
+    )
+    assert (
+        verifying.check_blob(session, blob[:40], settings().zone)[0].verdict is Verdict.NOT_ISSUED
+    )
 
 
 def test_manual_lookup_needs_the_serial_and_the_surname(session: Any, users: Any) -> None:
@@ -242,7 +279,7 @@ def test_a_batch_renders_one_pdf_per_school_with_a_manifest(session: Any, users:
     _, batch, made = issued_batch(session, users, participation=True)
     session.commit()
     with expect_events("diploma.batch_rendered"):
-        render_batch(batch.id, f.ACTOR)
+        render_batch(batch.id, f.ACTOR, settings())
     assert batch.state is BatchState.DONE and batch.done == batch.total == 6
     archive = zipfile.ZipFile(
         io.BytesIO(file_store(settings_of(current_app)).read_bytes(batch.archive or ""))
@@ -261,7 +298,7 @@ def test_a_rendered_diploma_scanned_at_150_dpi_gives_back_a_verifiable_qr(
 ) -> None:
     _, _, made = issued_batch(session, users, language="ru")
     doc = made[0]
-    pdf = pdfium.PdfDocument(render_one(session, doc))
+    pdf = pdfium.PdfDocument(render_one(doc, settings()))
     page = pdf[0]
     width_mm = page.get_width() / 72 * 25.4
     assert round(width_mm) == 297  # A4 landscape
@@ -270,13 +307,16 @@ def test_a_rendered_diploma_scanned_at_150_dpi_gives_back_a_verifiable_qr(
     image = page.render(scale=150 / 72, grayscale=True).to_pil()
     codes = zxingcpp.read_barcodes(np.asarray(image))
     (code,) = [c for c in codes if c.format == zxingcpp.BarcodeFormat.QRCode]
-    assert code.text == link(doc) and code.text == code.text.lower()
+    assert code.text == link(doc, settings().host) and code.text == code.text.lower()
     assert code.text.startswith("https://localhost:5000/v/")
     assert code.ec_level == "Q"
     # At least 30 mm on the page: measured on the scan, corner to corner.
     xs = [p.x for p in (code.position.top_left, code.position.top_right)]
     assert (max(xs) - min(xs)) / 150 * 25.4 >= 30
-    assert verifying.check_blob(session, from_text(code.text))[0].verdict is Verdict.GENUINE
+    assert (
+        verifying.check_blob(session, from_text(code.text), settings().zone)[0].verdict
+        is Verdict.GENUINE
+    )
     assert json.dumps(code.text)  # plain text, no binary
 
 
@@ -306,11 +346,11 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     )
     assert run(args=["diplomas", "render", "999"]).exit_code == 1
     doc = session.query(Diploma).order_by(Diploma.id).first()
-    checked = run(args=["diplomas", "verify", link(doc), "--json"])
+    checked = run(args=["diplomas", "verify", link(doc, settings().host), "--json"])
     assert checked.exit_code == 0 and json.loads(checked.output)["serial"] == doc.serial
     revoked = run(args=["diplomas", "revoke", doc.serial.lower(), "--reason", "withdrawn"])
     assert revoked.exit_code == 0, revoked.output
-    assert run(args=["diplomas", "verify", link(doc)]).exit_code == 1
+    assert run(args=["diplomas", "verify", link(doc, settings().host)]).exit_code == 1
     again = run(args=["diplomas", "revoke", doc.serial, "--reason", "twice"])
     assert again.exit_code == 1  # annulled is final, and said so
     other = session.query(Diploma).order_by(Diploma.id).all()[1]
@@ -328,9 +368,12 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     assert run(args=["diplomas", "revoke", "ZHD-26-D1-000000-0", "--reason", "x"]).exit_code == 1
     rotated = run(args=["diplomas", "rotate-key"])  # rotation is one command
     assert rotated.exit_code == 0 and rotated.output.strip() == "signing key 2 active"
-    assert run(args=["diplomas", "verify", link(other)]).exit_code == 1  # superseded, still ours
+    assert (
+        run(args=["diplomas", "verify", link(other, settings().host)]).exit_code == 1
+    )  # superseded, still ours
     assert json.loads(run(args=["diplomas", "verify", link(session.query(Diploma).order_by(
-        Diploma.id.desc()).first()), "--json"]).output)["verdict"] == "genuine"  # fmt: skip
+        Diploma.id.desc()).first(), settings().host), "--json"]).output)[
+        "verdict"] == "genuine"  # fmt: skip
 
 
 def test_no_one_issues_a_degree_diploma_alone_and_a_batch_has_a_named_maker(
@@ -339,7 +382,8 @@ def test_no_one_issues_a_degree_diploma_alone_and_a_batch_has_a_named_maker(
     protocol = final_protocol(session)
     event = protocol.round.subject.event
     with pytest.raises(InvalidInput) as alone:
-        services.issue_one(session, actor=users.make(Role.ADMIN).as_actor(), event=event,
+        services.issue_one(session, settings=settings(),
+                           actor=users.make(Role.ADMIN).as_actor(), event=event,
                            doc_type=DocType.DIPLOMA_1, surname="Сәрсенова", given_names="Әйгерім",
                            subject="Математика", grade=9, school="", language="kk")  # fmt: skip
     assert alone.value.details["field"] == "doc_type"
@@ -366,6 +410,11 @@ def test_a_long_subject_name_still_fits_the_payload(session: Any, users: Any) ->
     maker, checker = users.make(Role.ORGANISER), users.make(Role.CHAIR)
     batch = services.request_batch(session, actor=maker.as_actor(), protocol=protocol,
                                    language="ru", participation=False)  # fmt: skip
-    made = services.decide_batch(session, actor=checker.as_actor(), batch=batch, approve=True)
+    made = services.decide_batch(
+        session, settings=settings(), actor=checker.as_actor(), batch=batch, approve=True
+    )
     assert made and read(made[0].payload)[0].subject.startswith("Основы права")
-    assert verifying.check_blob(session, made[0].payload)[0].verdict is Verdict.GENUINE
+    assert (
+        verifying.check_blob(session, made[0].payload, settings().zone)[0].verdict
+        is Verdict.GENUINE
+    )

@@ -11,14 +11,16 @@ from typing import Any
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from docx import Document
+from flask import current_app
 
 from integrity.db import utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.models import JurorDeclaration
-from integrity.risk import documents, facts, services
-from integrity.risk.domain import Direction, MemberRole
-from integrity.risk.models import AnalysisState, FindingStatus, RecommendationStatus
+from integrity.risk import facts, services
+from integrity.risk.domain import Direction, MemberRole, documents
+from integrity.risk.models import Analysis, AnalysisState, FindingStatus, RecommendationStatus
 from integrity.scans.models import ScanRound
+from integrity.settings import Settings, settings_of
 from tests import factories as f
 from tests.conftest import expect_events
 from tests.integration.test_diplomas import final_protocol
@@ -26,6 +28,11 @@ from tests.integration.test_diplomas import final_protocol
 TODAY = utcnow().date()
 YEAR = (dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31))
 SEAL = documents.Seal(1, "a" * 64, "b" * 64, "https://localhost:5000/r/" + "a" * 64)
+
+
+def settings() -> Settings:
+    """The app's settings, as the views and commands pass them to the services."""
+    return settings_of(current_app)
 
 
 def undeclare(session: Any, n: int) -> None:
@@ -63,15 +70,17 @@ def test_the_indicators_read_the_platforms_own_records_of_the_period(
     protocol = final_protocol(session)
     round_id = protocol.round_id
     held = session.query(ScanRound).filter_by(round_id=round_id).one().frozen_at.date()
-    found = facts.gather(session, *YEAR)
+    found = facts.gather(session, *YEAR, settings())
     assert [p.process for p in found.protocols] == [f"{protocol.round.subject.code} · 1 · 10"]
     assert found.protocols[0].published is not None and found.chain_ok
     assert found.task_scores == 12 and found.jurors_drawn >= 2
     assert found.jurors_undeclared == 0  # the factory's jurors declare before the draw
     undeclare(session, 1)
-    assert facts.gather(session, *YEAR).jurors_undeclared == 1
+    assert facts.gather(session, *YEAR, settings()).jurors_undeclared == 1
     assert any(a.action == "unseal" and not a.second_person for a in found.critical_actions)
-    elsewhere = facts.gather(session, held - dt.timedelta(days=400), held - dt.timedelta(days=300))
+    elsewhere = facts.gather(
+        session, held - dt.timedelta(days=400), held - dt.timedelta(days=300), settings()
+    )
     assert elsewhere.protocols == () and elsewhere.task_scores == 0
 
 
@@ -82,13 +91,15 @@ def test_a_red_light_proposes_a_finding_once_and_a_person_accepts_or_dismisses_i
     undeclare(session, 3)
     analysis = analysis_with_group(session)
     with expect_events("risk.indicators_computed"):
-        proposed = services.compute(session, actor=f.ACTOR, analysis=analysis)
+        proposed = services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     lights = {r.code: r.light for r in analysis.readings}
     assert lights["jurors_undeclared"] == "red" and lights["audit_chain"] == "green"
     codes = {p.indicator for p in proposed}
     assert "jurors_undeclared" in codes and "critical_alone" not in codes  # one unseal: amber
     assert all(p.status is FindingStatus.PROPOSED for p in proposed)
-    assert services.compute(session, actor=f.ACTOR, analysis=analysis) == []  # not twice
+    assert (
+        services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis) == []
+    )  # not twice
     undeclared = next(p for p in proposed if p.indicator == "jurors_undeclared")
     assert undeclared.direction == Direction.CONFLICT_OF_INTEREST
     with pytest.raises(Conflict) as blocked:
@@ -113,10 +124,10 @@ def test_signing_freezes_a_version_and_a_change_needs_reopening_and_a_new_versio
     session: Any,
 ) -> None:
     analysis = analysis_with_group(session)
-    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
     with expect_events("risk.signed"):
-        first = services.sign(session, actor=f.ACTOR, analysis=analysis)
+        first = services.sign(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     content = json.loads(first.content)
     assert content["version"] == 1 and len(first.content_sha256) == 64
     assert services.version_by_hash(session, first.content_sha256.upper()) is first
@@ -128,7 +139,7 @@ def test_signing_freezes_a_version_and_a_change_needs_reopening_and_a_new_versio
     services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None, direction=1,
                           description="Кеш қосылған")  # fmt: skip
     services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
-    second = services.sign(session, actor=f.ACTOR, analysis=analysis)
+    second = services.sign(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     assert second.number == 2 and second.content_sha256 != first.content_sha256
     assert json.loads(first.content) == content  # the first version stays as it was signed
 
@@ -171,7 +182,7 @@ def test_the_report_reopens_as_docx_with_its_sections_and_the_pdf_keeps_kazakh_l
     final_protocol(session)
     undeclare(session, 3)
     analysis = analysis_with_group(session)
-    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     finding = next(x for x in analysis.findings if x.indicator == "jurors_undeclared")
     services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=finding,
                           description="Қазылар декларациясыз іріктелген", likelihood=4, impact=4,
@@ -185,7 +196,7 @@ def test_the_report_reopens_as_docx_with_its_sections_and_the_pdf_keeps_kazakh_l
         ("Бөлім басшысы", "Қазылар алқасының құрамын қалыптастыру",
          "Қазылар мен жетекшілер арасындағы бейресми байланыстар"),
     ])  # fmt: skip
-    snap = services.snapshot(analysis, today=TODAY)
+    snap = services.snapshot(analysis, today=TODAY, settings=settings())
 
     book = Document(io.BytesIO(documents.render_docx(snap, lang, SEAL)))
     text = "\n".join(p.text for p in book.paragraphs)
@@ -233,7 +244,7 @@ def test_the_command_line_starts_measures_signs_and_writes_the_report(
     assert documents.LABELS["kk"]["draft"].split(":")[0] in text  # an unsigned draft says so
     refused = run(args=["risk", "review", "--analysis", str(analysis_id)])
     assert refused.exit_code == 1  # no working group named yet
-    analysis = session.get(services.Analysis, analysis_id)
+    analysis = session.get(Analysis, analysis_id)
     services.set_members(session, actor=f.ACTOR, analysis=analysis,
                          members=[("Әбенова Д.", "директор", MemberRole.CHAIR)])  # fmt: skip
     for finding in list(analysis.findings):
@@ -270,14 +281,14 @@ def test_the_signed_pdfs_qr_code_opens_the_public_check_of_that_version(session:
     import zxingcpp
 
     analysis = analysis_with_group(session)
-    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     for finding in list(analysis.findings):
         services.dismiss_finding(session, actor=f.ACTOR, finding=finding, reason="demo")
     services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
-    version = services.sign(session, actor=f.ACTOR, analysis=analysis)
+    version = services.sign(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     from integrity.risk.reports import render
 
-    pdf = pdfium.PdfDocument(render(session, analysis, lang="kk", fmt="pdf"))
+    pdf = pdfium.PdfDocument(render(session, analysis, settings=settings(), lang="kk", fmt="pdf"))
     image = pdf[0].render(scale=150 / 72, grayscale=True).to_pil()
     (code,) = [c for c in zxingcpp.read_barcodes(np.asarray(image))
                if c.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
@@ -300,12 +311,12 @@ def test_in_review_nothing_changes_and_signing_refuses_a_waiting_proposal(sessio
     final_protocol(session)
     undeclare(session, 3)
     analysis = analysis_with_group(session)
-    services.compute(session, actor=f.ACTOR, analysis=analysis)
+    services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     for finding in list(analysis.findings):
         services.dismiss_finding(session, actor=f.ACTOR, finding=finding, reason="demo")
     services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
     for change in (
-        lambda: services.compute(session, actor=f.ACTOR, analysis=analysis),
+        lambda: services.compute(session, actor=f.ACTOR, settings=settings(), analysis=analysis),
         lambda: services.save_finding(session, actor=f.ACTOR, analysis=analysis, finding=None,
                                       direction=1, description="x"),
     ):  # fmt: skip
@@ -315,7 +326,7 @@ def test_in_review_nothing_changes_and_signing_refuses_a_waiting_proposal(sessio
     # A proposal that slipped in (say, by an older page) still blocks the signature.
     analysis.findings[0].status = FindingStatus.PROPOSED
     with pytest.raises(Conflict) as waiting:
-        services.sign(session, actor=f.ACTOR, analysis=analysis)
+        services.sign(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
     assert waiting.value.details["code"] == "proposed"
     analysis.findings[0].status = FindingStatus.DISMISSED
     services.reopen(session, actor=f.ACTOR, analysis=analysis, reason="one more source")

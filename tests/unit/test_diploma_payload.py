@@ -1,4 +1,4 @@
-"""Diploma serials and signed payloads (integrity/diplomas/domain.py)."""
+"""Diploma serials and signed payloads (integrity/diplomas/domain/)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def test_any_typed_text_reads_as_a_serial_or_says_why_not(text: str) -> None:
 
 
 def _published(private: Ed25519PrivateKey) -> Any:
-    from integrity.diplomas.published import PublishedKey
+    from integrity.diplomas.domain.published import PublishedKey
 
     return PublishedKey(
         id=7,
@@ -148,7 +148,7 @@ def _published(private: Ed25519PrivateKey) -> Any:
 def test_a_remembered_signature_is_remembered_only_for_its_bytes_and_its_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from integrity.diplomas import published
+    from integrity.diplomas.domain import published
 
     monkeypatch.setattr(published, "_memo", published._Memo(2))
     valid = published.StatusNote("valid", None, None)

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from PIL import Image, ImageFilter
 
-from integrity.diplomas import offline
-from integrity.diplomas.documents import Printable, render
-from integrity.diplomas.domain import DocType
+from integrity.diplomas.domain import DocType, offline
+from integrity.diplomas.domain.documents import Printable, render
 from tests.vectors import make_diploma_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +76,12 @@ def test_the_status_lists_date_is_always_shown_and_a_foreign_or_stale_keyed_list
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from integrity.diplomas.published import ListError, read_key_list, read_status_list, status_list
+    from integrity.diplomas.domain.published import (
+        ListError,
+        read_key_list,
+        read_status_list,
+        status_list,
+    )
 
     retired = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(VECTORS["private_seeds_hex"]["3"]))
     late = status_list(issuer="ZHD", size=6, notes={}, key_id=3, private=retired,

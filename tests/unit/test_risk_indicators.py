@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from integrity.risk import indicators as ind
 from integrity.risk.domain import (
     Direction,
     Light,
@@ -15,7 +14,8 @@ from integrity.risk.domain import (
     no_risk_sentence,
     parse_thresholds,
 )
-from integrity.risk.indicators import (
+from integrity.risk.domain import indicators as ind
+from integrity.risk.domain.indicators import (
     AppealFact,
     ConflictFact,
     CriticalActionFact,

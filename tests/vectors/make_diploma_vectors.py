@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from integrity.diplomas.domain import DocType, Payload, Serial, sign, to_link
-from integrity.diplomas.published import PublishedKey, StatusNote, key_list, status_list
+from integrity.diplomas.domain.published import PublishedKey, StatusNote, key_list, status_list
 
 FILE = Path(__file__).with_name("diplomas.json")
 HOST = "verify.example.kz"

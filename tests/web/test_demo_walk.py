@@ -13,7 +13,7 @@ from itertools import product
 from typing import Any
 
 import pytest
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -35,9 +35,10 @@ from integrity.registry.models import (
     Task,
     Venue,
 )
-from integrity.risk.indicators import REGISTRY
+from integrity.risk.domain.indicators import REGISTRY
 from integrity.risk.models import Analysis, ReportVersion
 from integrity.scans.models import PrintRun, ScanPage, Upload, Work
+from integrity.settings import settings_of
 from tests.conftest import Users, login
 from tests.web.test_access import ANY_USER, POLICY, PUBLIC
 
@@ -58,6 +59,7 @@ def ids(column: Any) -> list[Any]:
 
 
 def argument_values() -> dict[str, list[Any]]:
+    host = settings_of(current_app).host
     return {
         "analysis_id": ids(Analysis.id),
         "assignment_id": ids(Assignment.id),
@@ -83,7 +85,8 @@ def argument_values() -> dict[str, list[Any]]:
         "round_id": ids(Round.id),
         "run_id": ids(PrintRun.id),
         "task_id": ids(Task.id),
-        "text": [link(d).rsplit("/", 1)[1] for d in db.session.query(Diploma).limit(5)] + ["x"],
+        "text": [link(d, host).rsplit("/", 1)[1] for d in db.session.query(Diploma).limit(5)]
+        + ["x"],
         "upload_id": ids(Upload.id),
         "user_id": ids(User.id),
         "venue_id": ids(Venue.id),

@@ -8,11 +8,13 @@ import re
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.diplomas import keys
 from integrity.diplomas.domain import read
 from integrity.diplomas.models import Diploma, DocumentStatus, KeyState, SigningKey
+from integrity.settings import settings_of
 from integrity.vault import domain as vault_crypto
 from tests import factories as f
 from tests.unit.test_diploma_vectors import VECTORS
@@ -28,7 +30,8 @@ def vector_world(session: Any) -> None:
         session.add(SigningKey(
             id=item["id"],
             public_key=keys.published.unb64(item["public"]),
-            private_wrapped=vault_crypto.wrap_private_key(seed, keys._passphrase(), n_log2=10),
+            private_wrapped=vault_crypto.wrap_private_key(seed, keys._passphrase(settings_of(current_app)),
+                                                      n_log2=10),
             state=KeyState(item["state"]),
             valid_from=dt.datetime.fromisoformat(item["valid_from"].replace("Z", "+00:00")),
             valid_until=dt.datetime.fromisoformat(item["valid_until"].replace("Z", "+00:00"))
@@ -77,7 +80,7 @@ def test_the_verification_page_gives_each_vector_its_verdict(
 
 
 def test_the_vector_world_is_what_the_vectors_describe(session: Any, vector_world: None) -> None:
-    published = keys.published_keys(session)
+    published = keys.published_keys(session, settings_of(current_app).zone)
     assert {k.id: k.state for k in published.values()} == {3: "retired", 7: "active"}
     annulled = session.execute(
         select(Diploma).where(Diploma.status == DocumentStatus.ANNULLED)

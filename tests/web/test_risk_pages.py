@@ -63,39 +63,38 @@ def test_the_working_group_accepts_a_proposal_and_the_director_signs(
     session.commit()
     login(client, users.make(Role.ORGANISER))
     url = f"/risk/analyses/{analysis.id}"
-    client.post(url, data={"action": "compute"})
+    client.post(f"{url}/compute")
     db.session.refresh(analysis)
     proposed = [x for x in analysis.findings if x.status is FindingStatus.PROPOSED]
     assert proposed
     for n, finding in enumerate(proposed):
         if n == 0:
-            client.post(url, data={"action": "finding", "finding_id": finding.id,
+            client.post(f"{url}/findings", data={"finding_id": finding.id,
                                    "description": "Декларациясыз іріктеу", "likelihood": "4",
                                    "impact": "3", "likelihood_after": "", "impact_after": ""})  # fmt: skip
         else:
             client.post(
-                url, data={"action": "dismiss", "finding_id": finding.id, "reason": "Тексерілді"}
+                f"{url}/findings/dismiss", data={"finding_id": finding.id, "reason": "Тексерілді"}
             )
     db.session.refresh(analysis)
     assert {x.status for x in analysis.findings} <= {FindingStatus.OPEN, FindingStatus.DISMISSED}
     client.post(
-        url,
+        f"{url}/members",
         data={
-            "action": "members",
             "members": "Әбенова Д. | директор | chair\nОспанова Ә. | іс жүргізуші | secretary",
         },
     )
-    client.post(url, data={"action": "recommendation", "measure": "Декларацияларды жинау",
+    client.post(f"{url}/recommendations", data={"measure": "Декларацияларды жинау",
                            "responsible": "жюри төрағасы", "deadline": "2020-01-01"})  # fmt: skip
-    client.post(url, data={"action": "review"})
-    assert client.post(url, data={"action": "sign"}).status_code == 403  # not the organiser's
+    client.post(f"{url}/review")
+    assert client.post(f"{url}/sign").status_code == 403  # not the organiser's
     db.session.refresh(analysis)
     assert analysis.state is AnalysisState.IN_REVIEW and len(analysis.members) == 2
 
     login(client, users.make(Role.DIRECTOR))
     page = client.get(url).get_data(as_text=True)
     assert 'data-overdue="yes"' in page
-    client.post(url, data={"action": "sign"})
+    client.post(f"{url}/sign")
     db.session.refresh(analysis)
     assert analysis.state is AnalysisState.SIGNED
     digest = analysis.versions[-1].content_sha256
@@ -109,7 +108,7 @@ def test_the_working_group_accepts_a_proposal_and_the_director_signs(
 
     # Undoing the signature is the director's act, not the organiser's.
     login(client, users.make(Role.ORGANISER))
-    assert client.post(url, data={"action": "reopen", "reason": "x"}).status_code == 403
+    assert client.post(f"{url}/reopen", data={"reason": "x"}).status_code == 403
     db.session.refresh(analysis)
     assert analysis.state is AnalysisState.SIGNED
     # No participant's or juror's name in the dashboard or the report.
@@ -137,19 +136,19 @@ def test_bad_input_on_the_analysis_page_is_named_and_changes_nothing(
     session.commit()
     login(client, users.make(Role.ORGANISER))
     url = f"/risk/analyses/{analysis.id}"
-    response = client.post(url, data={"action": "members", "members": "Біреу | директор | member"},
+    response = client.post(f"{url}/members", data={"members": "Біреу | директор | member"},
                            follow_redirects=True)  # fmt: skip
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     db.session.refresh(analysis)
     assert analysis.members == []
-    response = client.post(url, data={"action": "members", "members": "Біреу | директор | бастық"},
+    response = client.post(f"{url}/members", data={"members": "Біреу | директор | бастық"},
                            follow_redirects=True)  # fmt: skip
     assert 'class="flash flash-error"' in response.get_data(as_text=True)  # not a 500
-    client.post(url, data={"action": "members",
-                           "members": "Әбенова Д. | директор | төраға\nОспанова Ә. | іс жүргізуші"})  # fmt: skip
+    client.post(f"{url}/members",
+                data={"members": "Әбенова Д. | директор | төраға\nОспанова Ә. | іс жүргізуші"})  # fmt: skip
     db.session.refresh(analysis)
     assert [m.role.value for m in analysis.members] == ["chair", "member"]  # Kazakh, or left blank
-    response = client.post(url, data={"action": "finding", "direction": "3", "description": "x",
+    response = client.post(f"{url}/findings", data={"direction": "3", "description": "x",
                                       "likelihood": "9", "impact": "1"}, follow_redirects=True)  # fmt: skip
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     assert db.session.query(Analysis).one().findings == []
@@ -167,8 +166,8 @@ def test_the_sources_checklist_saves_in_one_step_with_one_audit_event(
     session.commit()
     login(client, users.make(Role.ORGANISER))
     before = db.session.query(AuditEvent).count()
-    client.post(f"/risk/analyses/{analysis.id}", data={
-        "action": "sources", "used_3": "on", "note_3": "Білім басқармасының деректері",
+    client.post(f"/risk/analyses/{analysis.id}/sources", data={
+        "used_3": "on", "note_3": "Білім басқармасының деректері",
         "evidence_3": "https://example.kz/a", "used_14": "on",
     })  # fmt: skip
     db.session.refresh(analysis)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from integrity.diplomas.domain import DocType, Payload, PayloadError, from_text
-from integrity.diplomas.published import (
+from integrity.diplomas.domain.published import (
     ListError,
     Result,
     StatusNote,

@@ -1,4 +1,6 @@
-"""Diploma serials and the signed payload carried by a diploma's QR code. Pure.
+"""Diploma serials and the signed payload carried by a diploma's QR code. Pure, like the
+submodules: ``published`` (the key and status lists and the verdict), ``documents`` (the PDF) and
+``offline`` (the stand-alone check).
 
 Serial: ``ISSUER-YY-TYPE-SEQUENCE-CHECK``, e.g. ``ZHD-26-D1-004217-7``. The check digit is Damm's
 over the digits of the year, the type's number and the sequence (``26``, ``1``, ``004217``), so it
