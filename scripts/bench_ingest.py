@@ -42,10 +42,15 @@ from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-from integrity.scans import reader
-from integrity.scans.codes import CodeType
-from integrity.scans.pagestore import REOPEN_EVERY
-from integrity.scans.simulate import Degradation, ScanPdfWriter, rasterise_page, simulate_scans
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import CodeType
+from integrity.scans.domain.pagestore import REOPEN_EVERY
+from integrity.scans.domain.simulate import (
+    Degradation,
+    ScanPdfWriter,
+    rasterise_page,
+    simulate_scans,
+)
 
 ANSWER_PAGES = 4
 Truth = tuple[int, int, int]  # code type, serial, page number (0: cover)

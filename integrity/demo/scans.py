@@ -13,8 +13,8 @@ from integrity.audit.chain import Actor
 from integrity.db import AnySession
 from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round
+from integrity.scans.domain.simulate import Degradation, simulate_scans
 from integrity.scans.services import ingest, kits, queue
-from integrity.scans.simulate import Degradation, simulate_scans
 from integrity.scans.wiring import demo_scans_path
 from integrity.vault.services import create_vault
 

@@ -27,7 +27,7 @@ from integrity.jury.services.draws import manifest_of
 from integrity.protocols import services
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ScoreEvent
 from integrity.registry.models import Task
-from integrity.scans.codes import access_code_valid, normalise_crockford
+from integrity.scans.domain.codes import access_code_valid, normalise_crockford
 from integrity.scans.models import Work
 from integrity.scans.services.common import appeal_tag
 

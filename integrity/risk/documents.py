@@ -372,7 +372,7 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
     )
 
     from integrity.diplomas.documents import qr_modules
-    from integrity.scans.kits import FONT, FONT_BOLD, qr_rects, register_fonts
+    from integrity.scans.domain.kits import FONT, FONT_BOLD, qr_rects, register_fonts
 
     register_fonts()
     t = LABELS[lang]

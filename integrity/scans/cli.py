@@ -93,7 +93,7 @@ def print_command(
 @click.option("--as", "as_user", default=None)
 def void_command(serial: str, reason: str, out: Path, as_user: str | None) -> None:
     """Void a spoiled kit (its serial is never valid again) and print a new one for the same entry."""
-    from integrity.scans.codes import format_serial
+    from integrity.scans.domain.codes import format_serial
     from integrity.scans.services.kits import parse_serial, void_and_reissue
 
     try:

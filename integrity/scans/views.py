@@ -30,7 +30,7 @@ from integrity.accounts.domain import Role
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.registry.models import Entry, Room, Round
-from integrity.scans.codes import format_serial
+from integrity.scans.domain.codes import format_serial
 from integrity.scans.forms import AttachForm, DiscardForm, PrintForm, ResolveForm, VoidForm
 from integrity.scans.models import (
     Booklet,

@@ -17,7 +17,7 @@ from integrity.protocols import appeals
 from integrity.protocols import services as protocols
 from integrity.protocols.models import ScoreEvent
 from integrity.registry.models import Task
-from integrity.scans.codes import format_access_code
+from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
 from tests import factories as f

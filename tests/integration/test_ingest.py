@@ -17,11 +17,11 @@ from integrity.protocols import unsealing
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry
 from integrity.registry.services import people
-from integrity.scans import reader
-from integrity.scans.codes import encode_payload, format_payload
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import encode_payload, format_payload
+from integrity.scans.domain.simulate import Degradation, ScanPlan, simulate_scans
 from integrity.scans.models import Booklet, PageStatus, ScanPage, ScanRound, Upload, Work
 from integrity.scans.services import ingest, kits, queue
-from integrity.scans.simulate import Degradation, ScanPlan, simulate_scans
 from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import services as vault
@@ -336,7 +336,7 @@ def test_a_file_of_many_chunks_is_kept_and_sealed_whole_and_in_order(tmp_path: P
     import hashlib
     import os
 
-    from integrity.vault.streams import CHUNK, decrypt_stream
+    from integrity.vault.domain.streams import CHUNK, decrypt_stream
 
     data = os.urandom((ingest.CHUNKS_IN_FLIGHT * 2 + 1) * CHUNK + 12345)
     sealed = io.BytesIO()

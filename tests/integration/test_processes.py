@@ -43,7 +43,7 @@ __all__ = ["round_world"]
 
 SLOW_PAGES = """
 import time
-from integrity.scans import reader
+from integrity.scans.domain import reader
 from integrity.scans.services import ingest
 from integrity.settings import settings_of
 

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from integrity.errors import InvalidInput
-from integrity.scans import isolation, reader
+from integrity.scans import isolation
+from integrity.scans.domain import reader
 from integrity.scans.models import ScanPage, Upload, UploadStatus
 from integrity.scans.services import ingest
 from integrity.scans.services.runner import run_ingest
@@ -29,7 +30,7 @@ MISBEHAVE = """
 import os, signal, time
 how = os.environ.get("INTEGRITY_TEST_READER")
 if how:
-    from integrity.scans import reader
+    from integrity.scans.domain import reader
 
     def misbehave(*args, **kwargs):
         if how.endswith("crash"):

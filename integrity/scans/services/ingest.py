@@ -30,9 +30,17 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import InvalidInput, NotFound
 from integrity.registry.models import Entry, Round
-from integrity.scans import isolation, pagestore, reader
-from integrity.scans.codes import CodeType, new_cipher
-from integrity.scans.ledger import page_hash
+from integrity.scans import isolation
+from integrity.scans.domain import pagestore, reader
+from integrity.scans.domain.codes import CodeType, new_cipher
+from integrity.scans.domain.ledger import page_hash
+from integrity.scans.domain.pagestore import (
+    QUEUE_IMAGE,
+    REOPEN_EVERY,
+    StoredPage,
+    StoreKeys,
+    store_result,
+)
 from integrity.scans.models import (
     Booklet,
     BookletKind,
@@ -44,7 +52,6 @@ from integrity.scans.models import (
     UploadStatus,
     Work,
 )
-from integrity.scans.pagestore import QUEUE_IMAGE, REOPEN_EVERY, StoredPage, StoreKeys, store_result
 from integrity.scans.services.common import (
     appeal_tag,
     ensure_open,
@@ -56,9 +63,9 @@ from integrity.scans.services.kits import access_code_of
 from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
+from integrity.vault.domain.streams import CHUNK, StreamEncryptor, decrypt_stream
 from integrity.vault.models import VaultKey
 from integrity.vault.services import seal_link, server_key, vault_for_round
-from integrity.vault.streams import CHUNK, StreamEncryptor, decrypt_stream
 
 CHECKPOINT_EVERY = 100
 # Chunks of an incoming file being kept and sealed at once (a MiB each, a side).

@@ -16,8 +16,8 @@ from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Participant, Room, Round
-from integrity.scans.codes import new_access_code, new_serial
-from integrity.scans.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits
+from integrity.scans.domain.codes import new_access_code, new_serial
+from integrity.scans.domain.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits
 from integrity.scans.models import Booklet, BookletKind, BookletStatus, PrintRun
 from integrity.scans.services.common import (
     access_code_hash,

@@ -17,9 +17,10 @@ from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Round
-from integrity.scans import reader
-from integrity.scans.codes import PayloadError, decode_payload, format_serial
-from integrity.scans.ledger import ledger_hash, page_hash, work_hash
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import PayloadError, decode_payload, format_serial
+from integrity.scans.domain.ledger import ledger_hash, page_hash, work_hash
+from integrity.scans.domain.pagestore import QUEUE_IMAGE, store_result
 from integrity.scans.models import (
     Booklet,
     BookletKind,
@@ -31,7 +32,6 @@ from integrity.scans.models import (
     UploadStatus,
     Work,
 )
-from integrity.scans.pagestore import QUEUE_IMAGE, store_result
 from integrity.scans.services.common import (
     ensure_open,
     index_key,
