@@ -54,7 +54,7 @@ def _slow(source, index):
     return _read_page(source, index)
 
 reader.read_page = _slow
-ingest.CHECKPOINT_EVERY = 2
+ingest.reading.CHECKPOINT_EVERY = 2
 """
 
 

@@ -21,6 +21,7 @@ from integrity.scans.domain.reader.finding import CodeRead, Reading, dpi_of, fin
 from integrity.scans.domain.reader.imaging import (
     MASKED_JPEG_QUALITY,
     mask_codes,
+    thumbnail,
     to_jpeg,
     turn_upright,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "reopening",
     "result_from_typed",
     "sniff_kind",
+    "thumbnail",
     "to_jpeg",
     "turn_upright",
 ]

@@ -84,3 +84,12 @@ def to_jpeg(image: Image.Image, quality: int = MASKED_JPEG_QUALITY) -> bytes:
         buffer, "JPEG", quality=quality, optimize=False, progressive=False, comment=b"", exif=b""
     )
     return buffer.getvalue()
+
+
+def thumbnail(jpeg: bytes, width: int) -> bytes:
+    """A smaller JPEG of a page, at most ``width`` wide (and twice that high), for a list."""
+    image = Image.open(io.BytesIO(jpeg))
+    image.thumbnail((width, width * 2))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
