@@ -85,7 +85,7 @@ def prepare(
     from integrity.protocols.models import Appeal, Protocol, ProtocolState
     from integrity.protocols.services.appeals import find_work
     from integrity.registry.models import Juror, Round
-    from integrity.scans.codes import format_access_code
+    from integrity.scans.domain.codes import format_access_code
     from integrity.scans.models import Booklet
     from integrity.scans.services.kits import access_code_of
 

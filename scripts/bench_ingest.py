@@ -42,10 +42,15 @@ from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-from integrity.scans import reader
-from integrity.scans.codes import CodeType
-from integrity.scans.pagestore import REOPEN_EVERY
-from integrity.scans.simulate import Degradation, ScanPdfWriter, rasterise_page, simulate_scans
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import CodeType
+from integrity.scans.domain.pagestore import REOPEN_EVERY
+from integrity.scans.domain.simulate import (
+    Degradation,
+    ScanPdfWriter,
+    rasterise_page,
+    simulate_scans,
+)
 
 ANSWER_PAGES = 4
 Truth = tuple[int, int, int]  # code type, serial, page number (0: cover)
@@ -306,6 +311,7 @@ def main() -> int:
     from integrity.scans.services.ingest import create_upload
     from integrity.scans.services.kits import print_kits
     from integrity.scans.services.runner import run_ingest
+    from integrity.settings import settings_of
 
     actor = Actor(None, "bench")
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
@@ -313,10 +319,11 @@ def main() -> int:
         config = {"ENV": "testing", "SECRET_KEY": "bench-ingest", "LOG_LEVEL": "WARNING",
                   "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}"}  # fmt: skip
         app = create_app(config, instance_path=str(instance))
+        settings = settings_of(app)
         with app.app_context():
             upgrade()
             round_ = build_round(db.session, args.booklets, args.seed)
-            run, pdf = print_kits(db.session, actor=actor, round_=round_)
+            run, pdf = print_kits(db.session, actor=actor, round_=round_, settings=settings)
             db.session.commit()
             kit, scan = instance / "kits.pdf", instance / "scans.pdf"
             kit.write_bytes(pdf)
@@ -334,12 +341,13 @@ def main() -> int:
             cpu, started = cpu_s(), time.perf_counter()
             with scan.open("rb") as stream:
                 upload, _ = create_upload(
-                    db.session, actor=actor, round_=round_, stream=stream, filename=scan.name
-                )
+                    db.session, actor=actor, round_=round_, stream=stream, filename=scan.name,
+                    settings=settings,
+                )  # fmt: skip
             db.session.commit()
             stored_s = time.perf_counter() - started
             # The same path as the upload page's job and the ingest command.
-            report = run_ingest(upload.id, actor, workers=args.workers)
+            report = run_ingest(upload.id, actor, settings=settings, workers=args.workers)
             ingest_s, ingest_cpu = time.perf_counter() - started, cpu_s() - cpu
             print(f"stored in {stored_s:.1f} s, read in {ingest_s - stored_s:.1f} s", flush=True)
             peak_mb, start_mb = monitor.stop(), monitor.start_kb / 1024

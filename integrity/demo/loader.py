@@ -338,7 +338,7 @@ def demo_access_code(session: AnySession) -> str | None:
     """A participant's access code whose protocol takes appeals now, and who has not appealed."""
     from integrity.protocols.models import Appeal, Protocol, ProtocolState
     from integrity.protocols.services.appeals import find_work
-    from integrity.scans.codes import format_access_code
+    from integrity.scans.domain.codes import format_access_code
     from integrity.scans.models import Booklet
     from integrity.scans.services.kits import access_code_of
 

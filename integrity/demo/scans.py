@@ -11,8 +11,8 @@ from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round
+from integrity.scans.domain.simulate import Degradation, simulate_scans
 from integrity.scans.services import ingest, kits, queue
-from integrity.scans.simulate import Degradation, simulate_scans
 from integrity.vault.services import create_vault
 
 DEMO_CHAIR_PASSPHRASE = "integrity-demo-chair"  # noqa: S105  (demo only; printed at start-up)

@@ -24,7 +24,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from integrity import spreadsheets
-from integrity.scans.kits import FONT, FONT_BOLD, register_fonts
+from integrity.scans.domain.kits import FONT, FONT_BOLD, register_fonts
 
 # Official headings in Kazakh and Russian (the centre's documents say "хаттама" / "протокол").
 LABELS = {

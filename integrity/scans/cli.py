@@ -10,12 +10,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from integrity.cli import cli_actor, echo_json, refused
+from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
-from integrity.scans.views import page_status_labels
+from integrity.scans.labels import page_status_labels
 from integrity.scans.wiring import freeze_steps_of
+from integrity.settings import settings_of
 
 
 @click.group("kits")
@@ -58,19 +59,18 @@ def print_command(
     entry = db.session.get(Entry, entry_id) if entry_id else None
     if entry_id and entry is None:
         raise click.ClickException(_("No entry with id %(id)d.", id=entry_id))
-    try:
-        run, pdf = print_kits(
+    run, pdf = carry_out(
+        lambda: print_kits(
             db.session,
             actor=cli_actor(as_user),
             round_=round_,
             room=room_row,
             entry=entry,
             extra_sheets=extra_sheets,
+            settings=settings_of(current_app),
         )
-    except DomainError as exc:
-        raise refused(exc) from None
+    )
     out.write_bytes(pdf)
-    db.session.commit()
     click.echo(
         _(
             "%(kits)d kits, %(pages)d pages written to %(file)s.",
@@ -93,17 +93,19 @@ def print_command(
 @click.option("--as", "as_user", default=None)
 def void_command(serial: str, reason: str, out: Path, as_user: str | None) -> None:
     """Void a spoiled kit (its serial is never valid again) and print a new one for the same entry."""
-    from integrity.scans.codes import format_serial
+    from integrity.scans.domain.codes import format_serial
     from integrity.scans.services.kits import parse_serial, void_and_reissue
 
-    try:
-        new, _run, pdf = void_and_reissue(
-            db.session, actor=cli_actor(as_user), serial=parse_serial(serial), reason=reason
+    new, _run, pdf = carry_out(
+        lambda: void_and_reissue(
+            db.session,
+            actor=cli_actor(as_user),
+            serial=parse_serial(serial),
+            reason=reason,
+            settings=settings_of(current_app),
         )
-    except DomainError as exc:
-        raise refused(exc) from None
+    )
     out.write_bytes(pdf)
-    db.session.commit()
     click.echo(
         _(
             "Voided; the new kit %(serial)s is in %(file)s.",
@@ -147,14 +149,19 @@ def ingest_command(
     from integrity.scans.services.runner import run_ingest
 
     round_ = round_or_exit(round_id)
-    actor = cli_actor(as_user)
+    actor, settings = cli_actor(as_user), settings_of(current_app)
     reports: list[dict[str, Any]] = []
     failed = False
     for path in files:
         try:
             with path.open("rb") as stream:
                 upload, _created = create_upload(
-                    db.session, actor=actor, round_=round_, stream=stream, filename=path.name
+                    db.session,
+                    actor=actor,
+                    round_=round_,
+                    stream=stream,
+                    filename=path.name,
+                    settings=settings,
                 )
             db.session.commit()
         except DomainError as exc:
@@ -164,7 +171,7 @@ def ingest_command(
                 {"file": path.name, "error": str(exc.message), "pages": [], "totals": {}}
             )
             continue
-        report = run_ingest(upload.id, actor, workers=workers)
+        report = run_ingest(upload.id, actor, settings=settings, workers=workers)
         reports.append(
             {
                 "file": path.name,
@@ -210,7 +217,7 @@ def queue_command(round_id: int, as_json: bool) -> None:
         }
         for p in queue(db.session, round_)
     ]
-    check = freeze_check(db.session, round_, freeze_steps_of(current_app))
+    check = freeze_check(db.session, round_, freeze_steps_of(current_app), settings_of(current_app))
     data = {
         "ready": check.ready,
         "queue": pages,
@@ -236,14 +243,13 @@ def freeze_command(round_id: int, as_user: str | None) -> None:
     from integrity.scans.services.queue import freeze_round
 
     round_ = round_or_exit(round_id)
-    try:
-        state = freeze_round(
+    state = carry_out(
+        lambda: freeze_round(
             db.session,
             actor=cli_actor(as_user),
             round_=round_,
             steps=freeze_steps_of(current_app),
+            settings=settings_of(current_app),
         )
-    except DomainError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    )
     click.echo(_("Frozen. Ledger hash %(hash)s.", hash=state.ledger_hash))

@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from integrity.scans import reader
+from integrity.scans.domain import reader
 
 # A child may use this much address space (pdfium and a 60-Mpx page fit with room to spare) ...
 CHILD_MEMORY_BYTES = 3 << 30

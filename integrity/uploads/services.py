@@ -41,6 +41,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from integrity.settings import Settings
 from integrity.uploads.models import ResumableUpload, UploadState
 
 VERSION = "1.0.0"
@@ -69,12 +70,13 @@ class OffsetMismatch(Conflict):
 class Purpose:
     """What one kind of upload is for. ``target`` reads the sender's metadata into what the upload
     is for (raising a domain error if the sender may not); ``finish`` takes the whole file and
-    returns what became of it, or raises a domain error to refuse it, before writing anything."""
+    returns what became of it, or raises a domain error to refuse it, before writing anything.
+    Both get the settings their caller (a view, a job) passes in."""
 
     name: str
     roles: frozenset[Role]
-    target: Callable[[AnySession, Mapping[str, str]], dict[str, Any]]
-    finish: Callable[[AnySession, Actor, ResumableUpload, Path], dict[str, Any]]
+    target: Callable[[AnySession, Mapping[str, str], Settings], dict[str, Any]]
+    finish: Callable[[AnySession, Actor, ResumableUpload, Path, Settings], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -106,18 +108,14 @@ def parse_metadata(header: str) -> dict[str, str]:
     return found
 
 
-def start(
-    session: AnySession,
-    *,
-    actor: Actor,
-    user_roles: frozenset[Role],
+def _admitted(
     purposes: Mapping[str, Purpose],
+    user_roles: frozenset[Role],
     metadata: Mapping[str, str],
     length: int,
     max_length: int,
-    spool: Spool,
-    locale: str,
-) -> ResumableUpload:
+) -> tuple[Purpose, str]:
+    """The upload's purpose and file name, if this sender may send this many bytes for it."""
     purpose = purposes.get(metadata.get("purpose", ""))
     if purpose is None:
         raise InvalidInput(_l("The upload does not say what it is for."))
@@ -132,6 +130,23 @@ def start(
             field="file",
             code="too_large",
         )
+    return purpose, filename
+
+
+def start(
+    session: AnySession,
+    *,
+    actor: Actor,
+    user_roles: frozenset[Role],
+    purposes: Mapping[str, Purpose],
+    metadata: Mapping[str, str],
+    length: int,
+    spool: Spool,
+    locale: str,
+    settings: Settings,
+) -> ResumableUpload:
+    max_length = settings.max_upload_mb << 20
+    purpose, filename = _admitted(purposes, user_roles, metadata, length, max_length)
     open_ones = session.scalar(
         select(func.count())
         .select_from(ResumableUpload)
@@ -142,7 +157,7 @@ def start(
     )
     if (open_ones or 0) >= UNFINISHED_PER_USER:
         raise Conflict(_l("Finish or cancel your other uploads first."))
-    target = purpose.target(session, metadata)
+    target = purpose.target(session, metadata, settings)
     now = utcnow()
     upload = ResumableUpload(
         id=secrets.token_urlsafe(24),
@@ -254,6 +269,7 @@ def finish(
     actor: Actor,
     purposes: Mapping[str, Purpose],
     spool: Spool,
+    settings: Settings,
 ) -> ResumableUpload:
     """Hand a complete file to its purpose (in a job); its bytes go either way."""
     upload = session.get(ResumableUpload, upload_id)
@@ -266,7 +282,7 @@ def finish(
         # No savepoint around it: on SQLite a transaction that read before others committed may
         # not write (seen: "database is locked" while a 142 MB scan was hashed). A purpose refuses,
         # if it does, before it writes.
-        result = purpose.finish(session, actor, upload, spool.path(upload))
+        result = purpose.finish(session, actor, upload, spool.path(upload), settings)
     except DomainError as exc:
         upload.state = UploadState.REFUSED.value
         with force_locale(upload.locale):  # the sender reads it

@@ -10,6 +10,7 @@ from flask import current_app
 from integrity import jobs
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of
+from integrity.settings import settings_of
 from integrity.uploads import services
 from integrity.uploads.wiring import purposes_of, spool_of
 
@@ -17,7 +18,8 @@ from integrity.uploads.wiring import purposes_of, spool_of
 def _finish(args: dict[str, Any], run: Run) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     services.finish(db.session, args["resumable_id"], actor=actor_of(args),
-                    purposes=purposes_of(app), spool=spool_of(app))  # fmt: skip
+                    purposes=purposes_of(app), spool=spool_of(app),
+                    settings=settings_of(app))  # fmt: skip
     run.checkpoint(db.session)
     jobs.dispatch(db.session, app)  # what the purpose queued in turn (the reading of scans)
 

@@ -15,9 +15,11 @@ from integrity.settings import settings_of
 from integrity.uploads import services
 from integrity.uploads.models import ResumableUpload, UploadState
 from integrity.uploads.services import Purpose
+from integrity.uploads.tasks import FINISH
 from integrity.uploads.wiring import EXTENSION, purposes_of, spool_of
 from integrity.web import select_locale
 from integrity.web.access import signed_in
+from integrity.web.forms import acting
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
@@ -28,7 +30,7 @@ def init_app(app: Flask, purposes: Iterable[Purpose]) -> None:
 
 
 def _max_length() -> int:
-    return int(settings_of(current_app).max_upload_mb) << 20
+    return settings_of(current_app).max_upload_mb << 20
 
 
 def _tus(response: Response, status: int, **headers: Any) -> Response:
@@ -78,16 +80,12 @@ def create() -> Response:
         return _tus(jsonify({"error": "Upload-Length"}), 400)
     try:
         upload = services.start(
-            db.session,
-            actor=current_user.as_actor(),
-            user_roles=frozenset(current_user.roles),
+            db.session, actor=acting(), user_roles=frozenset(current_user.roles),
             purposes=purposes_of(current_app),
             metadata=services.parse_metadata(request.headers.get("Upload-Metadata", "")),
-            length=length,
-            max_length=_max_length(),
-            spool=spool_of(current_app),
-            locale=select_locale(),
-        )
+            length=length, spool=spool_of(current_app), locale=select_locale(),
+            settings=settings_of(current_app),
+        )  # fmt: skip
     except DomainError as exc:
         db.session.rollback()
         return _refusal(exc)
@@ -100,24 +98,49 @@ def _own(resumable_id: str) -> ResumableUpload:
     return services.find(db.session, resumable_id, user_id=current_user.id)
 
 
-@bp.route("/tus/<resumable_id>", methods=["HEAD", "PATCH", "DELETE"])
+def _expires(upload: ResumableUpload) -> str:
+    return upload.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+@bp.route("/tus/<resumable_id>", methods=["HEAD"])
 @signed_in
-def chunk(resumable_id: str) -> Response:
+def offset(resumable_id: str) -> Response:
+    """Where a resumed upload continues."""
     if (problem := _version_problem()) is not None:
         return problem
     try:
         upload = _own(resumable_id)
-        if request.method == "HEAD":
-            if upload.state in (UploadState.ENDED.value, UploadState.FAILED.value):
-                return _tus(Response(""), 410)  # the client forgets it and starts anew
-            return _tus(Response(""), 200, Upload_Offset=upload.offset,
-                        Upload_Length=upload.length,
-                        Upload_Expires=upload.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT"))  # fmt: skip
-        if request.method == "DELETE":
-            services.end(db.session, upload, actor=current_user.as_actor(),
-                         spool=spool_of(current_app))  # fmt: skip
-            db.session.commit()
-            return _tus(Response(""), 204)
+    except DomainError as exc:
+        return _refusal(exc)
+    if upload.state in (UploadState.ENDED.value, UploadState.FAILED.value):
+        return _tus(Response(""), 410)  # the client forgets it and starts anew
+    return _tus(Response(""), 200, Upload_Offset=upload.offset, Upload_Length=upload.length,
+                Upload_Expires=_expires(upload))  # fmt: skip
+
+
+@bp.route("/tus/<resumable_id>", methods=["DELETE"])
+@signed_in
+def cancel(resumable_id: str) -> Response:
+    """Ends an unfinished upload (tus termination)."""
+    if (problem := _version_problem()) is not None:
+        return problem
+    try:
+        services.end(db.session, _own(resumable_id), actor=acting(), spool=spool_of(current_app))
+    except DomainError as exc:
+        db.session.rollback()
+        return _refusal(exc)
+    db.session.commit()
+    return _tus(Response(""), 204)
+
+
+@bp.route("/tus/<resumable_id>", methods=["PATCH"])
+@signed_in
+def chunk(resumable_id: str) -> Response:
+    """One chunk, appended where the server's offset says; the last one queues the handover."""
+    if (problem := _version_problem()) is not None:
+        return problem
+    try:
+        upload = _own(resumable_id)
         if request.mimetype != "application/offset+octet-stream":
             return _tus(jsonify({"error": "Content-Type"}), 415)
         offset = _int_header("Upload-Offset")
@@ -129,13 +152,10 @@ def chunk(resumable_id: str) -> Response:
         db.session.rollback()
         return _refusal(exc)
     if upload.state == UploadState.FINISHING.value:
-        from integrity.uploads.tasks import FINISH
-
-        jobs.submit(db.session, FINISH, {"resumable_id": upload.id}, actor=current_user.as_actor())
+        jobs.submit(db.session, FINISH, {"resumable_id": upload.id}, actor=acting())
     db.session.commit()
     jobs.dispatch(db.session, current_app)
-    return _tus(Response(""), 204, Upload_Offset=new_offset,
-                Upload_Expires=upload.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT"))  # fmt: skip
+    return _tus(Response(""), 204, Upload_Offset=new_offset, Upload_Expires=_expires(upload))
 
 
 @bp.route("/<resumable_id>.json")

@@ -3,8 +3,7 @@ from __future__ import annotations
 import click
 from flask_babel import gettext as _
 
-from integrity.cli import cli_actor, secret_line
-from integrity.errors import DomainError
+from integrity.cli import carry_out, cli_actor, secret_line
 from integrity.extensions import db
 
 
@@ -36,8 +35,8 @@ def init_command(event_id: int, threshold: int, shares: int, as_user: str | None
     if event is None:
         raise click.ClickException(_("No event with id %(id)d.", id=event_id))
     passphrase = secret_line("Passphrase")
-    try:
-        printed = create_vault(
+    printed = carry_out(
+        lambda: create_vault(
             db.session,
             actor=cli_actor(as_user),
             event=event,
@@ -45,10 +44,7 @@ def init_command(event_id: int, threshold: int, shares: int, as_user: str | None
             threshold=threshold,
             shares=shares,
         )
-    except DomainError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc.message)) from None
-    db.session.commit()
+    )
     click.echo(
         _("Vault created. Key shares (any %(k)d of %(n)d recover the key):", k=threshold, n=shares)
     )

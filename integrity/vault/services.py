@@ -1,34 +1,39 @@
 """The identity vault: created by the chair, sealed to at ingest, opened once after the protocol.
 
 Keys for what the server itself must read while a round is open (uploads being processed, the
-page queue) are derived from the application's secret key (`server_key`), so a copy of the
+page queue) are derived from the application's secret key (`domain.server_key`), so a copy of the
 database or a backup alone opens nothing; whatever must stay closed until the chair unseals is
-sealed to the event's vault public key.
+sealed to the event's vault public key. The secret key comes in with the settings the caller
+passes; nothing here reads the app.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.models import Event, Round
+from integrity.settings import Settings
 from integrity.vault import domain
-from integrity.vault.models import SealedLink, VaultKey
+from integrity.vault.app_settings import given_or_app
+from integrity.vault.models import IdentityLink, SealedLink, VaultKey
 
 MIN_PASSPHRASE = 12
 
 
-def server_key(purpose: str) -> bytes:
-    return domain.derive_key(str(current_app.config["SECRET_KEY"]).encode(), f"integrity:{purpose}")
+def server_key(purpose: str, settings: Settings | None = None) -> bytes:
+    """The server's key for ``purpose``, from the settings' secret key (see ``app_settings`` for
+    the callers that do not pass their settings yet)."""
+    return domain.server_key(given_or_app(settings).secret_key, purpose)
 
 
 def vault_for_event(session: AnySession, event_id: int) -> VaultKey | None:
@@ -130,3 +135,28 @@ def open_links(session: AnySession, round_: Round, private: bytes) -> list[dict[
             select(SealedLink).where(SealedLink.round_id == round_.id).order_by(SealedLink.id)
         ).scalars()
     ]
+
+
+@dataclass(frozen=True)
+class VaultPage:
+    """What the chair's vault page shows of an event."""
+
+    vault: VaultKey | None
+    rounds: list[Round]
+    sealed: dict[int, int]  # links sealed, by round id
+    opened: dict[int, int]  # links unsealed, by round id
+
+
+def vault_page(session: AnySession, event: Event) -> VaultPage:
+    sealed = session.execute(
+        select(SealedLink.round_id, func.count()).group_by(SealedLink.round_id)
+    ).all()
+    opened = session.execute(
+        select(IdentityLink.round_id, func.count()).group_by(IdentityLink.round_id)
+    ).all()
+    return VaultPage(
+        vault=vault_for_event(session, event.id),
+        rounds=[r for s in event.subjects for r in s.rounds],
+        sealed={round_id: count for round_id, count in sealed},
+        opened={round_id: count for round_id, count in opened},
+    )

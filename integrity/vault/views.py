@@ -2,64 +2,53 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template
-from flask_login import current_user
-from sqlalchemy import func, select
+from collections.abc import Sequence
+
+from flask import Blueprint, abort, render_template
 
 from integrity.accounts.domain import Role
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.registry.models import Event
 from integrity.vault import services
 from integrity.vault.forms import CreateVaultForm, UnsealForm
-from integrity.vault.models import IdentityLink, SealedLink
 from integrity.web.access import roles
+from integrity.web.forms import acting, attempt
 
 bp = Blueprint("vault", __name__, url_prefix="/vault")
 
 
-@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
-@roles(Role.CHAIR)
-def event_vault(event_id: int) -> str:
-    event = db.session.get(Event, event_id) or abort(404)
-    vault = services.vault_for_event(db.session, event.id)
-    form = CreateVaultForm()
-    shares: list[str] = []
-    if vault is None and form.validate_on_submit():
-        try:
-            shares = services.create_vault(
-                db.session,
-                actor=current_user.as_actor(),
-                event=event,
-                passphrase=form.passphrase.data or "",
-                threshold=form.threshold.data or 3,
-                shares=form.shares.data or 5,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            vault = services.vault_for_event(db.session, event.id)
-    rounds = [r for s in event.subjects for r in s.rounds]
-    sealed = dict(
-        db.session.execute(
-            select(SealedLink.round_id, func.count()).group_by(SealedLink.round_id)
-        ).all()
-    )
-    opened = dict(
-        db.session.execute(
-            select(IdentityLink.round_id, func.count()).group_by(IdentityLink.round_id)
-        ).all()
-    )
+def _page(event: Event, form: CreateVaultForm, shares: Sequence[str] = ()) -> str:
+    page = services.vault_page(db.session, event)
     return render_template(
         "vault/event.html",
         event=event,
-        vault=vault,
+        vault=page.vault,
         form=form,
-        shares=shares,
-        rounds=rounds,
-        sealed=sealed,
-        opened=opened,
+        shares=list(shares),
+        rounds=page.rounds,
+        sealed=page.sealed,
+        opened=page.opened,
         unseal_form=UnsealForm(),
     )
+
+
+@bp.route("/events/<int:event_id>")
+@roles(Role.CHAIR)
+def event_vault(event_id: int) -> str:
+    event = db.session.get(Event, event_id) or abort(404)
+    return _page(event, CreateVaultForm())
+
+
+@bp.route("/events/<int:event_id>", methods=["POST"])
+@roles(Role.CHAIR)
+def create_vault(event_id: int) -> str:
+    """Create the event's vault; the key shares are shown once, on the page this answers with."""
+    event = db.session.get(Event, event_id) or abort(404)
+    form = CreateVaultForm()
+    shares: list[str] | None = None
+    if services.vault_for_event(db.session, event.id) is None and form.validate_on_submit():
+        shares = attempt(None, lambda: services.create_vault(
+            db.session, actor=acting(), event=event, passphrase=form.passphrase.data or "",
+            threshold=form.threshold.data or 3, shares=form.shares.data or 5,
+        ))  # fmt: skip
+    return _page(event, form, shares or ())

@@ -11,10 +11,10 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
-from integrity.scans import reader
-from integrity.scans.codes import encode_payload, format_payload
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import encode_payload, format_payload
+from integrity.scans.domain.simulate import ScanPlan
 from integrity.scans.models import ScanRound, Work
-from integrity.scans.simulate import ScanPlan
 from tests import factories as f
 from tests.conftest import PASSWORD, Users
 

@@ -18,7 +18,7 @@ from integrity.protocols.labels import version_reason
 from integrity.protocols.models import ScoreEvent
 from integrity.protocols.services import appeals
 from integrity.registry.models import Task
-from integrity.scans.codes import format_access_code
+from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
 from tests import factories as f

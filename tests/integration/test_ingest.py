@@ -17,11 +17,11 @@ from integrity.protocols.services import unsealing
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry
 from integrity.registry.services import people
-from integrity.scans import reader
-from integrity.scans.codes import encode_payload, format_payload
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import encode_payload, format_payload
+from integrity.scans.domain.simulate import Degradation, ScanPlan, simulate_scans
 from integrity.scans.models import Booklet, PageStatus, ScanPage, ScanRound, Upload, Work
 from integrity.scans.services import ingest, kits, queue
-from integrity.scans.simulate import Degradation, ScanPlan, simulate_scans
 from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import services as vault
@@ -184,21 +184,25 @@ def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
     typed = format_payload(encode_payload(truth))
     wrong = typed[:-1] + ("0" if typed[-1] != "0" else "1")
     with pytest.raises(InvalidInput):
-        queue.resolve_typed(session, actor=f.ACTOR, page=unreadable, text=wrong)
+        queue.resolve_typed(
+            session, actor=f.ACTOR, page=unreadable, text=wrong, settings=settings_of(current_app)
+        )
     session.rollback()
     unreadable = session.get(ScanPage, unreadable.id)
     turns = -round(plan.rotations[destroyed] / 90) % 4
     with expect_events("scans.resolve_page"):
         status = queue.resolve_typed(
-            session, actor=f.ACTOR, page=unreadable, text=typed, quarter_turns=turns
-        )
+            session, actor=f.ACTOR, page=unreadable, text=typed, quarter_turns=turns,
+            settings=settings_of(current_app),
+        )  # fmt: skip
     assert status in (PageStatus.ANSWER, PageStatus.COVER, PageStatus.DUPLICATE)
     # The row says how the page lies, as the person said: a cover is kept as scanned.
     assert unreadable.rotation == 90.0 * turns
     for page in queue.queue(session, round_world["round"]):
         assert page.status is PageStatus.DUPLICATE
         with expect_events("scans.discard_page"):
-            queue.discard_page(session, actor=f.ACTOR, page=page, reason="scanned twice")
+            queue.discard_page(session, actor=f.ACTOR, page=page, reason="scanned twice",
+                               settings=settings_of(current_app))  # fmt: skip
     session.commit()
     assert queue.freeze_check(session, round_world["round"], JURY_STEPS).ready
 
@@ -282,7 +286,7 @@ def killed_at_page(
             session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
         )
     session.commit()
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", checkpoint_every)
+    monkeypatch.setattr(ingest.reading, "CHECKPOINT_EVERY", checkpoint_every)
     real = ingest.reader.read_page
 
     def dies(source: Any, index: int) -> Any:
@@ -321,7 +325,7 @@ def test_a_resumed_job_reads_the_rest_in_worker_processes_in_order_and_nothing_t
     path = print_and_scan(session, round_world, tmp_path)
     upload = killed_at_page(session, round_world, path, monkeypatch, page=3, checkpoint_every=2)
     # Ten pages are left: enough for worker processes, a few pages a task.
-    assert 12 - session.query(ScanPage).count() >= 2 * ingest.TASK_PAGES
+    assert 12 - session.query(ScanPage).count() >= 2 * ingest.reading.TASK_PAGES
     report = ingest.process_upload(
         session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=2
     )
@@ -336,16 +340,16 @@ def test_a_file_of_many_chunks_is_kept_and_sealed_whole_and_in_order(tmp_path: P
     import hashlib
     import os
 
-    from integrity.vault.streams import CHUNK, decrypt_stream
+    from integrity.vault.domain.streams import CHUNK, decrypt_stream
 
-    data = os.urandom((ingest.CHUNKS_IN_FLIGHT * 2 + 1) * CHUNK + 12345)
+    data = os.urandom((ingest.storing.CHUNKS_IN_FLIGHT * 2 + 1) * CHUNK + 12345)
     sealed = io.BytesIO()
     key = os.urandom(32)
-    digest, size = ingest._spool_and_seal(io.BytesIO(data), tmp_path / "plain", key, sealed)
+    digest, size = ingest.storing._spool_and_seal(io.BytesIO(data), tmp_path / "plain", key, sealed)
     assert (digest, size) == (hashlib.sha256(data).hexdigest(), len(data))
     assert (tmp_path / "plain").read_bytes() == data
     opened = io.BytesIO()
-    decrypt_stream(key, io.BytesIO(sealed.getvalue()), opened, ingest.ORIGINAL_AAD)
+    decrypt_stream(key, io.BytesIO(sealed.getvalue()), opened, ingest.storing.ORIGINAL_AAD)
     assert opened.getvalue() == data
 
 
@@ -378,12 +382,14 @@ def test_a_voided_kit_is_reissued_with_a_new_serial_and_its_pages_are_refused(
     old = session.query(Booklet).first()
     with expect_events("scans.void_kit"):
         new, _, pdf = kits.void_and_reissue(
-            session, actor=f.ACTOR, serial=old.serial, reason="ink spilt"
-        )
+            session, actor=f.ACTOR, serial=old.serial, reason="ink spilt",
+            settings=settings_of(current_app),
+        )  # fmt: skip
     assert new.serial != old.serial and new.entry_id == old.entry_id
     assert pdf.startswith(b"%PDF")
     with pytest.raises(Conflict):
-        kits.void_and_reissue(session, actor=f.ACTOR, serial=old.serial, reason="again")
+        kits.void_and_reissue(session, actor=f.ACTOR, serial=old.serial, reason="again",
+                              settings=settings_of(current_app))  # fmt: skip
 
 
 def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_work_finds_its_entry(

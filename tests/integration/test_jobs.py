@@ -39,7 +39,7 @@ NOW = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.UTC)
 @pytest.fixture(autouse=True)
 def _pages_read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     # So that the tests' stand-ins for a dying reader are the ones called.
-    monkeypatch.setattr(ingest, "default_workers", lambda: 0)
+    monkeypatch.setattr(ingest.reading, "default_workers", lambda: 0)
 
 
 def stored_upload(session: Any, world: dict[str, Any], tmp_path: Path) -> Upload:
@@ -120,7 +120,7 @@ def test_a_job_whose_worker_was_lost_runs_again_after_its_lease_from_its_checkpo
     upload = stored_upload(session, round_world, tmp_path)
     job = ingest_job(session, upload)
     # Worker A claims the job, commits two checkpoints of three pages, and is never heard of again.
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(ingest.reading, "CHECKPOINT_EVERY", 3)
     claimed = services.claim(job.id, "worker-a", dt.timedelta(seconds=60))
     assert claimed is not None
     run = services.Run(job.id, "worker-a", 1, False, dt.timedelta(seconds=60))
@@ -176,7 +176,7 @@ def test_a_stop_commits_the_checkpoint_and_puts_the_job_back_without_counting_a_
 ) -> None:  # fmt: skip
     upload = stored_upload(session, round_world, tmp_path)
     job = ingest_job(session, upload)
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(ingest.reading, "CHECKPOINT_EVERY", 4)
     stop = threading.Event()
     real = ingest.reader.read_page
 
@@ -343,7 +343,7 @@ def test_pages_read_ahead_of_a_stop_leave_no_encrypted_copy_behind(
     upload = stored_upload(session, round_world, tmp_path)
     root = Path(settings_of(app).data_dir) / "files"
     before = set(root.rglob("*.bin"))
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr(ingest.reading, "CHECKPOINT_EVERY", 1)
     calls = []
 
     def stop_after_the_first_page() -> None:

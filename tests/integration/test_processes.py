@@ -43,7 +43,7 @@ __all__ = ["round_world"]
 
 SLOW_PAGES = """
 import time
-from integrity.scans import reader
+from integrity.scans.domain import reader
 from integrity.scans.services import ingest
 from integrity.settings import settings_of
 
@@ -54,7 +54,7 @@ def _slow(source, index):
     return _read_page(source, index)
 
 reader.read_page = _slow
-ingest.CHECKPOINT_EVERY = 2
+ingest.reading.CHECKPOINT_EVERY = 2
 """
 
 

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.errors import InvalidInput
-from integrity.scans import isolation, reader
+from integrity.scans import isolation
+from integrity.scans.domain import reader
 from integrity.scans.models import ScanPage, Upload, UploadStatus
 from integrity.scans.services import ingest
 from integrity.scans.services.runner import run_ingest
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.integration.test_ingest import print_and_scan, round_world
 
@@ -29,7 +32,7 @@ MISBEHAVE = """
 import os, signal, time
 how = os.environ.get("INTEGRITY_TEST_READER")
 if how:
-    from integrity.scans import reader
+    from integrity.scans.domain import reader
 
     def misbehave(*args, **kwargs):
         if how.endswith("crash"):
@@ -136,7 +139,7 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     misbehaving("page-crash")
     # Not the last try, yet the upload fails now: the same file would crash every retry.
     with pytest.raises(InvalidInput) as refused:
-        run_ingest(upload.id, f.ACTOR, last_try=False, workers=1)
+        run_ingest(upload.id, f.ACTOR, settings=settings_of(current_app), last_try=False, workers=1)
     assert refused.value.details["code"] == isolation.READER_FAILED
     session.expire_all()
     failed = session.get(Upload, upload.id)
@@ -154,9 +157,9 @@ def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
 ) -> None:
     upload = stored_scan(session, round_world, tmp_path)
     misbehaving("page-hang")
-    monkeypatch.setattr(ingest, "TASK_SECONDS", 3.0)
+    monkeypatch.setattr(ingest.reading, "TASK_SECONDS", 3.0)
     with pytest.raises(InvalidInput) as refused:
-        run_ingest(upload.id, f.ACTOR, last_try=False, workers=1)
+        run_ingest(upload.id, f.ACTOR, settings=settings_of(current_app), last_try=False, workers=1)
     assert refused.value.details["code"] == isolation.READER_FAILED
     session.expire_all()
     assert session.get(Upload, upload.id).status == UploadStatus.FAILED.value

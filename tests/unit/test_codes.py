@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integrity.scans.codes import (
+from integrity.scans.domain.codes import (
     CROCKFORD,
     CodeType,
     PagePayload,
@@ -23,7 +23,7 @@ from integrity.scans.codes import (
     new_serial,
     normalise_crockford,
 )
-from integrity.scans.layout import Corner
+from integrity.scans.domain.layout import Corner
 
 payloads = st.builds(
     lambda t, r, s, p, c: PagePayload(t, r, s, 0 if t is CodeType.COVER else max(1, p), c),

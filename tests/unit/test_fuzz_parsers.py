@@ -15,7 +15,7 @@ from integrity.jury.domain import draw
 from integrity.registry.domain import ImportRejected, parse_participants
 from integrity.registry.kinds import points_to_units
 from integrity.registry.tabular import TableError, read_table
-from integrity.scans import codes
+from integrity.scans.domain import codes
 from integrity.vault import domain as vault
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,7 +147,7 @@ def test_an_uploaded_scan_of_any_bytes_opens_or_is_an_unreadable_file(
     import tempfile
     from pathlib import Path
 
-    from integrity.scans import reader
+    from integrity.scans.domain import reader
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.bin"

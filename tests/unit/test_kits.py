@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from integrity.scans.codes import (
+from integrity.scans.domain.codes import (
     CodeType,
     PagePayload,
     encode_payload,
@@ -24,7 +24,7 @@ from integrity.scans.codes import (
     format_serial,
     luhn32_check,
 )
-from integrity.scans.kits import (
+from integrity.scans.domain.kits import (
     BOOKLET_BOX,
     PDF_TITLE,
     ExtraSheetSpec,
@@ -34,7 +34,7 @@ from integrity.scans.kits import (
     qr_rects,
     render_kits,
 )
-from integrity.scans.layout import (
+from integrity.scans.domain.layout import (
     ANSWER_AREA,
     COVER_TEAR_Y_MM,
     PAGE_HEIGHT_MM,

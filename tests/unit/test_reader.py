@@ -22,11 +22,11 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab.pdfgen import canvas
 
 import integrity
-from integrity.scans import codes, layout, reader
-from integrity.scans.codes import CodeType, PagePayload
-from integrity.scans.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits
-from integrity.scans.layout import ANSWER_AREA, BOOKLET_BOX, PRINTED_CORNERS, Box, Corner
-from integrity.scans.simulate import ScanPdfWriter, destroy_codes, rasterise_page
+from integrity.scans.domain import codes, layout, reader
+from integrity.scans.domain.codes import CodeType, PagePayload
+from integrity.scans.domain.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits
+from integrity.scans.domain.layout import ANSWER_AREA, BOOKLET_BOX, PRINTED_CORNERS, Box, Corner
+from integrity.scans.domain.simulate import ScanPdfWriter, destroy_codes, rasterise_page
 
 ROUND_CODE = 42
 KIT_SERIAL = 12345678

@@ -19,9 +19,9 @@ from qrcode.constants import ERROR_CORRECT_Q
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from integrity.scans import layout
-from integrity.scans.codes import CodeType, PagePayload, decode_payload, encode_payload
-from integrity.scans.simulate import (
+from integrity.scans.domain import layout
+from integrity.scans.domain.codes import CodeType, PagePayload, decode_payload, encode_payload
+from integrity.scans.domain.simulate import (
     Degradation,
     ScanPdfWriter,
     degrade,

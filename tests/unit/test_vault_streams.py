@@ -6,7 +6,7 @@ import os
 import pytest
 
 from integrity.vault.domain import TamperedBlob
-from integrity.vault.streams import CHUNK, decrypt_stream, encrypt_stream
+from integrity.vault.domain.streams import CHUNK, decrypt_stream, encrypt_stream
 
 KEY = bytes(range(32))
 

@@ -62,6 +62,8 @@ POLICY: dict[str, Any] = {
     "uploads.options": ANY_USER,
     "uploads.create": ANY_USER,
     "uploads.chunk": ANY_USER,
+    "uploads.offset": ANY_USER,
+    "uploads.cancel": ANY_USER,
     "uploads.verdict": ANY_USER,
     "registry.import_run": EDITORS,
     "registry.apply_import": EDITORS,
@@ -154,6 +156,7 @@ POLICY: dict[str, Any] = {
     "risk.report": RISK_READERS,
     "report_check.check": PUBLIC,
     "vault.event_vault": {R.CHAIR},
+    "vault.create_vault": {R.CHAIR},
 }
 
 SAMPLE_VALUES = {

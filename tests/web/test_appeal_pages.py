@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from integrity.accounts.domain import Role
 from integrity.protocols.models import Appeal, ProtocolState
-from integrity.scans.codes import format_access_code
+from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet, ScanPage
 from integrity.scans.services.kits import access_code_of
 from tests.conftest import PASSWORD, login

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from integrity.accounts.domain import Role
 from integrity.jury.models import Assignment, Draw, DrawState
 from integrity.registry.models import Participant, School
-from integrity.scans.codes import format_serial
+from integrity.scans.domain.codes import format_serial
 from integrity.scans.models import Booklet, ScanPage
 from tests import factories as f
 from tests.conftest import login

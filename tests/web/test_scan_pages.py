@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from integrity.accounts.domain import Role
+from integrity.scans.domain.simulate import Degradation, simulate_scans
 from integrity.scans.models import PageStatus, ScanPage, Work
-from integrity.scans.simulate import Degradation, simulate_scans
 from integrity.vault import services as vault
 from integrity.vault.domain import combine_shares, private_matches
 from integrity.vault.models import IdentityLink
@@ -144,7 +144,7 @@ def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
     record_json = client.get(f"/ledger/works/{works[0].cipher}.json").get_json()
     assert record_json["work_hash"] == works[0].work_hash
     assert [p["page"] for p in record_json["pages"]] == [1, 2]
-    from integrity.scans.ledger import page_hash, work_hash
+    from integrity.scans.domain.ledger import page_hash, work_hash
 
     hashes = [
         page_hash(works[0].cipher, p["page"], p["image_sha256"]) for p in record_json["pages"]

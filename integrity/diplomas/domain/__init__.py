@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from integrity.scans.codes import damm_check_digit, damm_valid
+from integrity.scans.domain.codes import damm_check_digit, damm_valid
 
 VERSION = 1
 EPOCH = dt.date(2000, 1, 1)

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from integrity.diplomas.domain import DocType
-from integrity.scans.kits import FONT, FONT_BOLD, qr_rects, register_fonts
+from integrity.scans.domain.kits import FONT, FONT_BOLD, qr_rects, register_fonts
 
 PT_PER_MM = 72 / 25.4
 WIDTH_MM, HEIGHT_MM = 297.0, 210.0

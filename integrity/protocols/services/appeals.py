@@ -28,7 +28,7 @@ from integrity.protocols.models import Appeal, Protocol, ProtocolState, ScoreEve
 from integrity.protocols.services.content import build_ciphered, effective_scores
 from integrity.protocols.services.lifecycle import new_version
 from integrity.registry.models import Task
-from integrity.scans.codes import access_code_valid, normalise_crockford
+from integrity.scans.domain.codes import access_code_valid, normalise_crockford
 from integrity.scans.models import Work
 from integrity.scans.services.common import appeal_tag
 

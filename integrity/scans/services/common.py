@@ -1,4 +1,5 @@
-"""Helpers shared by the scan services."""
+"""Helpers shared by the scan services. The settings (secret key, file store) come in from the
+caller's view, command or job; nothing here reads the app."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import hmac
 import os
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
@@ -15,13 +15,13 @@ from integrity.db import AnySession
 from integrity.errors import Conflict
 from integrity.registry.models import Round
 from integrity.scans.models import ScanPage, ScanRound, Upload
-from integrity.settings import settings_of
+from integrity.settings import Settings
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
 from integrity.vault.services import server_key
 
 
-def scan_round(session: AnySession, round_: Round) -> ScanRound:
+def scan_round(session: AnySession, round_: Round, settings: Settings) -> ScanRound:
     """The round's ingest state, created on first use with a fresh blind-index key."""
     state = session.get(ScanRound, round_.id)
     if state is None:
@@ -29,7 +29,7 @@ def scan_round(session: AnySession, round_: Round) -> ScanRound:
         state = ScanRound(
             round_id=round_.id,
             index_key_wrapped=vault_crypto.encrypt_blob(
-                server_key("scan-index"), key, f"round:{round_.id}".encode()
+                server_key("scan-index", settings), key, f"round:{round_.id}".encode()
             ),
         )
         session.add(state)
@@ -37,18 +37,20 @@ def scan_round(session: AnySession, round_: Round) -> ScanRound:
     return state
 
 
-def ensure_open(session: AnySession, round_: Round) -> ScanRound:
-    state = scan_round(session, round_)
+def ensure_open(session: AnySession, round_: Round, settings: Settings) -> ScanRound:
+    state = scan_round(session, round_, settings)
     if state.frozen_at is not None:
         raise Conflict(_l("The round's ingest is frozen; nothing can change."))
     return state
 
 
-def index_key(state: ScanRound) -> bytes:
+def index_key(state: ScanRound, settings: Settings) -> bytes:
     """The round's blind-index key, while the round is open (it is erased at freeze)."""
     assert state.index_key_wrapped is not None
     return vault_crypto.decrypt_blob(
-        server_key("scan-index"), state.index_key_wrapped, f"round:{state.round_id}".encode()
+        server_key("scan-index", settings),
+        state.index_key_wrapped,
+        f"round:{state.round_id}".encode(),
     )
 
 
@@ -66,17 +68,17 @@ def round_pages(round_id: int) -> Select[Any]:
     )
 
 
-def store_private(data: bytes, purpose: str) -> str:
+def store_private(data: bytes, purpose: str, settings: Settings) -> str:
     """Store bytes encrypted with a server-derived key (readable by the app, not by a stolen copy)."""
-    return file_store(settings_of(current_app)).put_bytes(
-        vault_crypto.encrypt_blob(server_key(purpose), data, purpose.encode())
+    return file_store(settings).put_bytes(
+        vault_crypto.encrypt_blob(server_key(purpose, settings), data, purpose.encode())
     )
 
 
-def read_private(digest: str, purpose: str) -> bytes:
+def read_private(digest: str, purpose: str, settings: Settings) -> bytes:
     return vault_crypto.decrypt_blob(
-        server_key(purpose),
-        file_store(settings_of(current_app)).read_bytes(digest),
+        server_key(purpose, settings),
+        file_store(settings).read_bytes(digest),
         purpose.encode(),
     )
 
@@ -85,6 +87,7 @@ def access_code_hash(code: str) -> str:
     return hashlib.sha256(f"integrity-access-code:{code}".encode()).hexdigest()
 
 
-def appeal_tag(code: str) -> str:
+def appeal_tag(code: str, settings: Settings | None = None) -> str:
     """The work's key for appeals, from the access code on the kit's stub (see Work.appeal_tag)."""
-    return hmac.new(server_key("appeal-tag"), code.encode(), hashlib.sha256).hexdigest()
+    key = server_key("appeal-tag", settings)
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()

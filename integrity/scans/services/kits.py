@@ -16,8 +16,8 @@ from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Participant, Room, Round
-from integrity.scans.codes import new_access_code, new_serial
-from integrity.scans.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits
+from integrity.scans.domain.codes import new_access_code, new_serial
+from integrity.scans.domain.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits
 from integrity.scans.models import Booklet, BookletKind, BookletStatus, PrintRun
 from integrity.scans.services.common import (
     access_code_hash,
@@ -25,7 +25,9 @@ from integrity.scans.services.common import (
     read_private,
     store_private,
 )
+from integrity.settings import Settings
 from integrity.vault import domain as vault_crypto
+from integrity.vault.app_settings import given_or_app
 from integrity.vault.services import server_key
 
 PRINT_PURPOSE = "print-run"
@@ -54,7 +56,7 @@ def _fresh_serial(session: AnySession) -> int:
 
 
 def _new_booklet(
-    session: AnySession, round_: Round, entry: Entry | None
+    session: AnySession, round_: Round, entry: Entry | None, settings: Settings
 ) -> tuple[Booklet, str | None]:
     code = new_access_code() if entry is not None else None
     booklet = Booklet(
@@ -65,7 +67,7 @@ def _new_booklet(
         answer_pages=round_.answer_pages if entry is not None else 1,
         access_code_hash=access_code_hash(code) if code else None,
         access_code_enc=vault_crypto.encrypt_blob(
-            server_key("access-code"), code.encode(), b"access-code"
+            server_key("access-code", settings), code.encode(), b"access-code"
         )
         if code
         else None,
@@ -74,10 +76,10 @@ def _new_booklet(
     return booklet, code
 
 
-def access_code_of(booklet: Booklet) -> str:
+def access_code_of(booklet: Booklet, settings: Settings | None = None) -> str:
     assert booklet.access_code_enc is not None
     return vault_crypto.decrypt_blob(
-        server_key("access-code"), booklet.access_code_enc, b"access-code"
+        server_key("access-code", settings), booklet.access_code_enc, b"access-code"
     ).decode()
 
 
@@ -104,23 +106,10 @@ def _spec(round_: Round, header: KitHeader, booklet: Booklet, code: str) -> KitS
     )
 
 
-def print_kits(
-    session: AnySession,
-    *,
-    actor: Actor,
-    round_: Round,
-    room: Room | None = None,
-    entry: Entry | None = None,
-    extra_sheets: int = 0,
-) -> tuple[PrintRun, bytes]:
-    """Print the kits of a round, of one room or of one entry, plus loose extra-answer sheets.
-
-    Entries without a kit get one (a fresh random serial and access code); entries that have one
-    get the same kit again. Disqualified entries get none.
-    """
-    ensure_open(session, round_)
-    if not 0 <= extra_sheets <= 500:
-        raise InvalidInput(_l("Print between 0 and 500 extra sheets."), field="extra_sheets")
+def _entries_to_print(
+    session: AnySession, round_: Round, room: Room | None, entry: Entry | None
+) -> list[Entry]:
+    """The round's entries (of one room, or one entry) that get a kit, in seating order."""
     query = (
         select(Entry)
         .where(Entry.round_id == round_.id, Entry.status != EntryStatus.DISQUALIFIED)
@@ -134,9 +123,13 @@ def print_kits(
         if entry.round_id != round_.id:
             raise InvalidInput(_l("This entry is not in this round."), field="entry")
         query = query.where(Entry.id == entry.id)
-    entries = sorted(session.execute(query).unique().scalars(), key=_seat_order)
-    if not entries and not extra_sheets:
-        raise InvalidInput(_l("There is nothing to print: no entries match."))
+    return sorted(session.execute(query).unique().scalars(), key=_seat_order)
+
+
+def _kits_for(
+    session: AnySession, round_: Round, entries: Sequence[Entry], settings: Settings
+) -> tuple[list[tuple[Booklet, KitSpec]], int]:
+    """Each entry's kit: the one issued before, else a new one. Returns them and how many are new."""
     issued = {
         b.entry_id: b
         for b in session.execute(
@@ -151,13 +144,39 @@ def print_kits(
     for e in entries:
         booklet = issued.get(e.id)
         if booklet is None:
-            booklet, code = _new_booklet(session, round_, e)
+            booklet, code = _new_booklet(session, round_, e, settings)
             created += 1
         else:
-            code = access_code_of(booklet)
+            code = access_code_of(booklet, settings)
         assert code is not None
         kits.append((booklet, _spec(round_, header, booklet, code)))
-    extras = [_new_booklet(session, round_, None)[0] for _ in range(extra_sheets)]
+    return kits, created
+
+
+def print_kits(
+    session: AnySession,
+    *,
+    actor: Actor,
+    round_: Round,
+    room: Room | None = None,
+    entry: Entry | None = None,
+    extra_sheets: int = 0,
+    settings: Settings | None = None,
+) -> tuple[PrintRun, bytes]:
+    """Print the kits of a round, of one room or of one entry, plus loose extra-answer sheets.
+
+    Entries without a kit get one (a fresh random serial and access code); entries that have one
+    get the same kit again. Disqualified entries get none.
+    """
+    settings = given_or_app(settings)
+    ensure_open(session, round_, settings)
+    if not 0 <= extra_sheets <= 500:
+        raise InvalidInput(_l("Print between 0 and 500 extra sheets."), field="extra_sheets")
+    entries = _entries_to_print(session, round_, room, entry)
+    if not entries and not extra_sheets:
+        raise InvalidInput(_l("There is nothing to print: no entries match."))
+    kits, created = _kits_for(session, round_, entries, settings)
+    extras = [_new_booklet(session, round_, None, settings)[0] for _ in range(extra_sheets)]
     session.flush()
     return _finish_run(
         session,
@@ -167,6 +186,7 @@ def print_kits(
         extras=extras,
         scope=f"room:{room.name}" if room else f"entry:{entry.id}" if entry else "round",
         created=created,
+        settings=settings,
     )
 
 
@@ -179,6 +199,7 @@ def _finish_run(
     extras: Sequence[Booklet],
     scope: str,
     created: int,
+    settings: Settings,
     action: str = "scans.print_kits",
     extra_data: dict[str, object] | None = None,
 ) -> tuple[PrintRun, bytes]:
@@ -195,7 +216,7 @@ def _finish_run(
         scope=scope,
         booklets=len(kits) + len(extras),
         pages=pages,
-        file_sha256=store_private(pdf, PRINT_PURPOSE),
+        file_sha256=store_private(pdf, PRINT_PURPOSE, settings),
         created_by_id=actor.id,
     )
     session.add(run)
@@ -220,8 +241,8 @@ def _finish_run(
     return run, pdf
 
 
-def print_run_pdf(run: PrintRun) -> bytes:
-    return read_private(run.file_sha256, PRINT_PURPOSE)
+def print_run_pdf(run: PrintRun, settings: Settings) -> bytes:
+    return read_private(run.file_sha256, PRINT_PURPOSE, settings)
 
 
 def parse_serial(text: str) -> int:
@@ -234,7 +255,7 @@ def parse_serial(text: str) -> int:
 
 
 def void_and_reissue(
-    session: AnySession, *, actor: Actor, serial: int, reason: str
+    session: AnySession, *, actor: Actor, serial: int, reason: str, settings: Settings
 ) -> tuple[Booklet, PrintRun, bytes]:
     """A spoiled kit: its serial is voided for ever (a page bearing it is refused at ingest as
     foreign) and the entry gets a new kit with a new serial and access code."""
@@ -248,10 +269,10 @@ def void_and_reissue(
         raise Conflict(_l("This kit is already voided."))
     round_ = session.get(Round, old.round_id)
     assert round_ is not None and old.entry is not None
-    ensure_open(session, round_)
+    ensure_open(session, round_, settings)
     old.status, old.void_reason = BookletStatus.VOIDED, reason
     session.flush()
-    new, code = _new_booklet(session, round_, old.entry)
+    new, code = _new_booklet(session, round_, old.entry, settings)
     session.flush()
     old.replaced_by_id = new.id
     assert code is not None
@@ -263,6 +284,7 @@ def void_and_reissue(
         extras=[],
         scope=f"reissue:{old.entry_id}",
         created=1,
+        settings=settings,
         action="scans.void_kit",
         extra_data={"voided_booklet_id": old.id, "new_booklet_id": new.id, "reason": reason},
     )

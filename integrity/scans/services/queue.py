@@ -6,7 +6,6 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import func, or_, select
@@ -17,9 +16,10 @@ from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.kinds import EntryStatus
 from integrity.registry.models import Entry, Round
-from integrity.scans import reader
-from integrity.scans.codes import PayloadError, decode_payload, format_serial
-from integrity.scans.ledger import ledger_hash, page_hash, work_hash
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import PayloadError, decode_payload, format_serial
+from integrity.scans.domain.ledger import ledger_hash, page_hash, work_hash
+from integrity.scans.domain.pagestore import QUEUE_IMAGE, store_result
 from integrity.scans.models import (
     Booklet,
     BookletKind,
@@ -31,7 +31,6 @@ from integrity.scans.models import (
     UploadStatus,
     Work,
 )
-from integrity.scans.pagestore import QUEUE_IMAGE, store_result
 from integrity.scans.services.common import (
     ensure_open,
     index_key,
@@ -39,8 +38,10 @@ from integrity.scans.services.common import (
     round_pages,
     serial_tag,
 )
-from integrity.scans.services.ingest import PageLine, _Ingest
-from integrity.settings import settings_of
+from integrity.scans.services.ingest import PageIngest, PageLine
+from integrity.settings import Settings
+from integrity.storage import file_store
+from integrity.vault.app_settings import given_or_app
 from integrity.vault.services import vault_for_round
 
 PAYLOAD_PROBLEMS = {
@@ -79,19 +80,23 @@ def _page_of_round(session: AnySession, page: ScanPage) -> Round:
     return round_
 
 
-def queue_image(page: ScanPage) -> bytes:
+def queue_image(page: ScanPage, settings: Settings) -> bytes:
     """The page as a person must read it: the raw scan for an unreadable page, else the masked one."""
-    from integrity.storage import file_store
-
     if page.status in (PageStatus.UNREADABLE, PageStatus.EXTRA) and page.image_sha256:
-        return read_private(page.image_sha256, QUEUE_IMAGE)
+        return read_private(page.image_sha256, QUEUE_IMAGE, settings)
     if page.masked_sha256:
-        return file_store(settings_of(current_app)).read_bytes(page.masked_sha256)
+        return file_store(settings).read_bytes(page.masked_sha256)
     raise Conflict(_l("This page has no image to show."))
 
 
 def resolve_typed(
-    session: AnySession, *, actor: Actor, page: ScanPage, text: str, quarter_turns: int = 0
+    session: AnySession,
+    *,
+    actor: Actor,
+    page: ScanPage,
+    text: str,
+    quarter_turns: int = 0,
+    settings: Settings,
 ) -> PageStatus:
     """A person typed the code printed on an unreadable page (checked by its check digit)."""
     if page.status is not PageStatus.UNREADABLE or page.image_sha256 is None:
@@ -101,12 +106,12 @@ def resolve_typed(
     except PayloadError as exc:
         raise InvalidInput(PAYLOAD_PROBLEMS[exc.reason], field="code") from None
     round_ = _page_of_round(session, page)
-    state = ensure_open(session, round_)
+    state = ensure_open(session, round_, settings)
     upload = session.get(Upload, page.upload_id)
     assert upload is not None
-    image = Image.open(io.BytesIO(read_private(page.image_sha256, QUEUE_IMAGE)))
+    image = Image.open(io.BytesIO(read_private(page.image_sha256, QUEUE_IMAGE, settings)))
     result = reader.result_from_typed(image, payload, quarter_turns, page.index)
-    ingest = _Ingest(session, upload, round_, state, vault_for_round(session, round_))
+    ingest = PageIngest(session, upload, round_, state, vault_for_round(session, round_), settings)
     page.status, page.detail, page.serial, page.page_no = PageStatus.UNREADABLE, None, None, None
     ingest.classify(
         page,
@@ -127,12 +132,14 @@ def resolve_typed(
     return page.status
 
 
-def attach_extra(session: AnySession, *, actor: Actor, page: ScanPage, booklet_serial: int) -> None:
+def attach_extra(
+    session: AnySession, *, actor: Actor, page: ScanPage, booklet_serial: int, settings: Settings
+) -> None:
     """Attach a loose extra-answer sheet to the booklet whose serial the invigilator wrote on it."""
     if page.status is not PageStatus.EXTRA or page.work_id is not None:
         raise Conflict(_l("Only an unattached extra sheet can be attached."))
     round_ = _page_of_round(session, page)
-    state = ensure_open(session, round_)
+    state = ensure_open(session, round_, settings)
     booklet = session.execute(
         select(Booklet).where(Booklet.serial == booklet_serial)
     ).scalar_one_or_none()
@@ -146,7 +153,7 @@ def attach_extra(session: AnySession, *, actor: Actor, page: ScanPage, booklet_s
     work = session.execute(
         select(Work).where(
             Work.round_id == round_.id,
-            Work.serial_tag == serial_tag(index_key(state), booklet.serial),
+            Work.serial_tag == serial_tag(index_key(state, settings), booklet.serial),
         )
     ).scalar_one_or_none()
     if work is None:
@@ -162,7 +169,9 @@ def attach_extra(session: AnySession, *, actor: Actor, page: ScanPage, booklet_s
     record_event(session, actor=actor, action="scans.attach_extra", subject=f"scan_page:{page.id}")
 
 
-def discard_page(session: AnySession, *, actor: Actor, page: ScanPage, reason: str) -> None:
+def discard_page(
+    session: AnySession, *, actor: Actor, page: ScanPage, reason: str, settings: Settings
+) -> None:
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput(_l("Say why the page is discarded."), field="reason")
@@ -171,7 +180,7 @@ def discard_page(session: AnySession, *, actor: Actor, page: ScanPage, reason: s
         or page.work_id is not None
     ):
         raise Conflict(_l("Only a page in the queue can be discarded."))
-    ensure_open(session, _page_of_round(session, page))
+    ensure_open(session, _page_of_round(session, page), settings)
     before = page.status.value
     page.status, page.resolved_by_id, page.resolution = PageStatus.DISCARDED, actor.id, reason
     session.flush()
@@ -215,7 +224,13 @@ class FreezeStep:
     at_freeze: Callable[[AnySession, Round, Mapping[int, Work]], Mapping[str, object]]
 
 
-def freeze_check(session: AnySession, round_: Round, steps: Sequence[FreezeStep]) -> FreezeCheck:
+def freeze_check(
+    session: AnySession,
+    round_: Round,
+    steps: Sequence[FreezeStep],
+    settings: Settings | None = None,
+) -> FreezeCheck:
+    settings = given_or_app(settings)
     check = FreezeCheck()
     for page in queue(session, round_):
         check.queue[page.status.value] = check.queue.get(page.status.value, 0) + 1
@@ -246,7 +261,11 @@ def freeze_check(session: AnySession, round_: Round, steps: Sequence[FreezeStep]
             Entry.status.not_in([EntryStatus.ABSENT, EntryStatus.DISQUALIFIED]),
         )
     ).all()
-    key = index_key(state) if state is not None and state.index_key_wrapped is not None else None
+    key = (
+        index_key(state, settings)
+        if state is not None and state.index_key_wrapped is not None
+        else None
+    )
     for entry, booklet in entries:
         if booklet is None or not booklet.has_work:
             check.entries_without_work.append(entry.participant.full_name)
@@ -263,21 +282,12 @@ def freeze_check(session: AnySession, round_: Round, steps: Sequence[FreezeStep]
     return check
 
 
-def freeze_round(
-    session: AnySession, *, actor: Actor, round_: Round, steps: Sequence[FreezeStep]
-) -> ScanRound:
-    """Close the round's ingest: hash every work, publish the ledger, erase the blind index (from
-    now on only the vault links ciphers to people) and mark who was present."""
-    state = ensure_open(session, round_)
-    check = freeze_check(session, round_, steps)
-    if not check.ready:
-        raise Conflict(
-            _l("The round cannot be frozen yet: clear the page queue and account for every entry.")
-        )
-    works = list(session.execute(select(Work).where(Work.round_id == round_.id)).scalars())
-    key = index_key(state)
+def _works_by_entry(
+    session: AnySession, round_: Round, works: Sequence[Work], key: bytes
+) -> dict[int, Work]:
+    """Each entry's work, through the blind index: the last moment the link exists."""
     by_tag = {w.serial_tag: w for w in works}
-    work_of_entry = {
+    return {
         b.entry_id: by_tag[tag]
         for b in session.execute(
             select(Booklet).where(
@@ -289,14 +299,10 @@ def freeze_round(
         ).scalars()
         if b.entry_id is not None and (tag := serial_tag(key, b.serial)) in by_tag
     }
-    facts: dict[str, object] = {}
-    for step in steps:
-        facts.update(step.at_freeze(session, round_, work_of_entry))
-    for work in works:
-        pages = [p for p in work.pages if p.status in (PageStatus.ANSWER, PageStatus.EXTRA)]
-        pages.sort(key=lambda p: p.page_no or 0)
-        work.work_hash = work_hash(work.cipher, [p.page_hash or "" for p in pages])
-        work.serial_tag = None
+
+
+def _mark_present(session: AnySession, round_: Round) -> int:
+    """Registered entries whose booklet has a work were present; returns how many."""
     present = 0
     for entry, booklet in session.execute(
         select(Entry, Booklet)
@@ -310,6 +316,37 @@ def freeze_round(
         entry.status = EntryStatus.PRESENT
         present += 1
         del booklet
+    return present
+
+
+def freeze_round(
+    session: AnySession,
+    *,
+    actor: Actor,
+    round_: Round,
+    steps: Sequence[FreezeStep],
+    settings: Settings | None = None,
+) -> ScanRound:
+    """Close the round's ingest: hash every work, publish the ledger, erase the blind index (from
+    now on only the vault links ciphers to people) and mark who was present."""
+    settings = given_or_app(settings)
+    state = ensure_open(session, round_, settings)
+    check = freeze_check(session, round_, steps, settings)
+    if not check.ready:
+        raise Conflict(
+            _l("The round cannot be frozen yet: clear the page queue and account for every entry.")
+        )
+    works = list(session.execute(select(Work).where(Work.round_id == round_.id)).scalars())
+    work_of_entry = _works_by_entry(session, round_, works, index_key(state, settings))
+    facts: dict[str, object] = {}
+    for step in steps:
+        facts.update(step.at_freeze(session, round_, work_of_entry))
+    for work in works:
+        pages = [p for p in work.pages if p.status in (PageStatus.ANSWER, PageStatus.EXTRA)]
+        pages.sort(key=lambda p: p.page_no or 0)
+        work.work_hash = work_hash(work.cipher, [p.page_hash or "" for p in pages])
+        work.serial_tag = None
+    present = _mark_present(session, round_)
     for upload in session.execute(select(Upload).where(Upload.round_id == round_.id)).scalars():
         upload.key_server = None  # the originals now open only through the vault
     state.index_key_wrapped = None

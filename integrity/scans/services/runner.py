@@ -9,12 +9,14 @@ from integrity.audit.chain import Actor
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.scans.services.ingest import IngestReport, mark_failed, process_upload
+from integrity.settings import Settings
 
 
 def run_ingest(
     upload_id: int,
     actor: Actor,
     *,
+    settings: Settings,
     last_try: bool = True,
     workers: int | None = None,
     checkpoint: Callable[[], None] | None = None,
@@ -36,13 +38,15 @@ def run_ingest(
             actor=actor,
             checkpoint=checkpoint or db.session.commit,
             workers=workers,
+            settings=settings,
         )
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
         # A file the reader refuses (a domain error) is refused again on every try: it fails now.
         if last_try or isinstance(exc, DomainError):
-            mark_failed(db.session, upload_id, actor=actor, error=str(exc) or type(exc).__name__)
+            error = str(exc) or type(exc).__name__
+            mark_failed(db.session, upload_id, actor=actor, error=error, settings=settings)
             db.session.commit()
         log_job(
             "ingest_upload", status="failed", user_id=actor.id, started=started, upload_id=upload_id

@@ -16,7 +16,7 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
     from reportlab.lib.units import mm  # type: ignore[import-untyped]
     from reportlab.platypus import SimpleDocTemplate  # type: ignore[import-untyped]
 
-    from integrity.scans.kits import register_fonts
+    from integrity.scans.domain.kits import register_fonts
 
     register_fonts()
     t = LABELS[lang]
@@ -52,7 +52,7 @@ def _flow(blocks: list[Block], width: float) -> list[Any]:
         PageBreak as RLPageBreak,
     )
 
-    from integrity.scans.kits import FONT, FONT_BOLD
+    from integrity.scans.domain.kits import FONT, FONT_BOLD
 
     aligns = {"left": 0, "centre": 1, "right": 2}
     cell = ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10)
@@ -90,7 +90,7 @@ def _footer(seal: Seal, t: dict[str, str]) -> Callable[[Any, Any], None]:
     from reportlab.lib.units import mm
 
     from integrity.diplomas.domain.documents import qr_modules
-    from integrity.scans.kits import FONT, qr_rects
+    from integrity.scans.domain.kits import FONT, qr_rects
 
     matrix = qr_modules(seal.link)
 

@@ -10,62 +10,45 @@ qrcode only.
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
-import qrcode
-import qrcode.constants
-from reportlab import rl_config  # type: ignore[import-untyped]
-from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
-from integrity.scans.codes import (
+from integrity.scans.domain.codes import (
     CodeType,
-    PagePayload,
     access_code_valid,
-    encode_payload,
     format_access_code,
-    format_payload,
     format_serial,
     normalise_crockford,
 )
-from integrity.scans.layout import (
-    ANSWER_AREA,
+from integrity.scans.domain.kits.pen import (
+    CENTRE_MM,
+    CONTENT_LEFT_MM,
+    CONTENT_WIDTH_MM,
+    FONT,
+    FONT_BOLD,
+    PT_PER_MM,
+    QUIET_MM,
+    Pen,
+    fit,
+    register_fonts,
+    text_width,
+)
+from integrity.scans.domain.layout import (
     BOOKLET_BOX,
     COVER_TEAR_Y_MM,
     MARGIN_MM,
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
-    PRINTED_CORNERS,
-    QR_MODULE_MM,
-    QR_MODULES,
-    QR_QUIET_MODULES,
-    TEXT_SIZE_PT,
     Box,
     Corner,
     qr_box,
-    text_anchor,
 )
 
 PDF_TITLE = "Integrity answer-sheet kits"
-FONT = "IntegrityDejaVuSans"
-FONT_BOLD = "IntegrityDejaVuSans-Bold"
-_FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
-
-PT_PER_MM = 72 / 25.4
-RULE_GREY = 200 / 255  # #c8c8c8: plain to a writer, never mistaken for ink
-RULE_SPACING_MM = 8.0
-LABEL_GREY = 0.35
 HEADER_BASELINE_MM = 33.6  # below the top mask boxes (they end at 30 mm), above the answer area
-CENTRE_MM = PAGE_WIDTH_MM / 2
-CONTENT_LEFT_MM = MARGIN_MM + 6
-CONTENT_WIDTH_MM = PAGE_WIDTH_MM - 2 * CONTENT_LEFT_MM
-QUIET_MM = QR_QUIET_MODULES * QR_MODULE_MM
 # The cover's own content ends above the quiet zone of its two lower codes.
 COVER_CONTENT_BOTTOM_MM = qr_box(Corner.BOTTOM_LEFT, cover=True).top - QUIET_MM - 2.0
 # Where the invigilator writes the booklet serial on an extra sheet: top left, clear of the staple
@@ -111,175 +94,6 @@ class ExtraSheetSpec:
     serial: int
 
 
-_font_lock = threading.Lock()
-_fonts_registered = False
-
-
-def register_fonts() -> None:
-    """Set up reportlab for every PDF of the platform, once per process: DejaVu Sans (regular and
-    bold) registered, and binary page streams (reportlab's pure-Python ASCII85 step cost as much
-    as drawing a diploma page; every PDF reader takes binary streams)."""
-    global _fonts_registered
-    with _font_lock:
-        if not _fonts_registered:
-            rl_config.useA85 = 0
-            pdfmetrics.registerFont(TTFont(FONT, str(_FONT_DIR / "DejaVuSans.ttf")))
-            pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONT_DIR / "DejaVuSans-Bold.ttf")))
-            _fonts_registered = True
-
-
-def qr_matrix(digits: str) -> list[list[bool]]:
-    """The modules (True is dark) of one payload's QR code: version 1, level Q, no border."""
-    qr = qrcode.QRCode(version=1, error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
-    qr.add_data(digits)
-    qr.make(fit=False)
-    matrix: list[list[bool]] = qr.get_matrix()
-    if qr.version != 1 or len(matrix) != QR_MODULES or any(len(r) != QR_MODULES for r in matrix):
-        raise AssertionError("a page payload must make a version 1 QR code (21 modules)")
-    return matrix
-
-
-def qr_rects(matrix: list[list[bool]]) -> list[tuple[int, int, int, int]]:
-    """The dark modules as disjoint (column, row, width, height) rectangles in module units.
-
-    The dark runs of a row are merged, and a run repeated exactly on the next rows grows down.
-    """
-    done: list[tuple[int, int, int, int]] = []
-    open_runs: dict[tuple[int, int], int] = {}  # (first column, end column) -> first row
-    for row_index, row in enumerate([*matrix, []]):
-        runs: set[tuple[int, int]] = set()
-        col = 0
-        while col < len(row):
-            if row[col]:
-                start = col
-                while col < len(row) and row[col]:
-                    col += 1
-                runs.add((start, col))
-            col += 1
-        for run in [run for run in open_runs if run not in runs]:
-            first = open_runs.pop(run)
-            done.append((run[0], first, run[1] - run[0], row_index - first))
-        for run in runs:
-            open_runs.setdefault(run, row_index)
-    return sorted(done, key=lambda r: (r[1], r[0]))
-
-
-def _width(text: str, font: str, size: float) -> float:
-    """Width of ``text`` in mm."""
-    return float(pdfmetrics.stringWidth(text, font, size)) / PT_PER_MM
-
-
-def _fit(
-    text: str, font: str, size: float, width: float, max_lines: int = 1, min_size: float = 7.0
-) -> tuple[float, list[str]]:
-    """The largest size (down to ``min_size``) at which ``text`` fits ``max_lines`` lines."""
-    while True:
-        lines: list[str] = simpleSplit(text, font, size, width * PT_PER_MM) or [""]
-        if len(lines) <= max_lines and all(_width(ln, font, size) <= width for ln in lines):
-            return size, lines
-        if size - 0.5 < min_size:
-            break
-        size -= 0.5
-    kept = lines[:max_lines]
-    last = kept[-1]
-    while last and _width(last + "…", font, size) > width:
-        last = last[:-1]
-    return size, [*kept[:-1], last.rstrip() + "…"]
-
-
-class _Pen:
-    """A reportlab canvas addressed in mm from the page's top-left corner."""
-
-    def __init__(self, canvas: Canvas) -> None:
-        self.c = canvas
-
-    @staticmethod
-    def xy(x: float, y: float) -> tuple[float, float]:
-        return x * PT_PER_MM, (PAGE_HEIGHT_MM - y) * PT_PER_MM
-
-    def text(
-        self, x: float, y: float, text: str, size: float, font: str = FONT, align: str = "left"
-    ) -> None:
-        """One line of text, ``y`` its baseline; ``align`` is left, right or centre."""
-        c = self.c
-        c.setFont(font, size)
-        draw = {"centre": c.drawCentredString, "right": c.drawRightString}.get(align, c.drawString)
-        draw(*self.xy(x, y), text)
-
-    def label(self, x: float, y: float, text: str, size: float = 8.5, align: str = "left") -> None:
-        self.c.setFillGray(LABEL_GREY)
-        self.text(x, y, text, size, FONT, align)
-        self.c.setFillGray(0)
-
-    def block(
-        self,
-        y: float,
-        text: str,
-        size: float,
-        font: str = FONT,
-        *,
-        lines: int = 2,
-        x: float = CENTRE_MM,
-        width: float = CONTENT_WIDTH_MM,
-        align: str = "centre",
-    ) -> float:
-        """``text`` wrapped (and shrunk) into ``lines`` lines, the first baseline at ``y``.
-
-        Returns the baseline a next line would have.
-        """
-        size, fitted = _fit(text, font, size, width, lines)
-        for line in fitted:
-            self.text(x, y, line, size, font, align)
-            y += size * 1.3 / PT_PER_MM
-        return y
-
-    def segments(self, y: float, parts: Sequence[tuple[str, str]], size: float) -> None:
-        """One centred line of (text, font) pieces, shrunk to the answer area's width."""
-        while size > 6 and sum(_width(t, f, size) for t, f in parts) > ANSWER_AREA.width:
-            size -= 0.5
-        x = CENTRE_MM - sum(_width(t, f, size) for t, f in parts) / 2
-        for text, font in parts:
-            self.text(x, y, text, size, font)
-            x += _width(text, font, size)
-
-    def rect(self, box: Box, line: float, radius: float = 0.0, grey: float = 0.0) -> None:
-        c = self.c
-        c.setLineWidth(line)
-        c.setStrokeGray(grey)
-        left, bottom = self.xy(box.left, box.bottom)
-        w, h, r = box.width * PT_PER_MM, box.height * PT_PER_MM, radius * PT_PER_MM
-        c.roundRect(left, bottom, w, h, r, stroke=1, fill=0)
-        c.setStrokeGray(0)
-
-    def qr(self, box: Box, matrix: list[list[bool]]) -> None:
-        """Solid black vector modules: one path in module units, its y axis pointing down."""
-        c = self.c
-        c.saveState()
-        c.setFillGray(0)
-        side = QR_MODULE_MM * PT_PER_MM
-        c.transform(side, 0, 0, -side, *self.xy(box.left, box.top))
-        rects = " ".join(f"{x} {y} {w} {h} re" for x, y, w, h in qr_rects(matrix))
-        c.addLiteral(f"n {rects} f")
-        c.restoreState()
-
-    def codes(self, code_type: CodeType, round_code: int, serial: int, page: int) -> None:
-        cover = code_type is CodeType.COVER
-        for corner in PRINTED_CORNERS:
-            digits = encode_payload(PagePayload(code_type, round_code, serial, page, corner))
-            self.qr(qr_box(corner, cover=cover), qr_matrix(digits))
-            x, y, align = text_anchor(corner, cover=cover)
-            self.text(x, y, format_payload(digits), TEXT_SIZE_PT, FONT, align)
-
-    def answer_area(self) -> None:
-        area = ANSWER_AREA
-        self.rect(area, 0.5, grey=RULE_GREY)
-        count = max(1, round(area.height / RULE_SPACING_MM))
-        ys = [area.top + k * area.height / count for k in range(1, count)]
-        self.c.setStrokeGray(RULE_GREY)
-        self.c.lines([(*self.xy(area.left, y), *self.xy(area.right, y)) for y in ys])
-        self.c.setStrokeGray(0)
-
-
 def _subject(header: KitHeader) -> str:
     kk, ru = header.subject_kk.strip(), header.subject_ru.strip()
     return kk if kk == ru or not ru else f"{kk} / {ru}"
@@ -290,7 +104,7 @@ def _round_and_date(header: KitHeader) -> str:
     return f"Тур: {header.round_number}   ·   Күні / Дата: {held}"
 
 
-def _draw_cover(pen: _Pen, kit: KitSpec) -> None:
+def _draw_cover(pen: Pen, kit: KitSpec) -> None:
     h = kit.header
     # Sizes leave room for two-line event titles, schools and names above the lower codes.
     pen.text(CENTRE_MM, 38, "Титул парағы / Титульный лист", 18, FONT_BOLD, "centre")
@@ -314,9 +128,9 @@ def _draw_cover(pen: _Pen, kit: KitSpec) -> None:
     )
     for index, (label, value, share) in enumerate(cells):
         cell_x = x + inner * sum(cell[2] for cell in cells[:index])
-        size, fitted = _fit(label, FONT, 8.5, inner * share - 3, min_size=6)
+        size, fitted = fit(label, FONT, 8.5, inner * share - 3, min_size=6)
         pen.label(cell_x, y + 1, fitted[0], size)
-        size, fitted = _fit(value, FONT_BOLD, 16, inner * share - 3)
+        size, fitted = fit(value, FONT_BOLD, 16, inner * share - 3)
         pen.text(cell_x, y + 8.5, fitted[0], size, FONT_BOLD)
     bottom = y + 14
     pen.rect(Box(CONTENT_LEFT_MM, top, CONTENT_WIDTH_MM, bottom - top), 0.8, radius=2)
@@ -333,7 +147,7 @@ def _draw_cover(pen: _Pen, kit: KitSpec) -> None:
     _draw_stub(pen, kit)
 
 
-def _draw_stub(pen: _Pen, kit: KitSpec) -> None:
+def _draw_stub(pen: Pen, kit: KitSpec) -> None:
     """The tear line and, below it, the stub the participant keeps."""
     h, c, tear = kit.header, pen.c, COVER_TEAR_Y_MM
     scissors_x = qr_box(Corner.BOTTOM_LEFT, cover=True).right + QUIET_MM + 2
@@ -348,7 +162,7 @@ def _draw_stub(pen: _Pen, kit: KitSpec) -> None:
     pen.text(CENTRE_MM, tear + 12, heading, 12, FONT_BOLD, "centre")
     code = format_access_code(kit.access_code)
     size, spacing = 26.0, 4.5  # letter-spaced: easy to read out and to type back
-    width = _width(code, FONT_BOLD, size) + spacing * (len(code) - 1) / PT_PER_MM
+    width = text_width(code, FONT_BOLD, size) + spacing * (len(code) - 1) / PT_PER_MM
     box = Box(CENTRE_MM - width / 2 - 7, tear + 17, width + 14, 16.0)
     pen.rect(box, 1.2, radius=2)
     c.saveState()  # keeps the character spacing to this text
@@ -367,7 +181,7 @@ def _draw_stub(pen: _Pen, kit: KitSpec) -> None:
     pen.label(CENTRE_MM, y + 8.5, advice, 9, "centre")
 
 
-def _draw_answer_page(pen: _Pen, kit: KitSpec, page: int) -> None:
+def _draw_answer_page(pen: Pen, kit: KitSpec, page: int) -> None:
     parts = (
         ("Жауап парағы / Бланк ответа", FONT_BOLD),
         ("   ·   ", FONT),
@@ -379,7 +193,7 @@ def _draw_answer_page(pen: _Pen, kit: KitSpec, page: int) -> None:
     pen.answer_area()
 
 
-def _draw_extra_sheet(pen: _Pen, extra: ExtraSheetSpec) -> None:
+def _draw_extra_sheet(pen: Pen, extra: ExtraSheetSpec) -> None:
     parts = (
         ("Қосымша жауап парағы / Дополнительный бланк ответа", FONT_BOLD),
         ("   ·   ", FONT),
@@ -423,7 +237,7 @@ def render_kits(
     c.setAuthor("Integrity")
     c.setCreator("Integrity")
     c.setSubject("Answer-sheet kits")
-    pen, pages = _Pen(c), 0
+    pen, pages = Pen(c), 0
     for kit in kits:
         _check_kit(kit)
         round_code = kit.header.round_code

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from integrity.filestore import FileStore
-from integrity.scans import isolation, reader
-from integrity.scans.codes import PagePayload
+from integrity.scans import isolation
+from integrity.scans.domain import reader
+from integrity.scans.domain.codes import PagePayload
 from integrity.vault import domain as vault_crypto
 
 QUEUE_IMAGE = "queue-image"

@@ -338,3 +338,9 @@ def decrypt_blob(key: bytes, blob: bytes, aad: bytes) -> bytes:
 
 
 derive_key = crypto.derive_key
+
+
+def server_key(secret_key: str, purpose: str) -> bytes:
+    """A key for what the server itself must read while a round is open, derived from the app's
+    secret key: a copy of the database or a backup alone opens nothing."""
+    return derive_key(secret_key.encode(), f"integrity:{purpose}")

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from integrity.scans.layout import Corner
+from integrity.scans.domain.layout import Corner
 
 PAYLOAD_VERSION = 1
 PAYLOAD_LENGTH = 19

@@ -1,0 +1,111 @@
+"""The read side of the scans' screens: what a page shows, gathered in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from integrity.db import AnySession
+from integrity.registry.models import Entry, Room, Round
+from integrity.scans.models import (
+    Booklet,
+    BookletStatus,
+    PrintRun,
+    ScanPage,
+    ScanRound,
+    Upload,
+    Work,
+)
+from integrity.scans.services.queue import FreezeCheck, FreezeStep, freeze_check
+from integrity.settings import Settings
+
+
+def rounds_overview(session: AnySession) -> tuple[list[Round], dict[int, ScanRound]]:
+    """Every round, latest first, with its ingest state where it has one."""
+    rounds = list(session.execute(select(Round).order_by(Round.id.desc())).scalars())
+    states = {s.round_id: s for s in session.execute(select(ScanRound)).scalars()}
+    return rounds, states
+
+
+def all_rooms(session: AnySession) -> list[Room]:
+    return list(session.execute(select(Room)).scalars())
+
+
+@dataclass(frozen=True)
+class RoundPage:
+    state: ScanRound | None
+    rooms: Sequence[Room]  # the rooms where the round's entries sit, by name
+    uploads: Sequence[Upload]  # latest first
+    runs: Sequence[PrintRun]  # latest first
+    totals: dict[str, int]  # pages by status
+    booklets: int  # kits issued
+    works: int
+    check: FreezeCheck | None  # what blocks the freeze, while the round is open
+
+
+def _status_totals(rows: Sequence[Any]) -> dict[str, int]:
+    return {getattr(status, "value", status): count for status, count in rows}
+
+
+def round_page(
+    session: AnySession, round_: Round, steps: Sequence[FreezeStep], settings: Settings
+) -> RoundPage:
+    state = session.get(ScanRound, round_.id)
+    rooms = session.execute(
+        select(Room)
+        .join(Entry, Entry.room_id == Room.id)
+        .where(Entry.round_id == round_.id)
+        .distinct()
+        .order_by(Room.name)
+    ).scalars()
+    uploads = session.execute(
+        select(Upload).where(Upload.round_id == round_.id).order_by(Upload.id.desc())
+    ).scalars()
+    totals = session.execute(
+        select(ScanPage.status, func.count())
+        .join(Upload, ScanPage.upload_id == Upload.id)
+        .where(Upload.round_id == round_.id)
+        .group_by(ScanPage.status)
+    ).all()
+    runs = session.execute(
+        select(PrintRun).where(PrintRun.round_id == round_.id).order_by(PrintRun.id.desc())
+    ).scalars()
+    booklets = session.scalar(
+        select(func.count())
+        .select_from(Booklet)
+        .where(Booklet.round_id == round_.id, Booklet.status == BookletStatus.ISSUED)
+    )
+    works = session.scalar(select(func.count()).select_from(Work).where(Work.round_id == round_.id))
+    open_ = state is None or state.frozen_at is None
+    return RoundPage(
+        state=state,
+        rooms=list(rooms),
+        uploads=list(uploads),
+        runs=list(runs),
+        totals=_status_totals(totals),
+        booklets=booklets or 0,
+        works=works or 0,
+        check=freeze_check(session, round_, steps, settings) if open_ else None,
+    )
+
+
+def upload_totals(session: AnySession, upload: Upload) -> dict[str, int]:
+    """An upload's pages by status, so far."""
+    return _status_totals(
+        session.execute(
+            select(ScanPage.status, func.count())
+            .where(ScanPage.upload_id == upload.id)
+            .group_by(ScanPage.status)
+        ).all()
+    )
+
+
+def upload_pages(session: AnySession, upload: Upload) -> list[ScanPage]:
+    return list(
+        session.execute(
+            select(ScanPage).where(ScanPage.upload_id == upload.id).order_by(ScanPage.index)
+        ).scalars()
+    )

@@ -1,0 +1,109 @@
+"""Sending scans from the round's page (the form's fallback to the resumable uploads), and an
+upload's progress and report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
+
+from integrity import jobs
+from integrity.audit.chain import Actor
+from integrity.errors import DomainError
+from integrity.extensions import db
+from integrity.registry.models import Round
+from integrity.scans.domain.codes import format_serial
+from integrity.scans.labels import upload_status_labels
+from integrity.scans.models import Upload
+from integrity.scans.services import ingest, queries
+from integrity.scans.tasks import read_later
+from integrity.scans.views.blueprint import STAFF, bp, round_or_404
+from integrity.settings import Settings, settings_of
+from integrity.web.access import roles
+from integrity.web.forms import acting
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _receive(
+    round_: Round, storage: FileStorage, actor: Actor, settings: Settings
+) -> dict[str, Any]:
+    """One file, stored and queued for reading, committed on its own (a refused file leaves the
+    others be): what the page says of it, or the refusal (with a ``message``)."""
+    try:
+        record, created = ingest.create_upload(
+            db.session, actor=actor, round_=round_, stream=storage.stream,
+            filename=storage.filename or "upload", settings=settings,
+        )  # fmt: skip
+    except DomainError as exc:
+        db.session.rollback()
+        return {"file": storage.filename or "", "message": str(exc.message)}
+    read_later(db.session, record, created, actor)
+    db.session.commit()
+    jobs.dispatch(db.session, current_app)
+    return {"id": record.id, "file": record.filename, "new": created, "pages": record.pages_total}
+
+
+def _flash_outcome(accepted: list[dict[str, Any]], refused: list[dict[str, Any]]) -> None:
+    for item in accepted:
+        message = _(
+            "%(file)s: received, %(pages)d pages.", file=item["file"], pages=item["pages"] or 0
+        )
+        if not item["new"]:
+            message = _("%(file)s was uploaded before; nothing changed.", file=item["file"])
+        flash(message, "success")
+    for item in refused:
+        flash(item["message"], "error")
+
+
+@bp.route("/rounds/<int:round_id>/uploads", methods=["POST"])
+@roles(*STAFF)
+def upload(round_id: int) -> Response | tuple[Response, int]:
+    """Store each file, then queue it for reading; the page polls each upload's progress."""
+    round_ = round_or_404(round_id)
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    refused: list[dict[str, Any]] = []
+    if not files:
+        refused.append({"file": "", "message": _("Choose at least one file.")})
+    actor, settings = acting(), settings_of(current_app)
+    outcomes = [_receive(round_, storage, actor, settings) for storage in files]
+    accepted = [o for o in outcomes if "id" in o]
+    refused += [o for o in outcomes if "id" not in o]
+    if _wants_json():
+        status = 422 if refused and not accepted else 200
+        return jsonify({"accepted": accepted, "refused": refused}), status
+    _flash_outcome(accepted, refused)
+    return redirect(url_for("scans.round_", round_id=round_.id, _anchor="uploads"))
+
+
+@bp.route("/uploads/<int:upload_id>.json")
+@roles(*STAFF)
+def upload_progress(upload_id: int) -> Response:
+    record = db.session.get(Upload, upload_id) or abort(404)
+    return jsonify(
+        {
+            "id": record.id,
+            "file": record.filename,
+            "status": record.status,
+            "status_label": str(upload_status_labels().get(record.status, record.status)),
+            "pages_total": record.pages_total,
+            "pages_done": record.pages_done,
+            "error": record.error,
+            "totals": queries.upload_totals(db.session, record),
+        }
+    )
+
+
+@bp.route("/uploads/<int:upload_id>")
+@roles(*STAFF)
+def upload_report(upload_id: int) -> str:
+    record = db.session.get(Upload, upload_id) or abort(404)
+    pages = queries.upload_pages(db.session, record)
+    return render_template(
+        "scans/upload.html", upload=record, pages=pages, format_serial=format_serial
+    )
