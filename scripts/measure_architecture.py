@@ -178,7 +178,10 @@ def reads_app_below_views(name: str, path: Path) -> bool:
     return "current_app" in text
 
 
-FLASK = ("flask", "flask_login", "flask_wtf", "werkzeug")  # flask_babel (messages) is allowed
+# The web framework. Allowed in services: flask_babel (refusal messages) and werkzeug.security
+# (password hashing, not the web).
+FLASK = ("flask", "flask_login", "flask_wtf", "werkzeug")
+NOT_THE_WEB = ("werkzeug.security",)
 
 
 def imports_flask(path: Path) -> bool:
@@ -186,7 +189,7 @@ def imports_flask(path: Path) -> bool:
         names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                  else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
                  else [])  # fmt: skip
-        if any(n.split(".")[0] in FLASK for n in names):
+        if any(n.split(".")[0] in FLASK and n not in NOT_THE_WEB for n in names):
             return True
     return False
 

@@ -29,12 +29,11 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from werkzeug.exceptions import ClientDisconnected
 
 from integrity.accounts.domain import Role
 from integrity.audit.chain import Actor
@@ -90,6 +89,12 @@ class Spool:
 
     def drop(self, upload: ResumableUpload) -> None:
         self.path(upload).unlink(missing_ok=True)
+
+
+class Body(Protocol):
+    """A request body: ``read`` returns what came, and raises OSError when the sender dropped."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 def parse_metadata(header: str) -> dict[str, str]:
@@ -192,7 +197,7 @@ def find(session: AnySession, upload_id: str, *, user_id: int | None) -> Resumab
     return upload
 
 
-def _write_at(path: Path, offset: int, stream: IO[bytes], declared: int) -> int:
+def _write_at(path: Path, offset: int, stream: Body, declared: int) -> int:
     """Write up to ``declared`` bytes of ``stream`` at ``offset`` and sync them; returns how many
     arrived (fewer when the connection dropped: the sender resumes after the last of them)."""
     received = 0
@@ -205,7 +210,7 @@ def _write_at(path: Path, offset: int, stream: IO[bytes], declared: int) -> int:
         while received < declared:
             try:
                 block = stream.read(min(READ_BLOCK, declared - received))
-            except (ClientDisconnected, OSError):  # dropped: keep what came
+            except OSError:  # dropped (the web layer raises OSError): keep what came
                 break
             if not block:
                 break
@@ -222,7 +227,7 @@ def append(
     upload: ResumableUpload,
     *,
     offset: int,
-    stream: IO[bytes],
+    stream: Body,
     declared: int | None,
     spool: Spool,
 ) -> int:

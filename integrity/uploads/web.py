@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import ClientDisconnected
 
 from integrity import jobs
 from integrity.errors import DomainError
@@ -133,6 +134,20 @@ def cancel(resumable_id: str) -> Response:
     return _tus(Response(""), 204)
 
 
+class _Body:
+    """The request body, whose reads raise OSError when the client drops (the services catch
+    OSError and keep what came; werkzeug's own ClientDisconnected stays in the web layer)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return bytes(self._stream.read(size))
+        except ClientDisconnected as exc:
+            raise ConnectionAbortedError(str(exc)) from exc
+
+
 @bp.route("/tus/<resumable_id>", methods=["PATCH"])
 @signed_in
 def chunk(resumable_id: str) -> Response:
@@ -146,7 +161,7 @@ def chunk(resumable_id: str) -> Response:
         offset = _int_header("Upload-Offset")
         if offset is None:
             return _tus(jsonify({"error": "Upload-Offset"}), 400)
-        new_offset = services.append(db.session, upload, offset=offset, stream=request.stream,
+        new_offset = services.append(db.session, upload, offset=offset, stream=_Body(request.stream),
                                      declared=request.content_length, spool=spool_of(current_app))  # fmt: skip
     except DomainError as exc:
         db.session.rollback()

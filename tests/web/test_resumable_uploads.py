@@ -22,6 +22,7 @@ from integrity.scans.models import Upload
 from integrity.settings import settings_of
 from integrity.uploads import services
 from integrity.uploads.models import ResumableUpload
+from integrity.uploads.web import _Body as Body  # the web layer hands a body over so
 from integrity.uploads.wiring import spool_of
 from tests.conftest import login
 from tests.integration.test_ingest import print_and_scan, round_world
@@ -145,7 +146,7 @@ def test_a_dropped_connection_keeps_what_arrived_and_the_upload_resumes_there(
                       round_id=str(round_world["round"].id)).headers["Location"]  # fmt: skip
     upload = db.session.execute(select(ResumableUpload)).scalar_one()
     body = CutShort(data[:200_000], 123_457)  # as the server reads a body when the line drops
-    kept = services.append(db.session, upload, offset=0, stream=body, declared=200_000,
+    kept = services.append(db.session, upload, offset=0, stream=Body(body), declared=200_000,
                            spool=spool_of(app))  # fmt: skip
     db.session.commit()
     assert kept == 123_457
