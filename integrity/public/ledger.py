@@ -1,72 +1,38 @@
 """The public ledger: every frozen round's works by cipher, with hashes anyone can check, and the
-round's jury draws. A public page, so it sits above the areas whose records it shows (scans, jury)."""
+round's jury draws. A public page, so it sits above the areas whose records it shows, and reads
+them through their read side (scans' and jury's ``services.queries``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity.extensions import db
-from integrity.jury.models import Draw
+from integrity.jury.services.queries import round_draws
 from integrity.registry.models import Round
-from integrity.scans.models import PageStatus, ScanRound, Work
+from integrity.scans.models import ScanRound
+from integrity.scans.services import queries as scans
 from integrity.web.access import public
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 
 def _frozen(round_id: int) -> tuple[Round, ScanRound]:
-    state = db.session.get(ScanRound, round_id)
-    if state is None or state.frozen_at is None:
-        abort(404)
-    round_ = db.session.get(Round, round_id) or abort(404)
-    return round_, state
-
-
-def _work_record(work: Work) -> dict[str, object]:
-    pages = sorted(
-        (p for p in work.pages if p.status in (PageStatus.ANSWER, PageStatus.EXTRA)),
-        key=lambda p: p.page_no or 0,
-    )
-    return {
-        "cipher": work.cipher,
-        "round_id": work.round_id,
-        "pages": [
-            {"page": p.page_no, "image_sha256": p.masked_sha256, "page_hash": p.page_hash}
-            for p in pages
-        ],
-        "work_hash": work.work_hash,
-        "algorithm": "integrity-ledger-v1 (see README: The public ledger)",
-    }
+    return scans.frozen_round(db.session, round_id) or abort(404)
 
 
 @bp.route("/")
 @public
 def index() -> str:
-    rows = db.session.execute(
-        select(Round, ScanRound)
-        .join(ScanRound, ScanRound.round_id == Round.id)
-        .where(ScanRound.frozen_at.is_not(None))
-        .order_by(ScanRound.frozen_at.desc())
-    ).all()
-    return render_template("ledger/index.html", rows=rows)
+    return render_template("ledger/index.html", rows=scans.frozen_rounds(db.session))
 
 
 @bp.route("/rounds/<int:round_id>")
 @public
 def round_(round_id: int) -> str:
     round_, state = _frozen(round_id)
-    works = (
-        db.session.execute(select(Work).where(Work.round_id == round_id).order_by(Work.cipher))
-        .scalars()
-        .all()
-    )
-    draws = (
-        db.session.execute(select(Draw).where(Draw.round_id == round_id).order_by(Draw.id))
-        .scalars()
-        .all()
-    )
+    works = scans.ledger_works(db.session, round_id)
+    draws = round_draws(db.session, round_id)
     return render_template("ledger/round.html", round=round_, state=state, works=works, draws=draws)
 
 
@@ -74,11 +40,7 @@ def round_(round_id: int) -> str:
 @public
 def round_json(round_id: int) -> Response:
     round_, state = _frozen(round_id)
-    works = (
-        db.session.execute(select(Work).where(Work.round_id == round_id).order_by(Work.cipher))
-        .scalars()
-        .all()
-    )
+    works = scans.ledger_works(db.session, round_id)
     return jsonify(
         {
             "round_id": round_.id,
@@ -95,11 +57,7 @@ def round_json(round_id: int) -> Response:
 @bp.route("/works/<cipher>.json")
 @public
 def work_json(cipher: str) -> Response:
-    work = db.session.execute(
-        select(Work).where(Work.cipher == cipher.upper())
-    ).scalar_one_or_none()
-    if work is None or work.work_hash is None:
-        abort(404)
-    response = jsonify(_work_record(work))
+    work = scans.ledger_work(db.session, cipher) or abort(404)
+    response = jsonify(scans.ledger_record(work))
     response.headers["Content-Disposition"] = f'attachment; filename="work-{work.cipher}.json"'
     return response

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from integrity.db import AnySession
 from integrity.jury import domain
 from integrity.jury.models import Assignment, Draw, TaskScore
@@ -74,4 +76,13 @@ def work_page(session: AnySession, juror: Juror | None, assignment_id: int) -> W
         tasks=marking.tasks_of(round_, assignment),
         saved=marking.saved_values(assignment),
         pages=len(marking.pages_of(session, assignment.work)),
+    )
+
+
+def round_draws(session: AnySession, round_id: int) -> list[Draw]:
+    """A round's draws in the order they were held (the public ledger lists them)."""
+    return list(
+        session.execute(select(Draw).where(Draw.round_id == round_id).order_by(Draw.id))
+        .scalars()
+        .all()
     )

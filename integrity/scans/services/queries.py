@@ -13,6 +13,7 @@ from integrity.registry.models import Entry, Room, Round
 from integrity.scans.models import (
     Booklet,
     BookletStatus,
+    PageStatus,
     PrintRun,
     ScanPage,
     ScanRound,
@@ -109,3 +110,58 @@ def upload_pages(session: AnySession, upload: Upload) -> list[ScanPage]:
             select(ScanPage).where(ScanPage.upload_id == upload.id).order_by(ScanPage.index)
         ).scalars()
     )
+
+
+# The public ledger's read side (integrity.public.ledger renders it; it queries nothing itself).
+
+
+def frozen_rounds(session: AnySession) -> list[tuple[Round, ScanRound]]:
+    """Every round whose ingest is frozen, the latest first."""
+    rows = session.execute(
+        select(Round, ScanRound)
+        .join(ScanRound, ScanRound.round_id == Round.id)
+        .where(ScanRound.frozen_at.is_not(None))
+        .order_by(ScanRound.frozen_at.desc())
+    ).all()
+    return [(round_, state) for round_, state in rows]
+
+
+def frozen_round(session: AnySession, round_id: int) -> tuple[Round, ScanRound] | None:
+    """A round and its scan state, only once its ingest is frozen (its ledger is public)."""
+    state = session.get(ScanRound, round_id)
+    round_ = session.get(Round, round_id)
+    if state is None or state.frozen_at is None or round_ is None:
+        return None
+    return round_, state
+
+
+def ledger_works(session: AnySession, round_id: int) -> list[Work]:
+    return list(
+        session.execute(select(Work).where(Work.round_id == round_id).order_by(Work.cipher))
+        .scalars()
+        .all()
+    )
+
+
+def ledger_work(session: AnySession, cipher: str) -> Work | None:
+    """A work by its cipher, once its hash is published."""
+    work = session.execute(select(Work).where(Work.cipher == cipher.upper())).scalar_one_or_none()
+    return work if work is not None and work.work_hash is not None else None
+
+
+def ledger_record(work: Work) -> dict[str, object]:
+    """A work's public record: its answer pages' hashes and the work hash over them."""
+    pages = sorted(
+        (p for p in work.pages if p.status in (PageStatus.ANSWER, PageStatus.EXTRA)),
+        key=lambda p: p.page_no or 0,
+    )
+    return {
+        "cipher": work.cipher,
+        "round_id": work.round_id,
+        "pages": [
+            {"page": p.page_no, "image_sha256": p.masked_sha256, "page_hash": p.page_hash}
+            for p in pages
+        ],
+        "work_hash": work.work_hash,
+        "algorithm": "integrity-ledger-v1 (see README: The public ledger)",
+    }
