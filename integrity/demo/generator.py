@@ -4,7 +4,7 @@ Every person is made up from the name lists in :mod:`integrity.demo.names`; IINs
 generated. The output depends only on the ``random.Random`` passed in (and the arguments), so the
 same seed always yields the same event.
 
-Pure: standard library and :mod:`integrity.registry.iin` only.
+Pure: standard library and :mod:`integrity.registry.domain.iin` only.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from integrity.demo import names
-from integrity.registry.iin import check_digit, make_iin
+from integrity.registry.domain.iin import check_digit, make_iin
 
 MIN_PARTICIPANTS = 60
 MIN_SCHOOLS = len(names.DISTRICTS)

@@ -20,7 +20,7 @@ from integrity.accounts.services import create_user
 from integrity.audit.chain import Actor
 from integrity.db import AnySession
 from integrity.demo.generator import DemoData, generate
-from integrity.registry.kinds import EventKind, RelationKind, Stage
+from integrity.registry.domain.kinds import EventKind, RelationKind, Stage
 from integrity.registry.models import Event, Juror, Room
 from integrity.registry.services import catalogue, exports, import_runs, people, places
 from integrity.registry.services.imports import import_jurors

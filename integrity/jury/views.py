@@ -37,7 +37,7 @@ from integrity.jury.forms import (
 )
 from integrity.jury.models import Draw, DrawState, TaskScore
 from integrity.jury.services import conflicts, draws, marking
-from integrity.registry.kinds import points_to_units, units_to_points
+from integrity.registry.domain.kinds import points_to_units, units_to_points
 from integrity.registry.models import Round
 from integrity.scans.models import Work
 from integrity.web.access import public, roles

@@ -32,7 +32,7 @@ from integrity.protocols.models import (
     PublicRendering,
     ScoreEvent,
 )
-from integrity.registry.kinds import EntryStatus
+from integrity.registry.domain.kinds import EntryStatus
 from integrity.registry.models import Entry, Participant, Round
 from integrity.scans.models import ScanRound, Work
 

@@ -35,7 +35,7 @@ from integrity.protocols import appeals, services
 from integrity.protocols.forms import AccessCodeForm, AppealForm
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
 from integrity.protocols.unsealing import unseal_round
-from integrity.registry.kinds import points_to_units, units_to_points
+from integrity.registry.domain.kinds import points_to_units, units_to_points
 from integrity.registry.models import Event, Juror, Round
 from integrity.scans.models import Work
 from integrity.settings import settings_of

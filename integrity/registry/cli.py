@@ -33,6 +33,7 @@ def _run_import(
     accept_unknown_columns: bool,
 ) -> None:
     from integrity.registry.domain import ImportRejected
+    from integrity.registry.domain.tabular import TableError
     from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
     from integrity.registry.models import Event
     from integrity.registry.services.imports import (
@@ -40,7 +41,6 @@ def _run_import(
         import_participants,
         table_limits,
     )
-    from integrity.registry.tabular import TableError
 
     event = db.session.get(Event, event_id)
     if event is None:

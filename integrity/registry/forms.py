@@ -14,7 +14,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
+from integrity.registry.domain.kinds import (
+    EntryStatus,
+    EventKind,
+    OrganisationKind,
+    RelationKind,
+    Stage,
+)
 from integrity.registry.messages import RELATION_KINDS
 from integrity.web.forms import choice_list
 

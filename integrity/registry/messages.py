@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from integrity.registry.kinds import RelationKind
+from integrity.registry.domain.kinds import RelationKind
 
 # A juror's declared relation, in words: the relation form's choices and the juror's page.
 RELATION_KINDS = {

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from integrity.db import Base, UTCDateTime, utcnow
 from integrity.registry.domain import collation_key, full_name, name_key
-from integrity.registry.kinds import (
+from integrity.registry.domain.kinds import (
     EntryStatus,
     EventKind,
     OrganisationKind,

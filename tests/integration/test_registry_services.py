@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
+from integrity.registry.domain.kinds import (
+    EntryStatus,
+    EventKind,
+    OrganisationKind,
+    RelationKind,
+    Stage,
+)
 from integrity.registry.models import Entry, Participant
 from integrity.registry.services import catalogue, people, places
 from tests import factories as f

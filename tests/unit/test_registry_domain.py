@@ -26,8 +26,8 @@ from integrity.registry.domain import (
     parse_jurors,
     parse_participants,
 )
-from integrity.registry.iin import make_iin
-from integrity.registry.tabular import Table
+from integrity.registry.domain.iin import make_iin
+from integrity.registry.domain.tabular import Table
 
 
 def _iin(year: int, month: int, day: int, sex: str, serial: int = 1) -> str:

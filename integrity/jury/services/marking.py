@@ -33,7 +33,7 @@ from integrity.jury.models import (
     TaskScore,
 )
 from integrity.jury.services.draws import manifest_of
-from integrity.registry.kinds import default_tolerance_units, units_to_points
+from integrity.registry.domain.kinds import default_tolerance_units, units_to_points
 from integrity.registry.models import Juror, Round, Task
 from integrity.scans.models import PageStatus, ScanPage, Work
 from integrity.settings import settings_of

@@ -31,7 +31,8 @@ from integrity.registry.domain import (
     parse_participants,
     unknown_columns,
 )
-from integrity.registry.kinds import OrganisationKind
+from integrity.registry.domain.kinds import OrganisationKind
+from integrity.registry.domain.tabular import Table, TableLimits, read_table
 from integrity.registry.models import (
     District,
     Entry,
@@ -43,7 +44,6 @@ from integrity.registry.models import (
     School,
     Subject,
 )
-from integrity.registry.tabular import Table, TableLimits, read_table
 from integrity.settings import Settings
 
 

@@ -15,8 +15,8 @@ from integrity.clock import local_today
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.domain import is_plausible_name, normalise_name
-from integrity.registry.iin import InvalidIIN, parse_iin
-from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
+from integrity.registry.domain.iin import InvalidIIN, parse_iin
+from integrity.registry.domain.kinds import EntryStatus, OrganisationKind, RelationKind
 from integrity.registry.messages import problem_text
 from integrity.registry.models import (
     Entry,

@@ -18,8 +18,8 @@ CATALOGUE_READERS = (*EDITORS, Role.IT_SPECIALIST, Role.DIRECTOR, Role.CHAIR, Ro
 
 @bp.context_processor
 def registry_labels() -> dict[str, object]:
+    from integrity.registry.domain.kinds import units_to_points
     from integrity.registry.forms import event_kind_choices, stage_choices, status_labels
-    from integrity.registry.kinds import units_to_points
 
     return {
         "units_to_points": units_to_points,

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from integrity.extensions import db
+from integrity.registry.domain.kinds import EventKind, Stage, points_to_units, units_to_points
 from integrity.registry.forms import EventForm, RoundForm, SchemeForm, SubjectForm, TaskForm
-from integrity.registry.kinds import EventKind, Stage, points_to_units, units_to_points
 from integrity.registry.models import Entry, Event, Round, Subject, Task
 from integrity.registry.services import catalogue
 from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp

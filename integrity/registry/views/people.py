@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from integrity.extensions import db
 from integrity.registry.domain import name_key
+from integrity.registry.domain.kinds import EntryStatus, OrganisationKind, RelationKind
 from integrity.registry.forms import (
     ConsentForm,
     DeclarationForm,
@@ -20,7 +21,6 @@ from integrity.registry.forms import (
     ParticipantForm,
     RelationForm,
 )
-from integrity.registry.kinds import EntryStatus, OrganisationKind, RelationKind
 from integrity.registry.messages import RELATION_KINDS
 from integrity.registry.models import (
     District,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from integrity.registry.iin import IIN, IINProblem, InvalidIIN, parse_iin
+from integrity.registry.domain.iin import IIN, IINProblem, InvalidIIN, parse_iin
+from integrity.registry.domain.names import is_plausible_name, name_key, normalise_name
 
 PROBLEMS: Final = frozenset(
     {
@@ -33,11 +33,8 @@ PROBLEMS: Final = frozenset(
     }
 )
 
-MAX_NAME_LENGTH: Final = 100
 MAX_ERROR_VALUE: Final = 60
 
-_APOSTROPHES: Final = str.maketrans(dict.fromkeys("’‘ʼʻ`´", "'") | dict.fromkeys("–—‐‑‒−", "-"))
-_NAME_PUNCTUATION: Final = frozenset(" -'.")
 # Nine digits or more in an error value can only be (part of) an IIN or a phone number.
 _LONG_DIGITS: Final = re.compile(r"\d{9,}")
 _EDGE_PUNCTUATION: Final = re.compile(r"^[\W_]+|[\W_]+$")
@@ -116,7 +113,7 @@ JUROR_REQUIRED: Final = frozenset({"surname", "given_name", "organisation"})
 
 
 class TableLike(Protocol):
-    """What the parsers need of a table; ``integrity.registry.tabular.Table`` fits.
+    """What the parsers need of a table; ``integrity.registry.domain.tabular.Table`` fits.
 
     Structural, so this module depends on nothing but the IIN rules.
     """
@@ -127,40 +124,6 @@ class TableLike(Protocol):
     def rows(self) -> list[tuple[int, list[str]]]: ...
     @property
     def header_row(self) -> int: ...
-
-
-# --- names --------------------------------------------------------------------------------
-
-
-def normalise_name(raw: str) -> str:
-    """NFC, typographic apostrophes/hyphens made ASCII, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", raw).translate(_APOSTROPHES)
-    return " ".join(text.split())
-
-
-def is_plausible_name(value: str) -> bool:
-    """Letters of any script plus space, hyphen, apostrophe and dot; no digits."""
-    if not value or len(value) > MAX_NAME_LENGTH:
-        return False
-    has_letter = False
-    for ch in value:
-        if ch.isalpha():
-            has_letter = True
-        elif ch not in _NAME_PUNCTUATION and not unicodedata.category(ch).startswith("M"):
-            # Combining marks are let through for names with no precomposed form.
-            return False
-    return has_letter
-
-
-def name_key(value: str) -> str:
-    """Comparison key: case-, ё/е-, apostrophe- and spacing-insensitive."""
-    folded = unicodedata.normalize("NFC", normalise_name(value).casefold())
-    return folded.replace("ё", "е")
-
-
-def full_name(surname: str, given_name: str, patronymic: str | None) -> str:
-    """Official Kazakh order: surname, given name, patronymic."""
-    return " ".join(part for part in (surname, given_name, patronymic) if part)
 
 
 def mask_iin(value: str) -> str:
@@ -477,25 +440,3 @@ def parse_date(raw: str) -> dt.date | None:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
-
-
-# The Kazakh Cyrillic alphabet (42 letters) in its official order; Latin letters follow.
-KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
-_LATIN = "abcdefghijklmnopqrstuvwxyz"
-_COLLATION = {
-    **{letter: 10 + i for i, letter in enumerate(KAZAKH_ALPHABET)},
-    **{letter: 60 + i for i, letter in enumerate(_LATIN)},
-    " ": 1,
-    "-": 2,
-    "'": 3,
-}
-
-
-def collation_key(value: str) -> str:
-    """A key that sorts names in Kazakh alphabetical order (Ә after А, Ғ after Г, …).
-
-    Databases sort by code point (SQLite) or by a server locale (PostgreSQL) that rarely knows
-    Kazakh; two decimal digits a letter sort the same way everywhere.
-    """
-    text = normalise_name(value).casefold()
-    return "".join(f"{_COLLATION.get(ch, 99 if not ch.isdigit() else 4):02d}" for ch in text)
