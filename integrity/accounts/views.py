@@ -20,7 +20,8 @@ from werkzeug.wrappers import Response
 
 from integrity.accounts import services
 from integrity.accounts.domain import Role
-from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm, role_labels
+from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm
+from integrity.accounts.labels import role_labels
 from integrity.accounts.models import User
 from integrity.accounts.sessions import sessions_of
 from integrity.errors import DomainError

@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from integrity.registry.domain.kinds import RelationKind
-
-# A juror's declared relation, in words: the relation form's choices and the juror's page.
-RELATION_KINDS = {
-    RelationKind.RELATIVE: _l("Relative"),
-    RelationKind.OWN_PUPIL: _l("Own pupil"),
-    RelationKind.SUPERVISED_PROJECT: _l("Supervised project"),
-}
-
 PROBLEMS = {
     "missing_column": _l("the column is missing"),
     "unknown_column": _l(

@@ -10,7 +10,6 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -21,6 +20,7 @@ from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind
 from integrity.registry.forms import ImportConfirmForm, ImportForm
+from integrity.registry.labels import import_state_labels
 from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
 from integrity.registry.models import Event, ImportRun, ImportState
 from integrity.registry.services import exports, import_runs
@@ -80,17 +80,6 @@ def import_file(event_id: int, kind: str) -> str | BaseResponse:
         ),
         422 if form.errors else 200,
     )
-
-
-def import_state_labels() -> dict[str, str]:
-    return {
-        ImportState.CHECKING.value: _("checking the file…"),
-        ImportState.CHECKED.value: _("checked"),
-        ImportState.REFUSED.value: _("refused"),
-        ImportState.APPLYING.value: _("importing…"),
-        ImportState.APPLIED.value: _("imported"),
-        ImportState.FAILED.value: _("failed"),
-    }
 
 
 def _run_page(run: ImportRun, form: ImportConfirmForm, status: int = 200) -> BaseResponse:

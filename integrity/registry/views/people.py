@@ -21,7 +21,7 @@ from integrity.registry.forms import (
     ParticipantForm,
     RelationForm,
 )
-from integrity.registry.messages import RELATION_KINDS
+from integrity.registry.labels import RELATION_KINDS
 from integrity.registry.models import (
     District,
     Entry,
