@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
@@ -35,6 +35,7 @@ from integrity.registry.models import (
 )
 from integrity.registry.services import people
 from integrity.registry.views.blueprint import EDITORS, JUROR_READERS, PEOPLE_READERS, bp
+from integrity.settings import settings_of
 from integrity.web import select_locale as current_locale
 from integrity.web.access import roles
 from integrity.web.forms import attempt, choice_list, perform, submitted
@@ -163,6 +164,7 @@ def participant(participant_id: int) -> str | Response:
                 consent_by=consent.consent_by.data or "",
                 consent_date=consent.consent_date.data,
                 consent_public=bool(consent.consent_public.data),
+                zone=settings_of(current_app).zone,
             ),
         ):
             flash(_("Consent recorded."), "success")
