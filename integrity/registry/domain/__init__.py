@@ -7,6 +7,16 @@ to it). The names below are re-exported so callers need not know which submodule
 
 from __future__ import annotations
 
+from integrity.registry.domain.cells import (
+    MAX_ERROR_VALUE,
+    ImportRejected,
+    RowError,
+    header_key,
+    mask_iin,
+    match_columns,
+    parse_date,
+    unknown_columns,
+)
 from integrity.registry.domain.names import (
     KAZAKH_ALPHABET,
     MAX_NAME_LENGTH,
@@ -19,23 +29,15 @@ from integrity.registry.domain.names import (
 from integrity.registry.domain.rows import (
     JUROR_COLUMNS,
     JUROR_REQUIRED,
-    MAX_ERROR_VALUE,
     PARTICIPANT_COLUMNS,
     PARTICIPANT_EXPORT_ONLY,
     PARTICIPANT_REQUIRED,
     PROBLEMS,
-    ImportRejected,
     JurorRow,
     ParticipantRow,
-    RowError,
     TableLike,
-    header_key,
-    mask_iin,
-    match_columns,
-    parse_date,
     parse_jurors,
     parse_participants,
-    unknown_columns,
 )
 
 __all__ = [
