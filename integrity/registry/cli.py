@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from flask import current_app
@@ -11,6 +12,10 @@ from integrity.cli import cli_actor, echo_json
 from integrity.extensions import db
 from integrity.registry.models import Round
 from integrity.settings import settings_of
+
+if TYPE_CHECKING:
+    from integrity.registry.domain import RowError
+    from integrity.registry.services.imports import ImportResult
 
 
 @click.group("registry")
@@ -34,7 +39,6 @@ def _run_import(
 ) -> None:
     from integrity.registry.domain import ImportRejected
     from integrity.registry.domain.tabular import TableError
-    from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
     from integrity.registry.models import Event
     from integrity.registry.services.imports import (
         import_jurors,
@@ -63,65 +67,79 @@ def _run_import(
         )
     except TableError as exc:
         db.session.rollback()
-        message = f"{file.name}: {TABLE_PROBLEMS.get(exc.code, exc.code)}"
-        if as_json:
-            echo_json({"ok": False, "file": file.name, "error": exc.code, "message": message})
-        else:
-            click.echo(message, err=True)
-        raise SystemExit(1) from None
+        _table_refused(file, exc.code, as_json)
     except ImportRejected as exc:
         db.session.rollback()
-        errors = [
-            {
-                "row": e.row,
-                "field": e.field,
-                "problem": e.problem,
-                "value": e.value,
-                "message": f"{field_text(e.field)}: {problem_text(e.problem)}",
-            }
-            for e in exc.errors
-        ]
-        if as_json:
-            echo_json({"ok": False, "file": file.name, "errors": errors})
-        else:
-            click.echo(
-                ngettext(
-                    "%(file)s: nothing was imported; %(num)d problem:",
-                    "%(file)s: nothing was imported; %(num)d problems:",
-                    len(errors),
-                    file=file.name,
-                ),
-                err=True,
-            )
-            for e in errors:
-                shown = f" ({e['value']})" if e["value"] else ""
-                click.echo(
-                    "  " + _("row %(row)d", row=e["row"]) + f": {e['message']}{shown}", err=True
-                )
-        raise SystemExit(1) from None
+        _rows_refused(file, exc.errors, as_json)
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
+    _imported(file, result, dry_run, as_json)
+
+
+def _table_refused(file: Path, code: str, as_json: bool) -> NoReturn:
+    """The file itself could not be read: say why and exit 1."""
+    from integrity.registry.messages import TABLE_PROBLEMS
+
+    message = f"{file.name}: {TABLE_PROBLEMS.get(code, code)}"
+    if as_json:
+        echo_json({"ok": False, "file": file.name, "error": code, "message": message})
+    else:
+        click.echo(message, err=True)
+    raise SystemExit(1)
+
+
+def _rows_refused(file: Path, row_errors: list[RowError], as_json: bool) -> NoReturn:
+    """Some rows are bad, so nothing was imported: list every problem and exit 1."""
+    from integrity.registry.messages import field_text, problem_text
+
+    errors = [
+        {
+            "row": e.row,
+            "field": e.field,
+            "problem": e.problem,
+            "value": e.value,
+            "message": f"{field_text(e.field)}: {problem_text(e.problem)}",
+        }
+        for e in row_errors
+    ]
+    if as_json:
+        echo_json({"ok": False, "file": file.name, "errors": errors})
+    else:
+        click.echo(
+            ngettext(
+                "%(file)s: nothing was imported; %(num)d problem:",
+                "%(file)s: nothing was imported; %(num)d problems:",
+                len(errors),
+                file=file.name,
+            ),
+            err=True,
+        )
+        for e in errors:
+            shown = f" ({e['value']})" if e["value"] else ""
+            click.echo("  " + _("row %(row)d", row=e["row"]) + f": {e['message']}{shown}", err=True)
+    raise SystemExit(1)
+
+
+def _imported(file: Path, result: ImportResult, dry_run: bool, as_json: bool) -> None:
+    """What the import did (or, on a dry run, would do)."""
     if as_json:
         echo_json({"ok": True, "file": file.name, **result.as_dict()})
-    else:
-        summary = _(
-            "%(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(entries)d new entries",
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            entries=result.entries_created,
+        return
+    summary = _(
+        "%(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(entries)d new entries",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        entries=result.entries_created,
+    )
+    prefix = _("checked, nothing saved") if dry_run else _("imported")
+    click.echo(f"{file.name}: {prefix}: {summary}")
+    if result.ignored_columns:
+        click.echo(
+            _("These columns were ignored: %(columns)s.", columns=", ".join(result.ignored_columns))
         )
-        prefix = _("checked, nothing saved") if dry_run else _("imported")
-        click.echo(f"{file.name}: {prefix}: {summary}")
-        if result.ignored_columns:
-            click.echo(
-                _(
-                    "These columns were ignored: %(columns)s.",
-                    columns=", ".join(result.ignored_columns),
-                )
-            )
 
 
 _file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
