@@ -52,6 +52,8 @@ POLICY: dict[str, Any] = {
     "registry.schools": CATALOGUE,
     "registry.venues": CATALOGUE,
     "registry.venue": CATALOGUE,
+    "registry.add_room": EDITORS,
+    "registry.add_room_observer": EDITORS,
     "registry.participants": PEOPLE,
     "registry.new_participant": EDITORS,
     "registry.participant": PEOPLE,
