@@ -80,7 +80,7 @@ def _run_import(
 
 def _table_refused(file: Path, code: str, as_json: bool) -> NoReturn:
     """The file itself could not be read: say why and exit 1."""
-    from integrity.registry.messages import TABLE_PROBLEMS
+    from integrity.registry.labels import TABLE_PROBLEMS
 
     message = f"{file.name}: {TABLE_PROBLEMS.get(code, code)}"
     if as_json:
@@ -92,7 +92,7 @@ def _table_refused(file: Path, code: str, as_json: bool) -> NoReturn:
 
 def _rows_refused(file: Path, row_errors: list[RowError], as_json: bool) -> NoReturn:
     """Some rows are bad, so nothing was imported: list every problem and exit 1."""
-    from integrity.registry.messages import field_text, problem_text
+    from integrity.registry.labels import field_text, problem_text
 
     errors = [
         {

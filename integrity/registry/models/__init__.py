@@ -3,9 +3,10 @@ runs; by topic in the modules below, re-exported here (every later area imports 
 
 from __future__ import annotations
 
+from integrity.registry.domain.kinds import ImportState
 from integrity.registry.models.catalogue import Event, Round, Subject, Task, TaskCriterion
 from integrity.registry.models.columns import enum_column
-from integrity.registry.models.imports import ImportRun, ImportState
+from integrity.registry.models.imports import ImportRun
 from integrity.registry.models.people import (
     Entry,
     Juror,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -18,15 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from integrity.db import Base, UTCDateTime, utcnow
-
-
-class ImportState(StrEnum):
-    CHECKING = "checking"  # the file waits for, or is in, the job that reads it
-    CHECKED = "checked"  # read: the result lists bad rows and unknown columns; confirm to import
-    REFUSED = "refused"  # the file itself could not be read (its error is in ``result``)
-    APPLYING = "applying"  # confirmed: the job that writes it is queued or running
-    APPLIED = "applied"
-    FAILED = "failed"  # a job gave up (its error is in ``error``)
+from integrity.registry.domain.kinds import ImportState
 
 
 class ImportRun(Base):

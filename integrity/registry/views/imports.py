@@ -19,10 +19,10 @@ from integrity.audit.chain import Actor
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind
+from integrity.registry.domain.kinds import ImportState
 from integrity.registry.forms import ImportConfirmForm, ImportForm
-from integrity.registry.labels import import_state_labels
-from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
-from integrity.registry.models import Event, ImportRun, ImportState
+from integrity.registry.labels import TABLE_PROBLEMS, field_text, import_state_labels, problem_text
+from integrity.registry.models import Event, ImportRun
 from integrity.registry.services import exports, import_runs, queries
 from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT, sealed_for
 from integrity.registry.views.blueprint import EDITORS, PEOPLE_READERS, bp
@@ -118,6 +118,8 @@ def apply_import(import_id: int) -> BaseResponse:
     if not form.validate_on_submit():
         return _run_page(run, form, 400)
     actor = acting()
+    # Not ``attempt``: a refusal answers with its own status (409 nothing to import, 422 confirm
+    # the unknown columns) on the run's page, which the tests and scripts read.
     try:
         asked = import_runs.confirm(
             db.session, actor=actor, run=run,

@@ -16,7 +16,7 @@ from integrity.errors import Conflict, InvalidInput
 from integrity.registry.domain import is_plausible_name, normalise_name
 from integrity.registry.domain.iin import InvalidIIN, parse_iin
 from integrity.registry.domain.kinds import EntryStatus
-from integrity.registry.messages import problem_text
+from integrity.registry.labels import problem_text
 from integrity.registry.models import (
     Entry,
     Participant,
