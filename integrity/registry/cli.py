@@ -1,3 +1,5 @@
+"""`integrity registry ...`: importing and exporting lists, listing events."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -213,11 +215,9 @@ def export_command(event_id: int, fmt: str, out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_events(as_json: bool) -> None:
     """List events with their ids."""
-    from sqlalchemy import select
+    from integrity.registry.services import queries
 
-    from integrity.registry.models import Event
-
-    rows = db.session.execute(select(Event).order_by(Event.id)).scalars().all()
+    rows = queries.events_by_id(db.session)
     data = [
         {"id": e.id, "title": e.title_kk, "kind": e.kind.value, "year": e.academic_year}
         for e in rows

@@ -213,6 +213,10 @@ def venues(session: AnySession) -> Sequence[Venue]:
 # --- catalogue ----------------------------------------------------------------------------
 
 
+def events_by_id(session: AnySession) -> Sequence[Event]:
+    return session.execute(select(Event).order_by(Event.id)).scalars().all()
+
+
 def events_latest_created(session: AnySession) -> Sequence[Event]:
     return session.execute(select(Event).order_by(Event.created_at.desc())).scalars().all()
 
