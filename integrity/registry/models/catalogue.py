@@ -121,7 +121,7 @@ class Round(Base):
 
 
 class Task(Base):
-    """A problem of a round. Points are integer half-points (units); see registry.kinds."""
+    """A problem of a round. Points are integer half-points (units); see registry.domain.kinds."""
 
     __tablename__ = "task"
 
