@@ -12,7 +12,7 @@ from flask_babel import ngettext
 
 from integrity.cli import cli_actor, echo_json
 from integrity.extensions import db
-from integrity.registry.models import Round
+from integrity.registry.models import Event, Round
 from integrity.settings import settings_of
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ def _run_import(
 ) -> None:
     from integrity.registry.domain import ImportRejected
     from integrity.registry.domain.tabular import TableError
-    from integrity.registry.models import Event
     from integrity.registry.services.imports import (
         import_jurors,
         import_participants,
@@ -200,7 +199,6 @@ def import_jurors_command(
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(event_id: int, fmt: str, out: Path) -> None:
     """Export an event's participants in the import's column layout."""
-    from integrity.registry.models import Event
     from integrity.registry.services import exports
 
     event = db.session.get(Event, event_id)
@@ -231,10 +229,6 @@ def list_events(as_json: bool) -> None:
 
 def round_or_exit(round_id: int) -> Round:
     """The round with this id, or the command stops saying there is none (every area's commands)."""
-    from flask_babel import gettext as _
-
-    from integrity.extensions import db
-
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise click.ClickException(_("No round with id %(id)d.", id=round_id))
