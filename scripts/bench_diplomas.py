@@ -32,7 +32,7 @@ def main() -> int:
     from integrity.diplomas.domain import DocType, documents
     from integrity.diplomas.rendering import printable
     from integrity.extensions import db
-    from integrity.registry.kinds import EventKind, Stage
+    from integrity.registry.domain.kinds import EventKind, Stage
     from integrity.registry.services import catalogue
     from integrity.settings import settings_of
 

@@ -223,7 +223,7 @@ def build_round(session: Any, booklets: int, seed: int) -> Any:
     """An event with one subject, one round of ``booklets`` entries (4 answer pages) and a vault."""
     from integrity.audit.chain import Actor
     from integrity.demo.domain.generator import MIN_PARTICIPANTS, generate
-    from integrity.registry.kinds import EventKind, Stage
+    from integrity.registry.domain.kinds import EventKind, Stage
     from integrity.registry.services import catalogue, people, places
     from integrity.vault.services import create_vault
 

@@ -32,7 +32,7 @@ def main() -> int:
     from integrity.extensions import db
     from integrity.jury.models import ScoreStatus, TaskScore
     from integrity.protocols import services
-    from integrity.registry.kinds import EventKind, Stage
+    from integrity.registry.domain.kinds import EventKind, Stage
     from integrity.registry.services import catalogue
     from integrity.scans.models import ScanRound, Work
 

@@ -33,7 +33,7 @@ def prepare(instance: Path, documents: int) -> list[str]:
     from integrity.diplomas import services
     from integrity.diplomas.domain import DocType, to_code
     from integrity.extensions import db
-    from integrity.registry.kinds import EventKind, Stage
+    from integrity.registry.domain.kinds import EventKind, Stage
     from integrity.registry.services import catalogue
     from integrity.settings import settings_of
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from integrity.audit.chain import Actor
 from integrity.jury.services.conflicts import FREEZE_STEP
-from integrity.registry.iin import make_iin
-from integrity.registry.kinds import EventKind, Stage
+from integrity.registry.domain.iin import make_iin
+from integrity.registry.domain.kinds import EventKind, Stage
 from integrity.registry.models import District, Event, Round, School, Subject
 from integrity.registry.services import catalogue, places
 from integrity.scans.simulate import ScanPlan
@@ -151,7 +151,7 @@ def drawable_round(
     school j mod 3; entry e studies at school e mod 3."""
     from integrity.accounts.domain import Role
     from integrity.accounts.services import create_user
-    from integrity.registry.kinds import OrganisationKind
+    from integrity.registry.domain.kinds import OrganisationKind
     from integrity.registry.services import people
     from integrity.scans.services import ingest, kits, queue
     from integrity.vault.services import create_vault

@@ -1,3 +1,5 @@
+"""`integrity users ...`: accounts and roles from the command line."""
+
 from __future__ import annotations
 
 import sys
@@ -5,8 +7,7 @@ import sys
 import click
 
 from integrity.accounts.domain import Role
-from integrity.cli import cli_actor, echo_json
-from integrity.errors import DomainError
+from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
 
 
@@ -37,8 +38,8 @@ def add_user(
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        user = create_user(
+    user = carry_out(
+        lambda: create_user(
             db.session,
             actor=cli_actor(as_user),
             username=username,
@@ -47,10 +48,7 @@ def add_user(
             roles=[Role(r) for r in roles],
             locale=locale,
         )
-    except DomainError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc.message)) from None
-    db.session.commit()
+    )
     click.echo(f"created user {user.username} ({', '.join(sorted(r.value for r in user.roles))})")
 
 
@@ -58,11 +56,9 @@ def add_user(
 @click.option("--json", "as_json", is_flag=True)
 def list_users(as_json: bool) -> None:
     """List users and their roles."""
-    from sqlalchemy import select
+    from integrity.accounts.services import users_by_name
 
-    from integrity.accounts.models import User
-
-    rows = db.session.execute(select(User).order_by(User.username)).scalars().all()
+    rows = users_by_name(db.session)
     data: list[dict[str, object]] = [
         {
             "username": u.username,

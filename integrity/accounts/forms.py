@@ -13,21 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from integrity.accounts.domain import Role
 from integrity.web.forms import choice_list
-
-
-def role_labels() -> dict[str, str]:
-    labels = {
-        Role.ADMIN: _l("Administrator"),
-        Role.ORGANISER: _l("Organiser"),
-        Role.IT_SPECIALIST: _l("IT specialist"),
-        Role.JUROR: _l("Juror"),
-        Role.CHAIR: _l("Jury chair"),
-        Role.DIRECTOR: _l("Director"),
-        Role.OBSERVER: _l("Observer"),
-    }
-    return {role.value: str(labels[role]) for role in Role}
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,8 +1,9 @@
-"""Account use cases. Each flushes and records exactly one audit event; callers commit."""
+"""Account use cases. Each flushes and records exactly one audit event (``update_user``: one
+for each use case it runs); callers commit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from integrity.accounts.sessions import SessionStore
 from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
-from integrity.errors import Conflict, InvalidInput
+from integrity.errors import Conflict, DomainError, InvalidInput
 
 # scrypt is memory-hard (N=2**15, r=8: 32 MiB a hash), which makes stolen hashes slow to crack.
 PASSWORD_METHOD = "scrypt:32768:8:1"  # noqa: S105  (a hashing method, not a password)
@@ -161,6 +162,28 @@ def set_active(
         subject=f"user:{user.id}",
         data={"active": active},
     )
+
+
+def update_user(
+    session: AnySession,
+    *,
+    actor: Actor,
+    user: User,
+    roles: Iterable[Role],
+    active: bool,
+    sessions: SessionStore,
+) -> None:
+    """The administrator's edit of a user: its roles, then whether it is active (one audit event
+    each, for what changed). Nobody deactivates their own account: no one could undo it."""
+    if user.id == actor.id and not active:
+        raise DomainError(_l("You cannot deactivate your own account."))
+    set_roles(session, actor=actor, user=user, roles=roles, sessions=sessions)
+    set_active(session, actor=actor, user=user, active=active, sessions=sessions)
+
+
+def users_by_name(session: AnySession) -> Sequence[User]:
+    """Every account, by username (the administrator's list)."""
+    return session.execute(select(User).order_by(User.username)).scalars().all()
 
 
 def set_locale(session: AnySession, *, actor: Actor, user: User, locale: str) -> None:

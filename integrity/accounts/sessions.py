@@ -19,7 +19,6 @@ import hashlib
 import secrets
 from typing import Any, Protocol
 
-from flask import Flask
 from sqlalchemy import select, update
 
 from integrity.accounts.models import SignIn, User
@@ -194,6 +193,13 @@ def open_sessions(url: str) -> SessionStore:
     raise ValueError(f"SESSION_STORE_URL must be empty or redis://…, not {url!r}")
 
 
-def sessions_of(app: Flask) -> SessionStore:
+class _HasExtensions(Protocol):
+    """What ``sessions_of`` needs of a Flask app: the store is kept among its extensions. Named
+    structurally so the services that take a ``SessionStore`` pull no Flask in with it."""
+
+    extensions: dict[str, Any]
+
+
+def sessions_of(app: _HasExtensions) -> SessionStore:
     store: SessionStore = app.extensions[EXTENSION]
     return store

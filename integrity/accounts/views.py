@@ -1,3 +1,5 @@
+"""Signing in and out, the language, the account page, and the administrator's user pages."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -15,19 +17,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrity.accounts import services
 from integrity.accounts.domain import Role
-from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm, role_labels
+from integrity.accounts.forms import LanguageForm, LoginForm, UserForm, UserRolesForm
+from integrity.accounts.labels import role_labels
 from integrity.accounts.models import User
 from integrity.accounts.sessions import sessions_of
-from integrity.errors import DomainError
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.settings import settings_of
 from integrity.web.access import public, roles, signed_in
-from integrity.web.forms import choice_list
+from integrity.web.forms import acting, attempt, choice_list, perform
 
 bp = Blueprint("accounts", __name__)
 
@@ -87,9 +88,7 @@ def language() -> Response:
     locale = form.locale.data or "kk"
     session["locale"] = locale
     if current_user.is_authenticated:
-        services.set_locale(
-            db.session, actor=current_user.as_actor(), user=current_user, locale=locale
-        )
+        services.set_locale(db.session, actor=acting(), user=current_user, locale=locale)
         db.session.commit()
     return redirect(safe_next(form.next.data, url_for("public.home")))
 
@@ -106,27 +105,21 @@ def users() -> str | Response:
     form = UserForm()
     form.roles.choices = choice_list(role_labels().items())
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
+        user = attempt(
+            form,
+            lambda: services.create_user(
                 db.session,
-                actor=current_user.as_actor(),
+                actor=acting(),
                 username=form.username.data or "",
                 display_name=form.display_name.data or "",
                 password=form.password.data or "",
                 roles=[Role(r) for r in form.roles.data or []],
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            field = getattr(form, str(exc.details.get("field", "")), None)
-            if field is not None:
-                field.errors = [*field.errors, str(exc.message)]
-            else:
-                flash(str(exc.message), "error")
-        else:
-            db.session.commit()
+            ),
+        )
+        if user is not None:
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
-    rows = db.session.execute(select(User).order_by(User.username)).scalars().all()
+    rows = services.users_by_name(db.session)
     return render_template("accounts/users.html", form=form, users=rows, role_labels=role_labels())
 
 
@@ -136,27 +129,17 @@ def edit_user(user_id: int) -> str | Response:
     user = db.session.get(User, user_id) or abort(404)
     form = UserRolesForm(roles=sorted(r.value for r in user.roles), active=user.active)
     form.roles.choices = choice_list(role_labels().items())
-    if form.validate_on_submit():
-        actor = current_user.as_actor()
-        try:
-            if user.id == current_user.id and not form.active.data:
-                raise DomainError(_("You cannot deactivate your own account."))
-            store = sessions_of(current_app)
-            services.set_roles(
-                db.session,
-                actor=actor,
-                user=user,
-                roles=[Role(r) for r in form.roles.data or []],
-                sessions=store,
-            )
-            services.set_active(
-                db.session, actor=actor, user=user, active=bool(form.active.data), sessions=store
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("accounts.users"))
+    if form.validate_on_submit() and perform(
+        None,  # every refusal is flashed, as the page always did
+        lambda: services.update_user(
+            db.session,
+            actor=acting(),
+            user=user,
+            roles=[Role(r) for r in form.roles.data or []],
+            active=bool(form.active.data),
+            sessions=sessions_of(current_app),
+        ),
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("accounts.users"))
     return render_template("accounts/edit_user.html", form=form, user=user)

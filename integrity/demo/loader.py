@@ -22,7 +22,7 @@ from integrity.audit.domain import Actor
 from integrity.clock import local_today
 from integrity.db import AnySession
 from integrity.demo.domain.generator import DemoData, generate
-from integrity.registry.kinds import EventKind, RelationKind, Stage
+from integrity.registry.domain.kinds import EventKind, RelationKind, Stage
 from integrity.registry.models import Event, Juror, Room, Round
 from integrity.registry.services import catalogue, exports, import_runs, people, places
 from integrity.registry.services.imports import import_jurors

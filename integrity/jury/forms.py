@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from integrity.jury.domain import parse_capacities
 from integrity.jury.labels import DECISIONS, MODES
-from integrity.registry.kinds import points_to_units
+from integrity.registry.domain.kinds import points_to_units
 from integrity.registry.models import Task
 from integrity.web.forms import choice_list
 

@@ -10,7 +10,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from integrity.protocols.labels import FILED_AS
-from integrity.registry.kinds import points_to_units
+from integrity.registry.domain.kinds import points_to_units
 from integrity.registry.models import Task
 from integrity.web.forms import choice_list
 

@@ -35,7 +35,7 @@ from integrity.protocols.labels import outcome_labels, state_labels, version_rea
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
 from integrity.protocols.services import appeals, queries
 from integrity.protocols.services.unsealing import unseal_round
-from integrity.registry.kinds import units_to_points
+from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Event, Round
 from integrity.scans.models import Work
 from integrity.settings import settings_of

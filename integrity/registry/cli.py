@@ -1,6 +1,9 @@
+"""`integrity registry ...`: importing and exporting lists, listing events."""
+
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from flask import current_app
@@ -9,8 +12,12 @@ from flask_babel import ngettext
 
 from integrity.cli import cli_actor, echo_json
 from integrity.extensions import db
-from integrity.registry.models import Round
+from integrity.registry.models import Event, Round
 from integrity.settings import settings_of
+
+if TYPE_CHECKING:
+    from integrity.registry.domain import RowError
+    from integrity.registry.services.imports import ImportResult
 
 
 @click.group("registry")
@@ -33,14 +40,12 @@ def _run_import(
     accept_unknown_columns: bool,
 ) -> None:
     from integrity.registry.domain import ImportRejected
-    from integrity.registry.messages import TABLE_PROBLEMS, field_text, problem_text
-    from integrity.registry.models import Event
+    from integrity.registry.domain.tabular import TableError
     from integrity.registry.services.imports import (
         import_jurors,
         import_participants,
         table_limits,
     )
-    from integrity.registry.tabular import TableError
 
     event = db.session.get(Event, event_id)
     if event is None:
@@ -63,65 +68,79 @@ def _run_import(
         )
     except TableError as exc:
         db.session.rollback()
-        message = f"{file.name}: {TABLE_PROBLEMS.get(exc.code, exc.code)}"
-        if as_json:
-            echo_json({"ok": False, "file": file.name, "error": exc.code, "message": message})
-        else:
-            click.echo(message, err=True)
-        raise SystemExit(1) from None
+        _table_refused(file, exc.code, as_json)
     except ImportRejected as exc:
         db.session.rollback()
-        errors = [
-            {
-                "row": e.row,
-                "field": e.field,
-                "problem": e.problem,
-                "value": e.value,
-                "message": f"{field_text(e.field)}: {problem_text(e.problem)}",
-            }
-            for e in exc.errors
-        ]
-        if as_json:
-            echo_json({"ok": False, "file": file.name, "errors": errors})
-        else:
-            click.echo(
-                ngettext(
-                    "%(file)s: nothing was imported; %(num)d problem:",
-                    "%(file)s: nothing was imported; %(num)d problems:",
-                    len(errors),
-                    file=file.name,
-                ),
-                err=True,
-            )
-            for e in errors:
-                shown = f" ({e['value']})" if e["value"] else ""
-                click.echo(
-                    "  " + _("row %(row)d", row=e["row"]) + f": {e['message']}{shown}", err=True
-                )
-        raise SystemExit(1) from None
+        _rows_refused(file, exc.errors, as_json)
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
+    _imported(file, result, dry_run, as_json)
+
+
+def _table_refused(file: Path, code: str, as_json: bool) -> NoReturn:
+    """The file itself could not be read: say why and exit 1."""
+    from integrity.registry.labels import TABLE_PROBLEMS
+
+    message = f"{file.name}: {TABLE_PROBLEMS.get(code, code)}"
+    if as_json:
+        echo_json({"ok": False, "file": file.name, "error": code, "message": message})
+    else:
+        click.echo(message, err=True)
+    raise SystemExit(1)
+
+
+def _rows_refused(file: Path, row_errors: list[RowError], as_json: bool) -> NoReturn:
+    """Some rows are bad, so nothing was imported: list every problem and exit 1."""
+    from integrity.registry.labels import field_text, problem_text
+
+    errors = [
+        {
+            "row": e.row,
+            "field": e.field,
+            "problem": e.problem,
+            "value": e.value,
+            "message": f"{field_text(e.field)}: {problem_text(e.problem)}",
+        }
+        for e in row_errors
+    ]
+    if as_json:
+        echo_json({"ok": False, "file": file.name, "errors": errors})
+    else:
+        click.echo(
+            ngettext(
+                "%(file)s: nothing was imported; %(num)d problem:",
+                "%(file)s: nothing was imported; %(num)d problems:",
+                len(errors),
+                file=file.name,
+            ),
+            err=True,
+        )
+        for e in errors:
+            shown = f" ({e['value']})" if e["value"] else ""
+            click.echo("  " + _("row %(row)d", row=e["row"]) + f": {e['message']}{shown}", err=True)
+    raise SystemExit(1)
+
+
+def _imported(file: Path, result: ImportResult, dry_run: bool, as_json: bool) -> None:
+    """What the import did (or, on a dry run, would do)."""
     if as_json:
         echo_json({"ok": True, "file": file.name, **result.as_dict()})
-    else:
-        summary = _(
-            "%(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(entries)d new entries",
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            entries=result.entries_created,
+        return
+    summary = _(
+        "%(created)d new, %(updated)d updated, %(unchanged)d unchanged, %(entries)d new entries",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        entries=result.entries_created,
+    )
+    prefix = _("checked, nothing saved") if dry_run else _("imported")
+    click.echo(f"{file.name}: {prefix}: {summary}")
+    if result.ignored_columns:
+        click.echo(
+            _("These columns were ignored: %(columns)s.", columns=", ".join(result.ignored_columns))
         )
-        prefix = _("checked, nothing saved") if dry_run else _("imported")
-        click.echo(f"{file.name}: {prefix}: {summary}")
-        if result.ignored_columns:
-            click.echo(
-                _(
-                    "These columns were ignored: %(columns)s.",
-                    columns=", ".join(result.ignored_columns),
-                )
-            )
 
 
 _file = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -180,7 +199,6 @@ def import_jurors_command(
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(event_id: int, fmt: str, out: Path) -> None:
     """Export an event's participants in the import's column layout."""
-    from integrity.registry.models import Event
     from integrity.registry.services import exports
 
     event = db.session.get(Event, event_id)
@@ -195,11 +213,9 @@ def export_command(event_id: int, fmt: str, out: Path) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_events(as_json: bool) -> None:
     """List events with their ids."""
-    from sqlalchemy import select
+    from integrity.registry.services import queries
 
-    from integrity.registry.models import Event
-
-    rows = db.session.execute(select(Event).order_by(Event.id)).scalars().all()
+    rows = queries.events_by_id(db.session)
     data = [
         {"id": e.id, "title": e.title_kk, "kind": e.kind.value, "year": e.academic_year}
         for e in rows
@@ -213,10 +229,6 @@ def list_events(as_json: bool) -> None:
 
 def round_or_exit(round_id: int) -> Round:
     """The round with this id, or the command stops saying there is none (every area's commands)."""
-    from flask_babel import gettext as _
-
-    from integrity.extensions import db
-
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise click.ClickException(_("No round with id %(id)d.", id=round_id))

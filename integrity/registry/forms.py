@@ -14,51 +14,30 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
-from integrity.registry.messages import RELATION_KINDS
+from integrity.registry.labels import (
+    EVENT_KINDS,
+    ORGANISATION_KINDS,
+    RELATION_KINDS,
+    STAGES,
+    status_labels,
+)
 from integrity.web.forms import choice_list
 
 
 def event_kind_choices() -> list[SelectChoice]:
-    labels = {
-        EventKind.SUBJECT_OLYMPIAD: _l("Subject olympiad"),
-        EventKind.SCIENCE_PROJECTS: _l("Science projects"),
-        EventKind.CREATIVE_CONTEST: _l("Creative contest"),
-        EventKind.ROBOTICS: _l("Robotics"),
-    }
-    return choice_list((k.value, labels[k]) for k in EventKind)
+    return choice_list((k.value, label) for k, label in EVENT_KINDS.items())
 
 
 def stage_choices() -> list[SelectChoice]:
-    labels = {
-        Stage.SCHOOL: _l("School"),
-        Stage.DISTRICT: _l("District"),
-        Stage.CITY: _l("City"),
-        Stage.REGIONAL: _l("Regional"),
-    }
-    return choice_list((s.value, labels[s]) for s in Stage)
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        EntryStatus.REGISTERED: str(_l("registered")),
-        EntryStatus.PRESENT: str(_l("present")),
-        EntryStatus.ABSENT: str(_l("absent")),
-        EntryStatus.DISQUALIFIED: str(_l("disqualified")),
-    }
+    return choice_list((s.value, label) for s, label in STAGES.items())
 
 
 def organisation_kind_choices() -> list[SelectChoice]:
-    labels = {
-        OrganisationKind.SCHOOL: _l("School"),
-        OrganisationKind.UNIVERSITY: _l("University"),
-        OrganisationKind.OTHER: _l("Other"),
-    }
-    return choice_list((k.value, labels[k]) for k in OrganisationKind)
+    return choice_list((k.value, label) for k, label in ORGANISATION_KINDS.items())
 
 
 def relation_kind_choices() -> list[SelectChoice]:
-    return choice_list((k.value, RELATION_KINDS[k]) for k in RelationKind)
+    return choice_list((k.value, label) for k, label in RELATION_KINDS.items())
 
 
 class EventForm(FlaskForm):

@@ -17,8 +17,9 @@ from integrity.storage import file_store
 
 def sealed_for(app: Flask) -> import_runs.Sealed:
     """The file store and the key under which uploaded lists wait for their jobs."""
-    key = crypto.derive_key(str(app.config["SECRET_KEY"]).encode(), "integrity:import")
-    return import_runs.Sealed(file_store(settings_of(current_app)), key)
+    settings = settings_of(app)
+    key = crypto.derive_key(settings.secret_key.encode(), "integrity:import")
+    return import_runs.Sealed(file_store(settings), key)
 
 
 def _step(step: Any) -> Any:

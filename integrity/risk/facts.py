@@ -32,7 +32,7 @@ from integrity.jury.models import (
     WorkConflict,
 )
 from integrity.protocols.models import Appeal, Protocol, ScoreEvent
-from integrity.registry.kinds import EntryStatus
+from integrity.registry.domain.kinds import EntryStatus
 from integrity.registry.models import (
     Entry,
     Event,

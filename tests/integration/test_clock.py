@@ -94,5 +94,5 @@ def test_a_consent_signed_after_local_midnight_is_not_in_the_future(
         patronymic=None, grade=10, school=f.school(session, f.district(session)),
     )  # fmt: skip
     people.record_consent(session, actor=f.ACTOR, participant=participant, consent_by="Ата-анасы",
-                          consent_date=dt.date(2027, 1, 1), consent_public=False)  # fmt: skip
+                          consent_date=dt.date(2027, 1, 1), consent_public=False, zone=ALMATY)  # fmt: skip
     assert participant.consent_date == dt.date(2027, 1, 1)

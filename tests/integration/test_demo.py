@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
 from integrity.audit.services import verify
-from integrity.registry.iin import is_valid_iin
+from integrity.registry.domain.iin import is_valid_iin
 from integrity.registry.models import (
     District,
     Juror,

@@ -20,7 +20,7 @@ from integrity.jury.models import (
     WorkConflict,
 )
 from integrity.jury.services import conflicts, draws
-from integrity.registry.kinds import RelationKind
+from integrity.registry.domain.kinds import RelationKind
 from integrity.registry.services import people
 from integrity.scans.models import Work
 from integrity.scans.services import queue
@@ -193,7 +193,7 @@ def test_a_round_with_too_few_free_jurors_is_refused_at_the_freeze_naming_the_wo
 
 
 def test_a_panel_is_drawn_for_a_creative_contest(session: Any) -> None:
-    from integrity.registry.kinds import EventKind
+    from integrity.registry.domain.kinds import EventKind
 
     world = f.drawable_round(session, kind=EventKind.CREATIVE_CONTEST)
     draw = ceremony(session, world)

@@ -14,7 +14,7 @@ from PIL import Image
 
 from integrity.errors import Conflict, InvalidInput
 from integrity.protocols.services import unsealing
-from integrity.registry.kinds import EntryStatus
+from integrity.registry.domain.kinds import EntryStatus
 from integrity.registry.models import Entry
 from integrity.registry.services import people
 from integrity.scans.domain import reader

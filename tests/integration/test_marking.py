@@ -151,7 +151,7 @@ def test_a_third_marker_far_from_both_leaves_the_task_to_the_chair(
 
 
 def test_a_panel_settles_on_the_median_of_three(session: Any) -> None:
-    from integrity.registry.kinds import EventKind
+    from integrity.registry.domain.kinds import EventKind
 
     world = f.drawable_round(session, kind=EventKind.ROBOTICS)
     ceremony(session, world)

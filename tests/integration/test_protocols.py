@@ -244,7 +244,7 @@ def test_the_named_protocol_lists_the_absent_and_disqualified_apart_with_their_r
     session: Any,
 ) -> None:
     from integrity.protocols.services.unsealing import unseal_round
-    from integrity.registry.kinds import EntryStatus
+    from integrity.registry.domain.kinds import EntryStatus
     from integrity.registry.models import Entry
     from integrity.registry.services import people
     from integrity.scans.services import queue

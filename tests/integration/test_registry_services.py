@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.kinds import EntryStatus, EventKind, OrganisationKind, RelationKind, Stage
+from integrity.registry.domain.kinds import (
+    EntryStatus,
+    EventKind,
+    OrganisationKind,
+    RelationKind,
+    Stage,
+)
 from integrity.registry.models import Entry, Participant
 from integrity.registry.services import catalogue, people, places
 from tests import factories as f
@@ -183,6 +190,7 @@ def test_participant_services_record_one_event_each(session: Any, world: dict[st
             consent_by="Сәрсенбаев Қайрат",
             consent_date=dt.date(2026, 11, 1),
             consent_public=True,
+            zone=ZoneInfo("Asia/Almaty"),
         )
     with expect_events("registry.add_entry"):
         entry = people.enter_participant(session, actor=A, round_=world["round"], participant=p)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from integrity.diplomas import domain as diplomas
 from integrity.jury.domain import draw
 from integrity.registry.domain import ImportRejected, parse_participants
-from integrity.registry.kinds import points_to_units
-from integrity.registry.tabular import TableError, read_table
+from integrity.registry.domain.kinds import points_to_units
+from integrity.registry.domain.tabular import TableError, read_table
 from integrity.scans.domain import codes
 from integrity.vault import domain as vault
 

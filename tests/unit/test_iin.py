@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integrity.registry.iin import IINProblem, InvalidIIN, is_valid_iin, make_iin, parse_iin
+from integrity.registry.domain.iin import IINProblem, InvalidIIN, is_valid_iin, make_iin, parse_iin
 
 # Weights restated here rather than imported, so a wrong constant in the module fails.
 _W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integrity.registry.kinds import (
+from integrity.registry.domain.kinds import (
     academic_year_problem,
     default_tolerance_units,
     points_to_units,

@@ -13,7 +13,7 @@ from integrity.jury.domain import (
     reconcile_pair,
     reconcile_panel,
 )
-from integrity.registry.kinds import default_tolerance_units
+from integrity.registry.domain.kinds import default_tolerance_units
 
 
 @pytest.mark.parametrize(

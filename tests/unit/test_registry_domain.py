@@ -26,8 +26,8 @@ from integrity.registry.domain import (
     parse_jurors,
     parse_participants,
 )
-from integrity.registry.iin import make_iin
-from integrity.registry.tabular import Table
+from integrity.registry.domain.iin import make_iin
+from integrity.registry.domain.tabular import Table
 
 
 def _iin(year: int, month: int, day: int, sex: str, serial: int = 1) -> str:
@@ -505,7 +505,7 @@ def test_every_columns_own_label_in_each_language_is_a_header_the_import_reads(
     from flask_babel import force_locale
 
     from integrity.registry.domain import JUROR_COLUMNS, PARTICIPANT_COLUMNS, match_columns
-    from integrity.registry.messages import FIELDS
+    from integrity.registry.labels import FIELDS
 
     unread = []
     with app.test_request_context(), force_locale(locale):

@@ -11,7 +11,13 @@ import zipfile
 import openpyxl
 import pytest
 
-from integrity.registry.tabular import ERROR_CODES, Table, TableError, TableLimits, read_table
+from integrity.registry.domain.tabular import (
+    ERROR_CODES,
+    Table,
+    TableError,
+    TableLimits,
+    read_table,
+)
 
 RUSSIAN = "ИИН;Фамилия;Имя;Класс\n040515500123;Ёлкина;Алёна;9\n"
 

@@ -196,7 +196,7 @@ def test_the_chair_decides_a_potential_conflict_on_the_conflicts_page(
     client: FlaskClient, session: Any, users: Any
 ) -> None:
     from integrity.jury.services import conflicts
-    from integrity.registry.kinds import RelationKind
+    from integrity.registry.domain.kinds import RelationKind
     from integrity.registry.services import people
 
     world = f.drawable_round(session, freeze=False)

@@ -16,7 +16,7 @@ from integrity.extensions import db
 from integrity.jury.forms import marked_units, marking_form, typed_marks
 from integrity.jury.services import marking, queries
 from integrity.jury.views.blueprint import bp, private_jpeg
-from integrity.registry.kinds import units_to_points
+from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Juror
 from integrity.settings import settings_of
 from integrity.web.access import roles

@@ -16,7 +16,7 @@ from integrity.jury.domain import format_sixtieths
 from integrity.jury.models import ScoreStatus, TaskScore
 from integrity.protocols import domain
 from integrity.protocols.models import Protocol, ProtocolState, ScoreEvent
-from integrity.registry.kinds import EntryStatus
+from integrity.registry.domain.kinds import EntryStatus
 from integrity.registry.models import District, Entry, Participant, Round, School, Task
 from integrity.scans.models import ScanRound, Work
 

@@ -13,7 +13,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.kinds import EventKind, Stage, academic_year_problem
+from integrity.registry.domain.kinds import EventKind, Stage, academic_year_problem
 from integrity.registry.models import Event, Round, Subject, Task, TaskCriterion
 
 

@@ -24,9 +24,10 @@ from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput, NotFound
 from integrity.filestore import FileStore
 from integrity.registry.domain import ImportRejected, RowError
-from integrity.registry.models import Event, ImportRun, ImportState
+from integrity.registry.domain.kinds import ImportState
+from integrity.registry.domain.tabular import TableError, TableLimits
+from integrity.registry.models import Event, ImportRun
 from integrity.registry.services.imports import ImportResult, import_jurors, import_participants
-from integrity.registry.tabular import TableError, TableLimits
 
 IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "participants": import_participants,

@@ -31,9 +31,9 @@ from integrity.registry.domain import (
     parse_participants,
     unknown_columns,
 )
-from integrity.registry.kinds import OrganisationKind
+from integrity.registry.domain.kinds import OrganisationKind
+from integrity.registry.domain.tabular import Table, TableLimits, read_table
 from integrity.registry.models import (
-    District,
     Entry,
     Event,
     Juror,
@@ -43,7 +43,7 @@ from integrity.registry.models import (
     School,
     Subject,
 )
-from integrity.registry.tabular import Table, TableLimits, read_table
+from integrity.registry.services.matching import Schools, subjects_by_name
 from integrity.settings import Settings
 
 
@@ -107,47 +107,6 @@ def _unknown_columns(table: Table, columns: Any, accept: bool, errors: list[RowE
     return unknown
 
 
-class _Schools:
-    """Looks schools up by name (Kazakh or Russian), optionally within a named district."""
-
-    def __init__(self, session: AnySession) -> None:
-        self.by_name: dict[str, list[School]] = defaultdict(list)
-        self.districts: dict[str, District] = {}
-        for district in session.execute(select(District)).scalars():
-            self.districts[name_key(district.name_kk)] = district
-            self.districts[name_key(district.name_ru)] = district
-        for school in session.execute(select(School)).scalars():
-            for name in {name_key(school.name_kk), name_key(school.name_ru)}:
-                self.by_name[name].append(school)
-
-    def find(
-        self, row: int, name: str, district_name: str | None, errors: list[RowError]
-    ) -> School | None:
-        candidates = self.by_name.get(name_key(name), [])
-        if district_name:
-            district = self.districts.get(name_key(district_name))
-            if district is None:
-                errors.append(RowError(row, "district", "district_unknown", district_name[:60]))
-                return None
-            candidates = [s for s in candidates if s.district_id == district.id]
-        if not candidates:
-            errors.append(RowError(row, "school", "school_unknown", name[:60]))
-            return None
-        if len(candidates) > 1:
-            errors.append(RowError(row, "school", "school_ambiguous", name[:60]))
-            return None
-        return candidates[0]
-
-
-def _subjects_of(session: AnySession, event: Event) -> dict[str, Subject]:
-    found: dict[str, Subject] = {}
-    for subject in session.execute(select(Subject).where(Subject.event_id == event.id)).scalars():
-        for label in (subject.code, subject.name_kk, subject.name_ru, subject.name_en):
-            if label:
-                found[name_key(label)] = subject
-    return found
-
-
 def _participant_changes(p: Participant, row: ParticipantRow, school: School) -> dict[str, object]:
     wanted: dict[str, object] = {
         "surname": row.surname,
@@ -181,14 +140,38 @@ def import_participants(
     rows, errors = parse_participants(table)
     known = {**PARTICIPANT_COLUMNS, **PARTICIPANT_EXPORT_ONLY}
     ignored = _unknown_columns(table, known, accept_unknown_columns, errors)
-    schools = _Schools(session)
-    subjects = _subjects_of(session, event)
+    rounds = _rounds_of(session, event)
+    resolved = _resolve_participants(
+        rows, Schools(session), subjects_by_name(session, event), rounds, errors
+    )
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
+
+    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest(),
+                          ignored_columns=ignored)  # fmt: skip
+    _write_participants(session, actor, resolved, rounds, result)
+    _record(session, actor, "registry.import_participants", event, result, filename)
+    return result
+
+
+def _rounds_of(session: AnySession, event: Event) -> dict[int, list[Round]]:
+    """The event's rounds by subject id, in order: a participant is entered in each."""
     rounds: dict[int, list[Round]] = defaultdict(list)
     for round_ in session.execute(
         select(Round).join(Subject).where(Subject.event_id == event.id).order_by(Round.number)
     ).scalars():
         rounds[round_.subject_id].append(round_)
+    return rounds
 
+
+def _resolve_participants(
+    rows: list[ParticipantRow],
+    schools: Schools,
+    subjects: dict[str, Subject],
+    rounds: dict[int, list[Round]],
+    errors: list[RowError],
+) -> list[tuple[ParticipantRow, School, Subject]]:
+    """Each row's school and subject in the registry; what is not there is added to ``errors``."""
     resolved: list[tuple[ParticipantRow, School, Subject]] = []
     for row in rows:
         row_errors: list[RowError] = []
@@ -206,11 +189,18 @@ def import_participants(
         errors.extend(row_errors)
         if not row_errors and school is not None and subject is not None:
             resolved.append((row, school, subject))
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
+    return resolved
 
-    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest(),
-                          ignored_columns=ignored)  # fmt: skip
+
+def _write_participants(
+    session: AnySession,
+    actor: Actor,
+    resolved: list[tuple[ParticipantRow, School, Subject]],
+    rounds: dict[int, list[Round]],
+    result: ImportResult,
+) -> None:
+    """Create or update each participant and enter them in their subject's rounds; on a dry run
+    only count what would change."""
     existing = {
         p.iin: p
         for p in session.execute(
@@ -227,24 +217,10 @@ def import_participants(
         participant = existing.get(row.iin)
         if participant is None:
             result.created += 1
-            if dry_run:
+            if result.dry_run:
                 result.entries_created += len(rounds[subject.id])
                 continue
-            participant = Participant(
-                iin=row.iin,
-                birth_date=row.birth_date,
-                sex=row.sex,
-                surname=row.surname,
-                given_name=row.given_name,
-                patronymic=row.patronymic,
-                grade=row.grade,
-                school=school,
-                supervisor=row.supervisor,
-                consent_by=row.consent_by,
-                consent_date=row.consent_date,
-                consent_public=row.consent_public and row.consent_date is not None,
-                consent_recorded_by_id=actor.id if row.consent_date else None,
-            )
+            participant = _new_participant(row, school, actor)
             session.add(participant)
             session.flush()
             existing[row.iin] = participant
@@ -253,7 +229,7 @@ def import_participants(
             changes = _participant_changes(participant, row, school)
             if changes:
                 result.updated += 1
-                if not dry_run:
+                if not result.dry_run:
                     for key, value in changes.items():
                         setattr(participant, key, value)
             else:
@@ -262,10 +238,26 @@ def import_participants(
             if (round_.id, participant.id) not in entered:
                 result.entries_created += 1
                 entered.add((round_.id, participant.id))
-                if not dry_run:
+                if not result.dry_run:
                     session.add(Entry(round_id=round_.id, participant_id=participant.id))
-    _record(session, actor, "registry.import_participants", event, result, filename)
-    return result
+
+
+def _new_participant(row: ParticipantRow, school: School, actor: Actor) -> Participant:
+    return Participant(
+        iin=row.iin,
+        birth_date=row.birth_date,
+        sex=row.sex,
+        surname=row.surname,
+        given_name=row.given_name,
+        patronymic=row.patronymic,
+        grade=row.grade,
+        school=school,
+        supervisor=row.supervisor,
+        consent_by=row.consent_by,
+        consent_date=row.consent_date,
+        consent_public=row.consent_public and row.consent_date is not None,
+        consent_recorded_by_id=actor.id if row.consent_date else None,
+    )
 
 
 def import_jurors(
@@ -282,9 +274,26 @@ def import_jurors(
     table: Table = read_table(data, filename, limits=limits)
     rows, errors = parse_jurors(table)
     ignored = _unknown_columns(table, JUROR_COLUMNS, accept_unknown_columns, errors)
-    schools = _Schools(session)
-    subjects = _subjects_of(session, event)
-    resolved: list[tuple[JurorRow, School | None, int | None, list[Subject]]] = []
+    resolved = _resolve_jurors(rows, Schools(session), subjects_by_name(session, event), errors)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
+
+    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest(),
+                          ignored_columns=ignored)  # fmt: skip
+    _write_jurors(session, resolved, result)
+    _record(session, actor, "registry.import_jurors", event, result, filename)
+    return result
+
+
+_ResolvedJuror = tuple[JurorRow, School | None, int | None, list[Subject]]
+
+
+def _resolve_jurors(
+    rows: list[JurorRow], schools: Schools, subjects: dict[str, Subject], errors: list[RowError]
+) -> list[_ResolvedJuror]:
+    """Each row's school, district and subjects in the registry; what is not there is added to
+    ``errors``."""
+    resolved: list[_ResolvedJuror] = []
     for row in rows:
         row_errors: list[RowError] = []
         school = schools.find(row.row, row.school, row.district, row_errors) if row.school else None
@@ -307,11 +316,14 @@ def import_jurors(
         errors.extend(row_errors)
         if not row_errors:
             resolved.append((row, school, district_id, picked))
-    if errors:
-        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.field)))
+    return resolved
 
-    result = ImportResult(rows=len(rows), dry_run=dry_run, sha256=hashlib.sha256(data).hexdigest(),
-                          ignored_columns=ignored)  # fmt: skip
+
+def _write_jurors(
+    session: AnySession, resolved: list[_ResolvedJuror], result: ImportResult
+) -> None:
+    """Create each new juror (matched by IIN, else by name and organisation) and add the subjects
+    a known one lacks; on a dry run only count what would change."""
     jurors = list(session.execute(select(Juror)).scalars())
     by_iin = {j.iin: j for j in jurors if j.iin}
     by_name = {(j.search_key, name_key(j.organisation)): j for j in jurors}
@@ -323,7 +335,7 @@ def import_jurors(
         juror = by_iin.get(row.iin) if row.iin else by_name.get(key)
         if juror is None:
             result.created += 1
-            if dry_run:
+            if result.dry_run:
                 continue
             juror = Juror(
                 iin=row.iin,
@@ -349,12 +361,10 @@ def import_jurors(
         missing = [s for s in picked if s.id not in have]
         if missing:
             result.updated += 1
-            if not dry_run:
+            if not result.dry_run:
                 juror.subjects.extend(JurorSubject(subject=s) for s in missing)
         else:
             result.unchanged += 1
-    _record(session, actor, "registry.import_jurors", event, result, filename)
-    return result
 
 
 def table_limits(settings: Settings) -> TableLimits:

@@ -1,4 +1,4 @@
-"""The registry's blueprint, who may do what, and the words its pages share. The routes live in
+"""The registry's blueprint, who may do what, and the words its pages share (from ``labels``). The routes live in
 the modules beside this one, which import it; ``integrity.registry.views`` imports them."""
 
 from __future__ import annotations
@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from integrity.accounts.domain import Role
+from integrity.registry.domain.kinds import units_to_points
+from integrity.registry.labels import template_labels
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
@@ -18,12 +20,4 @@ CATALOGUE_READERS = (*EDITORS, Role.IT_SPECIALIST, Role.DIRECTOR, Role.CHAIR, Ro
 
 @bp.context_processor
 def registry_labels() -> dict[str, object]:
-    from integrity.registry.forms import event_kind_choices, stage_choices, status_labels
-    from integrity.registry.kinds import units_to_points
-
-    return {
-        "units_to_points": units_to_points,
-        "kind_labels": {c.value: c.label for c in event_kind_choices()},
-        "stage_labels": {c.value: c.label for c in stage_choices()},
-        "status_labels": status_labels(),
-    }
+    return {"units_to_points": units_to_points, **template_labels()}

@@ -1,19 +1,20 @@
+"""The catalogue: events, their subjects and rounds, tasks and their marking schemes."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from integrity.extensions import db
+from integrity.registry.domain.kinds import EventKind, Stage, points_to_units, units_to_points
 from integrity.registry.forms import EventForm, RoundForm, SchemeForm, SubjectForm, TaskForm
-from integrity.registry.kinds import EventKind, Stage, points_to_units, units_to_points
-from integrity.registry.models import Entry, Event, Round, Subject, Task
-from integrity.registry.services import catalogue
+from integrity.registry.models import Event, Round, Subject, Task
+from integrity.registry.services import catalogue, queries
 from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
 from integrity.web.access import roles
-from integrity.web.forms import attempt, perform
+from integrity.web.forms import acting, attempt, perform
 
 
 def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:
@@ -58,33 +59,37 @@ def scheme_text(task: Task) -> str:
     )
 
 
+def _create_event(form: EventForm) -> Event:
+    """The form's event, created (the service refuses what is wrong)."""
+    return catalogue.create_event(
+        db.session,
+        actor=acting(),
+        title_kk=form.title_kk.data or "",
+        title_ru=form.title_ru.data or "",
+        title_en=form.title_en.data,
+        kind=EventKind(form.kind.data),
+        stage=Stage(form.stage.data),
+        academic_year=form.academic_year.data or "",
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        same_district_conflict=bool(form.same_district_conflict.data),
+    )
+
+
 @bp.route("/events", methods=["GET", "POST"])
 @roles(*CATALOGUE_READERS)
 def events() -> str | Response:
     form = EventForm(academic_year="2026-2027")
     if current_user.has_role(*EDITORS) and form.validate_on_submit():
-        event = attempt(
-            form,
-            lambda: catalogue.create_event(
-                db.session,
-                actor=current_user.as_actor(),
-                title_kk=form.title_kk.data or "",
-                title_ru=form.title_ru.data or "",
-                title_en=form.title_en.data,
-                kind=EventKind(form.kind.data),
-                stage=Stage(form.stage.data),
-                academic_year=form.academic_year.data or "",
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                same_district_conflict=bool(form.same_district_conflict.data),
-            ),
-        )
+        event = attempt(form, lambda: _create_event(form))
         if event is not None:
             flash(_("Event created."), "success")
             return redirect(url_for("registry.event", event_id=event.id))
-    rows = db.session.execute(select(Event).order_by(Event.created_at.desc())).scalars().all()
     return render_template(
-        "registry/events.html", events=rows, form=form, can_edit=current_user.has_role(*EDITORS)
+        "registry/events.html",
+        events=queries.events_latest_created(db.session),
+        form=form,
+        can_edit=current_user.has_role(*EDITORS),
     )
 
 
@@ -98,7 +103,7 @@ def edit_event(event_id: int) -> str | Response:
             form,
             lambda: catalogue.update_event(
                 db.session,
-                actor=current_user.as_actor(),
+                actor=acting(),
                 event=event,
                 title_kk=form.title_kk.data or "",
                 title_ru=form.title_ru.data or "",
@@ -116,43 +121,35 @@ def edit_event(event_id: int) -> str | Response:
     return render_template("registry/event_edit.html", event=event, form=form)
 
 
+def _add_subject(event: Event, form: SubjectForm) -> Subject:
+    """The form's subject, added to the event (the service refuses what is wrong)."""
+    return catalogue.add_subject(
+        db.session,
+        actor=acting(),
+        event=event,
+        code=form.code.data or "",
+        name_kk=form.name_kk.data or "",
+        name_ru=form.name_ru.data or "",
+        name_en=form.name_en.data,
+        grade_min=form.grade_min.data or 0,
+        grade_max=form.grade_max.data or 0,
+    )
+
+
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
 @roles(*CATALOGUE_READERS)
 def event(event_id: int) -> str | Response:
     event = db.session.get(Event, event_id) or abort(404)
     form = SubjectForm(prefix="subject")
     if current_user.has_role(*EDITORS) and form.validate_on_submit():
-        subject = attempt(
-            form,
-            lambda: catalogue.add_subject(
-                db.session,
-                actor=current_user.as_actor(),
-                event=event,
-                code=form.code.data or "",
-                name_kk=form.name_kk.data or "",
-                name_ru=form.name_ru.data or "",
-                name_en=form.name_en.data,
-                grade_min=form.grade_min.data or 0,
-                grade_max=form.grade_max.data or 0,
-            ),
-        )
-        if subject is not None:
+        if attempt(form, lambda: _add_subject(event, form)) is not None:
             flash(_("Subject added."), "success")
             return redirect(url_for("registry.event", event_id=event.id))
-    counts = dict(
-        db.session.execute(
-            select(Round.id, func.count(Entry.id))
-            .join(Subject, Round.subject_id == Subject.id)
-            .outerjoin(Entry, Entry.round_id == Round.id)
-            .where(Subject.event_id == event.id)
-            .group_by(Round.id)
-        ).all()
-    )
     return render_template(
         "registry/event.html",
         event=event,
         form=form,
-        entry_counts=counts,
+        entry_counts=queries.entries_per_round(db.session, event),
         round_form=RoundForm(prefix="round"),
         can_edit=current_user.has_role(*EDITORS),
     )
@@ -168,7 +165,7 @@ def add_round(subject_id: int) -> Response:
             form,
             lambda: catalogue.add_round(
                 db.session,
-                actor=current_user.as_actor(),
+                actor=acting(),
                 subject=subject,
                 held_on=form.held_on.data,
                 answer_pages=form.answer_pages.data or 4,
@@ -183,43 +180,57 @@ def add_round(subject_id: int) -> Response:
     return redirect(url_for("registry.event", event_id=subject.event_id))
 
 
+def _add_task(round_: Round, form: TaskForm) -> Task | None:
+    """The form's task with its marking scheme, added; None when the scheme or the service
+    refuses (the problem is shown at its field)."""
+    scheme = read_scheme(form)
+    if scheme is None:
+        return None
+    max_units, criteria = scheme
+    return attempt(
+        form,
+        lambda: catalogue.add_task(
+            db.session,
+            actor=acting(),
+            round_=round_,
+            title_kk=form.title_kk.data or "",
+            title_ru=form.title_ru.data or "",
+            max_units=max_units,
+            criteria=criteria,
+        ),
+    )
+
+
 @bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
 @roles(*CATALOGUE_READERS)
 def round_(round_id: int) -> str | Response:
     round_ = db.session.get(Round, round_id) or abort(404)
     form = TaskForm()
-    scheme = (
-        read_scheme(form) if current_user.has_role(*EDITORS) and form.validate_on_submit() else None
-    )
-    if scheme is not None:
-        max_units, criteria = scheme
-        task = attempt(
-            form,
-            lambda: catalogue.add_task(
-                db.session,
-                actor=current_user.as_actor(),
-                round_=round_,
-                title_kk=form.title_kk.data or "",
-                title_ru=form.title_ru.data or "",
-                max_units=max_units,
-                criteria=criteria,
-            ),
-        )
-        if task is not None:
+    if current_user.has_role(*EDITORS) and form.validate_on_submit():
+        if _add_task(round_, form) is not None:
             flash(_("Task added."), "success")
             return redirect(url_for("registry.round_", round_id=round_.id))
-    entries = (
-        db.session.scalar(
-            select(func.count()).select_from(Entry).where(Entry.round_id == round_.id)
-        )
-        or 0
-    )
     return render_template(
         "registry/round.html",
         round=round_,
         form=form,
-        entries=entries,
+        entries=queries.entry_count(db.session, round_),
         can_edit=current_user.has_role(*EDITORS),
+    )
+
+
+def _set_scheme(task: Task, form: SchemeForm) -> bool:
+    """The form's marking scheme, saved; False when it or the service refuses (the problem is
+    shown at its field)."""
+    scheme = read_scheme(form)
+    if scheme is None:
+        return False
+    max_units, criteria = scheme
+    return perform(
+        form,
+        lambda: catalogue.set_scheme(
+            db.session, actor=acting(), task=task, max_units=max_units, criteria=criteria
+        ),
     )
 
 
@@ -228,24 +239,9 @@ def round_(round_id: int) -> str | Response:
 def task(task_id: int) -> str | Response:
     task = db.session.get(Task, task_id) or abort(404)
     form = SchemeForm(max_points=units_to_points(task.max_units), criteria=scheme_text(task))
-    scheme = (
-        read_scheme(form) if current_user.has_role(*EDITORS) and form.validate_on_submit() else None
-    )
-    if scheme is not None:
-        max_units, criteria = scheme
-        done = perform(
-            form,
-            lambda: catalogue.set_scheme(
-                db.session,
-                actor=current_user.as_actor(),
-                task=task,
-                max_units=max_units,
-                criteria=criteria,
-            ),
-        )
-        if done:
-            flash(_("Marking scheme saved."), "success")
-            return redirect(url_for("registry.task", task_id=task.id))
+    if current_user.has_role(*EDITORS) and form.validate_on_submit() and _set_scheme(task, form):
+        flash(_("Marking scheme saved."), "success")
+        return redirect(url_for("registry.task", task_id=task.id))
     return render_template(
         "registry/task.html",
         task=task,
@@ -260,7 +256,7 @@ def freeze_task(task_id: int) -> Response:
     task = db.session.get(Task, task_id) or abort(404)
     if perform(
         None,
-        lambda: catalogue.freeze_scheme(db.session, actor=current_user.as_actor(), task=task),
+        lambda: catalogue.freeze_scheme(db.session, actor=acting(), task=task),
     ):
         flash(_("Marking scheme frozen."), "success")
     return redirect(url_for("registry.task", task_id=task.id))

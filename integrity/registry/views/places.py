@@ -1,19 +1,19 @@
+"""Places: districts, schools, venues with their rooms and observers."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from integrity.extensions import db
 from integrity.registry.forms import DistrictForm, ObserverForm, RoomForm, SchoolForm, VenueForm
 from integrity.registry.models import District, Room, School, Venue
-from integrity.registry.services import places
+from integrity.registry.services import places, queries
 from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
 from integrity.web.access import roles
-from integrity.web.forms import attempt, choice_list, submitted
+from integrity.web.forms import acting, attempt, choice_list
 from integrity.web.pagination import Page
 
 
@@ -26,7 +26,7 @@ def districts() -> str | Response:
             form,
             lambda: places.add_district(
                 db.session,
-                actor=current_user.as_actor(),
+                actor=acting(),
                 name_kk=form.name_kk.data or "",
                 name_ru=form.name_ru.data or "",
                 kato=form.kato.data,
@@ -34,18 +34,25 @@ def districts() -> str | Response:
         ):
             flash(_("District added."), "success")
             return redirect(url_for("registry.districts"))
-    counts = dict(
-        db.session.execute(
-            select(School.district_id, func.count()).group_by(School.district_id)
-        ).all()
-    )
-    rows = db.session.execute(select(District).order_by(District.name_kk)).scalars().all()
     return render_template(
         "registry/districts.html",
-        districts=rows,
-        counts=counts,
+        districts=queries.districts(db.session),
+        counts=queries.schools_per_district(db.session),
         form=form,
         can_edit=current_user.has_role(*EDITORS),
+    )
+
+
+def _add_school(form: SchoolForm) -> School:
+    """The form's school, added (the service refuses what is wrong)."""
+    district = db.session.get(District, form.district_id.data) or abort(400)
+    return places.add_school(
+        db.session,
+        actor=acting(),
+        district=district,
+        name_kk=form.name_kk.data or "",
+        name_ru=form.name_ru.data or "",
+        bin_=form.bin.data,
     )
 
 
@@ -53,47 +60,13 @@ def districts() -> str | Response:
 @roles(*CATALOGUE_READERS)
 def schools() -> str | Response:
     form = SchoolForm()
-    form.district_id.choices = choice_list(
-        (d.id, d.name_kk)
-        for d in db.session.execute(select(District).order_by(District.name_kk)).scalars()
-    )
+    form.district_id.choices = choice_list((d.id, d.name_kk) for d in queries.districts(db.session))
     if current_user.has_role(*EDITORS) and form.validate_on_submit():
-        district = db.session.get(District, form.district_id.data) or abort(400)
-        if attempt(
-            form,
-            lambda: places.add_school(
-                db.session,
-                actor=current_user.as_actor(),
-                district=district,
-                name_kk=form.name_kk.data or "",
-                name_ru=form.name_ru.data or "",
-                bin_=form.bin.data,
-            ),
-        ):
+        if attempt(form, lambda: _add_school(form)):
             flash(_("School added."), "success")
             return redirect(url_for("registry.schools"))
     text = request.args.get("q", "").strip()
-    query = select(School)
-    if text:
-        key = text.lower()
-        query = query.where(
-            or_(
-                func.lower(School.name_kk).contains(key, autoescape=True),
-                func.lower(School.name_ru).contains(key, autoescape=True),
-            )
-        )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = Page.from_request(total)
-    rows = (
-        db.session.execute(
-            query.options(joinedload(School.district))
-            .order_by(School.name_kk)
-            .limit(page.size)
-            .offset(page.offset)
-        )
-        .scalars()
-        .all()
-    )
+    rows, page = queries.schools(db.session, text, Page.from_request)
     return render_template(
         "registry/schools.html",
         schools=rows,
@@ -113,7 +86,7 @@ def venues() -> str | Response:
             form,
             lambda: places.add_venue(
                 db.session,
-                actor=current_user.as_actor(),
+                actor=acting(),
                 name=form.name.data or "",
                 address=form.address.data,
             ),
@@ -121,54 +94,74 @@ def venues() -> str | Response:
         if venue is not None:
             flash(_("Venue added."), "success")
             return redirect(url_for("registry.venue", venue_id=venue.id))
-    rows = db.session.execute(select(Venue).order_by(Venue.name)).scalars().all()
     return render_template(
-        "registry/venues.html", venues=rows, form=form, can_edit=current_user.has_role(*EDITORS)
+        "registry/venues.html",
+        venues=queries.venues(db.session),
+        form=form,
+        can_edit=current_user.has_role(*EDITORS),
     )
 
 
-@bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
+def _venue_page(
+    venue: Venue, room_form: RoomForm | None = None, observer_form: ObserverForm | None = None
+) -> str:
+    """The venue's page; a refused change shows its form again, with the problem."""
+    return render_template(
+        "registry/venue.html",
+        venue=venue,
+        room_form=room_form or RoomForm(prefix="room"),
+        observer_form=observer_form or ObserverForm(prefix="observer"),
+        can_edit=current_user.has_role(*EDITORS),
+    )
+
+
+@bp.route("/venues/<int:venue_id>")
 @roles(*CATALOGUE_READERS)
-def venue(venue_id: int) -> str | Response:
+def venue(venue_id: int) -> str:
+    return _venue_page(db.session.get(Venue, venue_id) or abort(404))
+
+
+@bp.route("/venues/<int:venue_id>/rooms", methods=["POST"])
+@roles(*EDITORS)
+def add_room(venue_id: int) -> str | Response:
     venue = db.session.get(Venue, venue_id) or abort(404)
-    room_form = RoomForm(prefix="room")
-    observer_form = ObserverForm(prefix="observer")
-    editor = current_user.has_role(*EDITORS)
-    if editor and submitted(room_form) and room_form.validate_on_submit():
-        if attempt(
-            room_form,
-            lambda: places.add_room(
-                db.session,
-                actor=current_user.as_actor(),
-                venue=venue,
-                name=room_form.name.data or "",
-                capacity=room_form.capacity.data or 0,
-                camera_stream_url=room_form.camera_stream_url.data,
-                recording_url=room_form.recording_url.data,
-            ),
-        ):
-            flash(_("Room added."), "success")
-            return redirect(url_for("registry.venue", venue_id=venue.id))
-    if editor and submitted(observer_form) and observer_form.validate_on_submit():
+    form = RoomForm(prefix="room")
+    if form.validate_on_submit() and attempt(
+        form,
+        lambda: places.add_room(
+            db.session,
+            actor=acting(),
+            venue=venue,
+            name=form.name.data or "",
+            capacity=form.capacity.data or 0,
+            camera_stream_url=form.camera_stream_url.data,
+            recording_url=form.recording_url.data,
+        ),
+    ):
+        flash(_("Room added."), "success")
+        return redirect(url_for("registry.venue", venue_id=venue.id))
+    return _venue_page(venue, room_form=form)
+
+
+@bp.route("/venues/<int:venue_id>/observers", methods=["POST"])
+@roles(*EDITORS)
+def add_room_observer(venue_id: int) -> str | Response:
+    venue = db.session.get(Venue, venue_id) or abort(404)
+    form = ObserverForm(prefix="observer")
+    if form.validate_on_submit():
         room = db.session.get(Room, request.form.get("room_id", type=int) or 0)
         if room is None or room.venue_id != venue.id:
             abort(400)
         if attempt(
-            observer_form,
+            form,
             lambda: places.add_room_observer(
                 db.session,
-                actor=current_user.as_actor(),
+                actor=acting(),
                 room=room,
-                full_name=observer_form.full_name.data or "",
-                organisation=observer_form.organisation.data,
+                full_name=form.full_name.data or "",
+                organisation=form.organisation.data,
             ),
         ):
             flash(_("Observer added."), "success")
             return redirect(url_for("registry.venue", venue_id=venue.id))
-    return render_template(
-        "registry/venue.html",
-        venue=venue,
-        room_form=room_form,
-        observer_form=observer_form,
-        can_edit=editor,
-    )
+    return _venue_page(venue, observer_form=form)

@@ -14,7 +14,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.kinds import EntryStatus
+from integrity.registry.domain.kinds import EntryStatus
 from integrity.registry.models import Entry, Participant, Room, Round
 from integrity.scans.domain.codes import new_access_code, new_serial
 from integrity.scans.domain.kits import ExtraSheetSpec, KitHeader, KitSpec, render_kits

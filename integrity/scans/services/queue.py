@@ -14,7 +14,7 @@ from integrity.audit.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.kinds import EntryStatus
+from integrity.registry.domain.kinds import EntryStatus
 from integrity.registry.models import Entry, Round
 from integrity.scans.domain import reader
 from integrity.scans.domain.codes import PayloadError, decode_payload, format_serial

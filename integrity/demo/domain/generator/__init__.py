@@ -6,7 +6,7 @@ the same seed always yields the same event.
 
 The package: ``records`` (what it yields), ``people`` (adults and participants), ``schools`` and
 ``jurors`` (with planted conflicts of interest). Pure: standard library and
-:mod:`integrity.registry.iin` only.
+:mod:`integrity.registry.domain.iin` only.
 """
 
 from __future__ import annotations

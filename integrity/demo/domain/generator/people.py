@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from integrity.demo.domain import names
 from integrity.demo.domain.generator.records import DemoParticipant, DemoSchool, DemoSubject
-from integrity.registry.iin import make_iin
+from integrity.registry.domain.iin import make_iin
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import random
 
 from integrity.demo.domain import names
 from integrity.demo.domain.generator.records import DemoSchool
-from integrity.registry.iin import check_digit
+from integrity.registry.domain.iin import check_digit
 
 
 def _allocate(total: int) -> list[int]:

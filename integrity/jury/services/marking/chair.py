@@ -13,7 +13,7 @@ from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
 from integrity.jury import domain
 from integrity.jury.models import Assignment, MarksLock, ScoreStatus, TaskScore
-from integrity.registry.kinds import units_to_points
+from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Round
 from integrity.scans.models import Work
 

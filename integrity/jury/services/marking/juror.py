@@ -21,7 +21,7 @@ from integrity.errors import Conflict as Refused
 from integrity.errors import InvalidInput, NotFound
 from integrity.jury.models import Assignment, Mark
 from integrity.jury.services.marking.reconciling import reconcile
-from integrity.registry.kinds import units_to_points
+from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Juror, Round, Task
 from integrity.scans.models import PageStatus, ScanPage, Work
 from integrity.settings import Settings

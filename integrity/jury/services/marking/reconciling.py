@@ -20,7 +20,7 @@ from integrity.jury.models import (
     TaskScore,
 )
 from integrity.jury.services.draws.inputs import manifest_of
-from integrity.registry.kinds import default_tolerance_units
+from integrity.registry.domain.kinds import default_tolerance_units
 from integrity.registry.models import Round, Task
 from integrity.scans.models import Work
 

@@ -46,6 +46,15 @@ class RelationKind(StrEnum):
     SUPERVISED_PROJECT = "supervised_project"
 
 
+class ImportState(StrEnum):
+    CHECKING = "checking"  # the file waits for, or is in, the job that reads it
+    CHECKED = "checked"  # read: the result lists bad rows and unknown columns; confirm to import
+    REFUSED = "refused"  # the file itself could not be read (its error is in ``result``)
+    APPLYING = "applying"  # confirmed: the job that writes it is queued or running
+    APPLIED = "applied"
+    FAILED = "failed"  # a job gave up (its error is in ``error``)
+
+
 # Points are stored as integer half-points ("units") so that sums and comparisons are exact.
 UNITS_PER_POINT = 2
 
