@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from integrity.cli import carry_out, cli_actor, echo_json
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
 from integrity.scans.labels import page_status_labels
@@ -153,23 +153,15 @@ def ingest_command(
     reports: list[dict[str, Any]] = []
     failed = False
     for path in files:
-        try:
+        try:  # a refused file is reported, and the next one is read
             with path.open("rb") as stream:
-                upload, _created = create_upload(
-                    db.session,
-                    actor=actor,
-                    round_=round_,
-                    stream=stream,
-                    filename=path.name,
-                    settings=settings,
-                )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
+                upload, _created = carry_out(
+                    partial(create_upload, db.session, actor=actor, round_=round_, stream=stream,
+                            filename=path.name, settings=settings)
+                )  # fmt: skip
+        except click.ClickException as exc:
             failed = True
-            reports.append(
-                {"file": path.name, "error": str(exc.message), "pages": [], "totals": {}}
-            )
+            reports.append({"file": path.name, "error": exc.message, "pages": [], "totals": {}})
             continue
         report = run_ingest(upload.id, actor, settings=settings, workers=workers)
         reports.append(

@@ -53,6 +53,14 @@ def _refusal(exc: DomainError) -> Response:
     return answer
 
 
+@bp.errorhandler(DomainError)
+def refused(exc: DomainError) -> Response:
+    """The views' one refusal path: nothing of the refused request is kept, and the answer speaks
+    tus (its status, and the server's offset when the client's was wrong)."""
+    db.session.rollback()
+    return _refusal(exc)
+
+
 def _version_problem() -> Response | None:
     if request.headers.get("Tus-Resumable") != services.VERSION:
         return _tus(Response(""), 412, Tus_Version=services.VERSION)
@@ -79,17 +87,13 @@ def create() -> Response:
     length = _int_header("Upload-Length")
     if length is None:
         return _tus(jsonify({"error": "Upload-Length"}), 400)
-    try:
-        upload = services.start(
-            db.session, actor=acting(), user_roles=frozenset(current_user.roles),
-            purposes=purposes_of(current_app),
-            metadata=services.parse_metadata(request.headers.get("Upload-Metadata", "")),
-            length=length, spool=spool_of(current_app), locale=select_locale(),
-            settings=settings_of(current_app),
-        )  # fmt: skip
-    except DomainError as exc:
-        db.session.rollback()
-        return _refusal(exc)
+    upload = services.start(
+        db.session, actor=acting(), user_roles=frozenset(current_user.roles),
+        purposes=purposes_of(current_app),
+        metadata=services.parse_metadata(request.headers.get("Upload-Metadata", "")),
+        length=length, spool=spool_of(current_app), locale=select_locale(),
+        settings=settings_of(current_app),
+    )  # fmt: skip
     db.session.commit()
     return _tus(Response(""), 201, Location=url_for("uploads.chunk", resumable_id=upload.id),
                 Upload_Offset=0)  # fmt: skip
@@ -109,10 +113,7 @@ def offset(resumable_id: str) -> Response:
     """Where a resumed upload continues."""
     if (problem := _version_problem()) is not None:
         return problem
-    try:
-        upload = _own(resumable_id)
-    except DomainError as exc:
-        return _refusal(exc)
+    upload = _own(resumable_id)
     if upload.state in (UploadState.ENDED.value, UploadState.FAILED.value):
         return _tus(Response(""), 410)  # the client forgets it and starts anew
     return _tus(Response(""), 200, Upload_Offset=upload.offset, Upload_Length=upload.length,
@@ -125,11 +126,7 @@ def cancel(resumable_id: str) -> Response:
     """Ends an unfinished upload (tus termination)."""
     if (problem := _version_problem()) is not None:
         return problem
-    try:
-        services.end(db.session, _own(resumable_id), actor=acting(), spool=spool_of(current_app))
-    except DomainError as exc:
-        db.session.rollback()
-        return _refusal(exc)
+    services.end(db.session, _own(resumable_id), actor=acting(), spool=spool_of(current_app))
     db.session.commit()
     return _tus(Response(""), 204)
 
@@ -154,18 +151,14 @@ def chunk(resumable_id: str) -> Response:
     """One chunk, appended where the server's offset says; the last one queues the handover."""
     if (problem := _version_problem()) is not None:
         return problem
-    try:
-        upload = _own(resumable_id)
-        if request.mimetype != "application/offset+octet-stream":
-            return _tus(jsonify({"error": "Content-Type"}), 415)
-        offset = _int_header("Upload-Offset")
-        if offset is None:
-            return _tus(jsonify({"error": "Upload-Offset"}), 400)
-        new_offset = services.append(db.session, upload, offset=offset, stream=_Body(request.stream),
-                                     declared=request.content_length, spool=spool_of(current_app))  # fmt: skip
-    except DomainError as exc:
-        db.session.rollback()
-        return _refusal(exc)
+    upload = _own(resumable_id)
+    if request.mimetype != "application/offset+octet-stream":
+        return _tus(jsonify({"error": "Content-Type"}), 415)
+    offset = _int_header("Upload-Offset")
+    if offset is None:
+        return _tus(jsonify({"error": "Upload-Offset"}), 400)
+    new_offset = services.append(db.session, upload, offset=offset, stream=_Body(request.stream),
+                                 declared=request.content_length, spool=spool_of(current_app))  # fmt: skip
     if upload.state == UploadState.FINISHING.value:
         jobs.submit(db.session, FINISH, {"resumable_id": upload.id}, actor=acting())
     db.session.commit()
@@ -179,10 +172,7 @@ def verdict(resumable_id: str) -> Response:
     """What became of a sent file: still arriving, being handed over, taken (with what the
     purpose says, such as the scan upload's id), or refused (with the reason, in the sender's
     language)."""
-    try:
-        upload = _own(resumable_id)
-    except DomainError as exc:
-        return _refusal(exc)
+    upload = _own(resumable_id)
     answer = jsonify({"state": upload.state, "offset": upload.offset, "length": upload.length,
                       "file": upload.filename, "result": upload.result, "error": upload.error})  # fmt: skip
     answer.headers["Cache-Control"] = "no-store"

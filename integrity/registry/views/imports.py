@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from integrity import jobs
 from integrity.audit.chain import Actor
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.jobs import JobKind
 from integrity.registry.domain.kinds import ImportState
@@ -27,7 +26,7 @@ from integrity.registry.services import exports, import_runs, queries
 from integrity.registry.tasks import APPLY_IMPORT, CHECK_IMPORT, sealed_for
 from integrity.registry.views.blueprint import EDITORS, PEOPLE_READERS, bp
 from integrity.web.access import roles
-from integrity.web.forms import acting, attempt
+from integrity.web.forms import acting, attempt, settle
 
 KINDS = ("participants", "jurors")
 
@@ -118,19 +117,17 @@ def apply_import(import_id: int) -> BaseResponse:
     if not form.validate_on_submit():
         return _run_page(run, form, 400)
     actor = acting()
-    # Not ``attempt``: a refusal answers with its own status (409 nothing to import, 422 confirm
-    # the unknown columns) on the run's page, which the tests and scripts read.
-    try:
-        asked = import_runs.confirm(
-            db.session, actor=actor, run=run,
-            accept_unknown_columns=bool(form.accept_unknown_columns.data),
-        )  # fmt: skip
-    except DomainError as exc:
-        db.session.rollback()
+    # ``settle``, not ``attempt``: a refusal answers with its own status (409 nothing to import,
+    # 422 confirm the unknown columns) on the run's page, which the tests and scripts read. The
+    # confirmation and its job are one transaction.
+    settled = settle(lambda: import_runs.confirm(
+        db.session, actor=actor, run=run,
+        accept_unknown_columns=bool(form.accept_unknown_columns.data),
+    ) and jobs.submit(db.session, APPLY_IMPORT, {"run_id": run.id}, actor=actor))  # fmt: skip
+    if (exc := settled.refusal) is not None:
         flash(str(exc.message), "error")
         return _run_page(run, form, exc.status)
-    if asked:
-        _submit(APPLY_IMPORT, run, actor)
+    jobs.dispatch(db.session, current_app)
     return redirect(url_for("registry.import_run", import_id=run.id))
 
 

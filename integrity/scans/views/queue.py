@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.scans.domain.codes import format_serial
 from integrity.scans.domain.reader import thumbnail
@@ -27,7 +26,7 @@ from integrity.scans.services import kits, queue
 from integrity.scans.views.blueprint import STAFF, bp, round_or_404
 from integrity.settings import settings_of
 from integrity.web.access import roles
-from integrity.web.forms import acting, attempt, perform
+from integrity.web.forms import acting, attempt, perform, settle
 
 THUMB_WIDTH = 360
 
@@ -54,10 +53,7 @@ def page_image(page_id: int) -> Response:
     page = db.session.get(ScanPage, page_id) or abort(404)
     if page.status in (PageStatus.ANSWER, PageStatus.COVER) or page.work_id is not None:
         abort(404)  # pages of works are for jurors, covers for nobody
-    try:
-        data = queue.queue_image(page, settings_of(current_app))
-    except DomainError:
-        abort(404)
+    data = settle(lambda: queue.queue_image(page, settings_of(current_app))).value or abort(404)
     if not request.args.get("full"):
         data = thumbnail(data, THUMB_WIDTH)
     response = make_response(data)

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 
 from integrity import jobs
 from integrity.audit.chain import Actor
-from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.registry.models import Round
 from integrity.scans.domain.codes import format_serial
@@ -23,7 +22,7 @@ from integrity.scans.tasks import read_later
 from integrity.scans.views.blueprint import STAFF, bp, round_or_404
 from integrity.settings import Settings, settings_of
 from integrity.web.access import roles
-from integrity.web.forms import acting
+from integrity.web.forms import acting, settle
 
 
 def _wants_json() -> bool:
@@ -35,16 +34,21 @@ def _receive(
 ) -> dict[str, Any]:
     """One file, stored and queued for reading, committed on its own (a refused file leaves the
     others be): what the page says of it, or the refusal (with a ``message``)."""
-    try:
+
+    def store() -> tuple[Upload, bool]:
         record, created = ingest.create_upload(
             db.session, actor=actor, round_=round_, stream=storage.stream,
             filename=storage.filename or "upload", settings=settings,
         )  # fmt: skip
-    except DomainError as exc:
-        db.session.rollback()
-        return {"file": storage.filename or "", "message": str(exc.message)}
-    read_later(db.session, record, created, actor)
-    db.session.commit()
+        read_later(db.session, record, created, actor)
+        return record, created
+
+    # ``settle``: a refused file is named in the JSON answer, and the others are still taken.
+    settled = settle(store)
+    if settled.value is None:
+        refusal = settled.refusal
+        return {"file": storage.filename or "", "message": str(refusal.message if refusal else "")}
+    record, created = settled.value
     jobs.dispatch(db.session, current_app)
     return {"id": record.id, "file": record.filename, "new": created, "pages": record.pages_total}
 
