@@ -1,15 +1,15 @@
-"""Pages anyone may open without signing in."""
+"""Pages anyone may open without signing in. They sit above every area and read each through
+its read side (``services.queries``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import func, select
 
 from integrity.audit.services import chain_head
 from integrity.extensions import db
-from integrity.registry.models import Entry, Event, Round, Subject
+from integrity.registry.services import queries
 from integrity.web.access import public
 
 bp = Blueprint("public", __name__)
@@ -19,19 +19,7 @@ bp = Blueprint("public", __name__)
 @public
 def home() -> str:
     seq, digest = chain_head(db.session)
-    counts = dict(
-        db.session.execute(
-            select(Subject.event_id, func.count(Entry.id))
-            .join(Round, Round.subject_id == Subject.id)
-            .join(Entry, Entry.round_id == Round.id)
-            .group_by(Subject.event_id)
-        ).all()
-    )
-    events = (
-        db.session.execute(select(Event).order_by(Event.created_at.desc()).limit(20))
-        .scalars()
-        .all()
-    )
+    events, counts = queries.latest_events_with_entries(db.session)
     return render_template(
         "public/home.html", head_seq=seq, head_hash=digest, events=events, entry_counts=counts
     )

@@ -253,3 +253,23 @@ def recent_imports(session: AnySession, event: Event, kind: str) -> Sequence[Imp
         .scalars()
         .all()
     )
+
+
+def latest_events_with_entries(
+    session: AnySession, limit: int = 20
+) -> tuple[Sequence[Event], dict[int, int]]:
+    """The newest events and how many entries each has (the public home page shows them)."""
+    counts = dict(
+        session.execute(
+            select(Subject.event_id, func.count(Entry.id))
+            .join(Round, Round.subject_id == Subject.id)
+            .join(Entry, Entry.round_id == Round.id)
+            .group_by(Subject.event_id)
+        ).all()
+    )
+    events = (
+        session.execute(select(Event).order_by(Event.created_at.desc()).limit(limit))
+        .scalars()
+        .all()
+    )
+    return events, counts
