@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 
 T = TypeVar("T")
 

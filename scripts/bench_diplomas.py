@@ -27,7 +27,7 @@ def main() -> int:
     from flask_migrate import upgrade
 
     from integrity import create_app
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain.chain import Actor
     from integrity.diplomas import keys, services
     from integrity.diplomas.domain import DocType, documents
     from integrity.diplomas.rendering import printable

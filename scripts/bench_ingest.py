@@ -221,7 +221,7 @@ class PeakRss(threading.Thread):
 
 def build_round(session: Any, booklets: int, seed: int) -> Any:
     """An event with one subject, one round of ``booklets`` entries (4 answer pages) and a vault."""
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain.chain import Actor
     from integrity.demo.domain.generator import MIN_PARTICIPANTS, generate
     from integrity.registry.domain.kinds import EventKind, Stage
     from integrity.registry.services import catalogue, people, places
@@ -306,7 +306,7 @@ def main() -> int:
     from flask_migrate import upgrade
 
     from integrity import create_app
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain.chain import Actor
     from integrity.extensions import db
     from integrity.scans.services.ingest import create_upload
     from integrity.scans.services.kits import print_kits

@@ -27,7 +27,7 @@ def main() -> int:
     from sqlalchemy import insert
 
     from integrity import create_app
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain.chain import Actor
     from integrity.db import utcnow
     from integrity.extensions import db
     from integrity.jury.models import ScoreStatus, TaskScore

@@ -31,7 +31,7 @@ def main() -> int:
     from integrity import create_app
     from integrity.accounts.domain import Role
     from integrity.accounts.services import create_user
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain.chain import Actor
     from integrity.demo import loader
     from integrity.extensions import db
     from integrity.registry.models import Event, Participant

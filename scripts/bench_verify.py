@@ -29,7 +29,7 @@ def prepare(instance: Path, documents: int) -> list[str]:
     from flask_migrate import upgrade
 
     from integrity import create_app
-    from integrity.audit.chain import Actor
+    from integrity.audit.domain.chain import Actor
     from integrity.diplomas import services
     from integrity.diplomas.domain import DocType, to_code
     from integrity.extensions import db

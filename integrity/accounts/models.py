@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.db import Base, UTCDateTime, utcnow
 
 

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from integrity.accounts.domain import Role, password_problem, username_problem
 from integrity.accounts.models import User, UserRole
 from integrity.accounts.sessions import SessionStore
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict, DomainError, InvalidInput

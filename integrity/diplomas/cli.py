@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask_babel import gettext as _
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
 from integrity.settings import Settings, settings_of

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from integrity import spreadsheets
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.diplomas import services

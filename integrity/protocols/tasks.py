@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run
 

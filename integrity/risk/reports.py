@@ -9,7 +9,7 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
-from integrity.audit.chain import canonical_json
+from integrity.audit.domain.chain import canonical_json
 from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.db import AnySession

@@ -10,7 +10,7 @@ from flask import current_app
 
 from integrity import jobs
 from integrity.accounts.domain import Role
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.db import AnySession
 from integrity.extensions import db
 from integrity.jobs import JobKind, Run, actor_of

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.errors import DomainError
 from integrity.extensions import db
 

@@ -46,7 +46,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from integrity.audit.chain import canonical_json
+from integrity.audit.domain.chain import canonical_json
 from integrity.diplomas.domain import Payload, PayloadError, read, verify
 
 KEYS_FORMAT = "integrity-keys/1"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from integrity.accounts.models import User
 from integrity.accounts.services import authenticate
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict as Refused

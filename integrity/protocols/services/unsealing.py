@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict

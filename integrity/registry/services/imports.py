@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.registry.domain import (

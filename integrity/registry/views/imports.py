@@ -15,7 +15,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from integrity import jobs
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.extensions import db
 from integrity.jobs import JobKind
 from integrity.registry.domain.kinds import ImportState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.db import AnySession
 from integrity.risk import domain, facts
 from integrity.risk.domain import indicators

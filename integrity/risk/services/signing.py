@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from integrity.audit.chain import Actor, canonical_json
+from integrity.audit.domain.chain import Actor, canonical_json
 from integrity.audit.services import chain_head
 from integrity.clock import local_today
 from integrity.db import AnySession, utcnow

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession
 from integrity.errors import Conflict, InvalidInput

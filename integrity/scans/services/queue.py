@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import func, or_, select
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import chain_head, record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.errors import DomainError
 from integrity.extensions import db
 from integrity.scans.services.ingest import IngestReport, mark_failed, process_upload

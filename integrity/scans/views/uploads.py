@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from integrity import jobs
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.extensions import db
 from integrity.registry.models import Round
 from integrity.scans.domain.codes import format_serial

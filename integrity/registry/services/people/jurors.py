@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
