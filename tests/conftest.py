@@ -195,6 +195,51 @@ def expect_events(*actions: str) -> Iterator[list[AuditEvent]]:
     )
 
 
+def assert_ingested_exactly_once(upload_id: int) -> None:
+    """The upload (of the four-entry round's 12 pages) was read once: every page, none twice, one
+    ingest event, no failure, and the audit chain intact."""
+    from integrity.audit.services import verify
+    from integrity.scans.models import ScanPage, Upload
+
+    db.session.rollback()
+    upload = db.session.get(Upload, upload_id)
+    assert upload is not None
+    db.session.refresh(upload)
+    assert upload.status == "done"
+    indices = db.session.execute(
+        select(ScanPage.index).where(ScanPage.upload_id == upload_id)
+    ).scalars().all()  # fmt: skip
+    assert sorted(indices) == list(range(12))  # every page, none twice
+    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
+    assert actions.count("scans.ingest") == 1
+    assert "scans.ingest_failed" not in actions
+    assert verify(db.session).ok
+
+
+REDIS_URL = os.environ.get("INTEGRITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip() -> str:
+    """The test Redis's URL, or skip the test where there is none (CI requires one)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("INTEGRITY_REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL} (CI sets INTEGRITY_REQUIRE_REDIS)")
+    return REDIS_URL
+
+
+@pytest.fixture
+def round_world(session: Any) -> dict[str, Any]:
+    """A registered round of four entries with its vault: ``factories.registered_round``."""
+    from tests import factories
+
+    return factories.registered_round(session)
+
+
 TIERS = {"unit": pytest.mark.unit, "integration": pytest.mark.integration, "web": pytest.mark.web}
 
 

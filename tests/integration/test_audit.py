@@ -238,7 +238,7 @@ def test_draws_and_the_diploma_status_list_record_the_head_they_were_published_w
     app: Flask, session: Any, users: Users
 ) -> None:
     from integrity.audit.services import recorded_heads
-    from tests.integration.test_diplomas import issued_batch
+    from tests.factories import issued_batch
 
     issued_batch(session, users)  # a round drawn and marked, its protocol final, diplomas issued
     session.commit()

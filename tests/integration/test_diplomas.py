@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import zipfile
@@ -19,50 +18,17 @@ from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
 from integrity.diplomas import keys, published, services, verifying
 from integrity.diplomas.domain import DocType, Serial, from_text, read
-from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus, KeyState
+from integrity.diplomas.models import BatchState, Diploma, DocumentStatus, KeyState
 from integrity.diplomas.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput
 from integrity.protocols import services as protocols
-from integrity.protocols.models import Protocol
 from integrity.settings import install, settings_of
 from integrity.storage import file_store
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.integration.test_protocols import marked_round
+from tests.factories import final_protocol, issued_batch, marked_round
 
 Verdict = published.Verdict
-
-
-def final_protocol(session: Any, totals: dict[int, int] | None = None) -> Protocol:
-    """A round marked, unsealed and its named protocol published: six participants; the default
-    totals give the top two an award."""
-    from integrity.protocols.unsealing import unseal_round
-
-    world = marked_round(session, totals=totals or {0: 14, 1: 12, 2: 10, 3: 8, 4: 6, 5: 4})
-    (protocol,) = protocols.protocols_of(session, world.round)
-    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
-    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
-                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
-    protocols.mark_unsealed(session, world.round)
-    protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
-    return protocol
-
-
-def issued_batch(session: Any, users: Any, **options: Any) -> tuple[Protocol, Batch, list[Diploma]]:
-    protocol = final_protocol(session)
-    maker, checker = users.make(Role.ORGANISER), users.make(Role.CHAIR)
-    batch = services.request_batch(
-        session,
-        actor=maker.as_actor(),
-        protocol=protocol,
-        language=options.get("language", "kk"),
-        participation=options.get("participation", False),
-    )
-    made = services.decide_batch(session, actor=checker.as_actor(), batch=batch, approve=True)
-    return protocol, batch, made
 
 
 def test_a_batch_is_issued_only_when_another_user_approves_it(session: Any, users: Any) -> None:

@@ -21,59 +21,16 @@ from integrity.scans import reader
 from integrity.scans.codes import encode_payload, format_payload
 from integrity.scans.models import Booklet, PageStatus, ScanPage, ScanRound, Upload, Work
 from integrity.scans.services import ingest, kits, queue
-from integrity.scans.simulate import Degradation, ScanPlan, simulate_scans
+from integrity.scans.simulate import Degradation, simulate_scans
 from integrity.settings import settings_of
 from integrity.storage import file_store
 from integrity.vault import services as vault
 from integrity.vault.models import SealedLink
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.factories import JURY_STEPS
+from tests.factories import JURY_STEPS, print_and_plan, print_and_scan
 
 PASSPHRASE = "a long chair passphrase"
-
-
-@pytest.fixture
-def round_world(session: Any) -> dict[str, Any]:
-    ev = f.event(session)
-    _, round_ = f.subject_with_round(session, ev)
-    round_.answer_pages = 2
-    d = f.district(session)
-    school = f.school(session, d)
-    entries = []
-    for n in range(4):
-        p = people.register_participant(
-            session,
-            actor=f.ACTOR,
-            iin=f.iin(n + 1),
-            surname=f"Сәрсенов{'а' * n}",
-            given_name="Әлихан",
-            patronymic=None,
-            grade=10,
-            school=school,
-        )
-        entries.append(
-            people.enter_participant(session, actor=f.ACTOR, round_=round_, participant=p)
-        )
-    vault.create_vault(session, actor=f.ACTOR, event=ev, passphrase=PASSPHRASE, n_log2=10)
-    session.commit()
-    return {"event": ev, "round": round_, "entries": entries}
-
-
-def print_and_scan(session: Any, world: dict[str, Any], tmp_path: Path, **scan: Any) -> Path:
-    return print_and_plan(session, world, tmp_path, **scan)[0]
-
-
-def print_and_plan(
-    session: Any, world: dict[str, Any], tmp_path: Path, **scan: Any
-) -> tuple[Path, ScanPlan, Path]:
-    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=world["round"])
-    session.commit()
-    kit_path = tmp_path / "kits.pdf"
-    kit_path.write_bytes(pdf)
-    scan_path = tmp_path / "scan.pdf"
-    plan = simulate_scans(kit_path, scan_path, random.Random(7), Degradation(), **scan)
-    return scan_path, plan, kit_path
 
 
 def ingest_file(session: Any, world: dict[str, Any], path: Path) -> ingest.IngestReport:

@@ -21,9 +21,7 @@ from integrity.scans.models import ScanPage, Upload, UploadStatus
 from integrity.scans.services import ingest
 from integrity.scans.services.runner import run_ingest
 from tests import factories as f
-from tests.integration.test_ingest import print_and_scan, round_world
-
-__all__ = ["round_world"]  # the fixture, used here too
+from tests.factories import print_and_scan, stored_upload
 
 MISBEHAVE = """
 import os, signal, time
@@ -61,17 +59,6 @@ def misbehaving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         monkeypatch.setenv("INTEGRITY_TEST_READER", how)
 
     return choose
-
-
-def stored_scan(session: Any, world: dict[str, Any], tmp_path: Path) -> Upload:
-    """A real scan of the round, stored as an upload and not read yet."""
-    path = print_and_scan(session, world, tmp_path)
-    with path.open("rb") as stream:
-        upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
-        )
-    session.commit()
-    return upload
 
 
 def test_a_probe_reports_the_pages_and_kind_of_a_real_scan(
@@ -132,7 +119,7 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     tmp_path: Path,
     misbehaving: Any,
 ) -> None:
-    upload = stored_scan(session, round_world, tmp_path)
+    upload = stored_upload(session, round_world, tmp_path)
     misbehaving("page-crash")
     # Not the last try, yet the upload fails now: the same file would crash every retry.
     with pytest.raises(InvalidInput) as refused:
@@ -152,7 +139,7 @@ def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
     misbehaving: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    upload = stored_scan(session, round_world, tmp_path)
+    upload = stored_upload(session, round_world, tmp_path)
     misbehaving("page-hang")
     monkeypatch.setattr(ingest, "TASK_SECONDS", 3.0)
     with pytest.raises(InvalidInput) as refused:

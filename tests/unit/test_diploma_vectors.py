@@ -15,10 +15,9 @@ from PIL import Image, ImageFilter
 from integrity.diplomas import offline
 from integrity.diplomas.documents import Printable, render
 from integrity.diplomas.domain import DocType
-from tests.vectors import make_diploma_vectors
+from tests.vectors import VECTORS, make_diploma_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = json.loads(make_diploma_vectors.FILE.read_text(encoding="utf-8"))
 
 
 def test_the_committed_vectors_are_what_the_generator_makes() -> None:

@@ -19,7 +19,7 @@ from integrity.diplomas.rendering import link
 from integrity.extensions import db
 from integrity.logs import JsonFormatter
 from tests.conftest import login
-from tests.integration.test_diplomas import final_protocol, issued_batch
+from tests.factories import final_protocol, issued_batch
 
 
 @pytest.fixture

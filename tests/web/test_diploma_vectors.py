@@ -15,7 +15,7 @@ from integrity.diplomas.domain import read
 from integrity.diplomas.models import Diploma, DocumentStatus, KeyState, SigningKey
 from integrity.vault import domain as vault_crypto
 from tests import factories as f
-from tests.unit.test_diploma_vectors import VECTORS
+from tests.vectors import VECTORS
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from integrity.accounts.domain import Role
 from integrity.protocols.models import Protocol, ProtocolState
 from tests.conftest import login
-from tests.integration.test_protocols import marked_round
+from tests.factories import marked_round
 
 
 def test_the_chair_freezes_and_publishes_and_anyone_reads_the_ciphered_protocol(
@@ -58,22 +58,10 @@ def test_an_observer_reads_the_protocols_but_cannot_freeze_them(
 def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     client: FlaskClient, session: Any
 ) -> None:
-    import datetime as dt
-
     from integrity.protocols import services as protocols
     from tests import factories as f
 
-    world = marked_round(session)
-    (protocol,) = protocols.protocols_of(session, world.round)
-    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
-    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
-                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    from integrity.protocols.unsealing import unseal_round
-
-    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
-    protocols.mark_unsealed(session, world.round)
-    protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocol = f.final_protocol(session, publish=False)
     session.commit()
     url = f"/results/protocols/{protocol.id}"
     assert "Оқушы" not in client.get(url).get_data(as_text=True)  # final, not yet published

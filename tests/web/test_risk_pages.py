@@ -14,8 +14,7 @@ from integrity.extensions import db
 from integrity.risk import services
 from integrity.risk.models import Analysis, AnalysisState, FindingStatus
 from tests import factories as f
-from tests.integration.test_diplomas import final_protocol
-from tests.integration.test_risk_analysis import YEAR, analysis_with_group, undeclare
+from tests.factories import YEAR, analysis_with_group, final_protocol, undeclare
 
 
 @pytest.fixture
