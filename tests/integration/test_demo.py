@@ -63,17 +63,16 @@ def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
 
 
 def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_third(
-    app: Flask, session: Any, tmp_path: Path
+    app: Flask, session: Any, tmp_path: Path, demo: None
 ) -> None:
     from flask import current_app
 
-    from integrity.demo.loader import load_demo
+    from integrity.registry.models import Event
     from integrity.scans.models import ScanRound, Work
     from integrity.scans.services.queue import queue
     from integrity.scans.wiring import demo_scans_path
 
-    event = load_demo(session, participants=60)
-    session.commit()
+    event = session.execute(select(Event)).scalar_one()  # the demo (loaded with 60 participants)
     states = session.query(ScanRound).all()
     frozen = [s for s in states if s.frozen_at is not None]
     assert len(frozen) == 4 and all(s.ledger_hash for s in frozen)

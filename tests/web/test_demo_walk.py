@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from itertools import product
 from typing import Any
 
-import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
-from integrity.demo.loader import load_demo
 from integrity.diplomas.models import Batch, Diploma
 from integrity.diplomas.rendering import link
 from integrity.extensions import db
@@ -101,12 +99,6 @@ def urls(
             url_for(endpoint, **dict(zip(arguments, combo, strict=True)))
             for combo in product(*pools)
         ]
-
-
-@pytest.fixture
-def demo(app: Flask) -> None:
-    load_demo(db.session, participants=60)  # with the scan step, kept small
-    db.session.commit()
 
 
 def test_every_page_of_every_demo_object_opens_for_every_role_allowed_to_see_it(

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from integrity.accounts.domain import Role
-from integrity.demo.loader import load_demo
 from integrity.extensions import db
 from integrity.registry.models import Participant
 from tests.conftest import Users, login
@@ -57,12 +55,6 @@ def get_pages(app: Flask) -> list[str]:
         with app.test_request_context():
             urls.append(url_for(rule.endpoint, **values))
     return urls
-
-
-@pytest.fixture
-def demo(app: Flask) -> None:
-    load_demo(db.session, participants=60)  # with the scan step, kept small
-    db.session.commit()
 
 
 def test_every_field_on_every_page_has_a_label_and_every_page_one_heading(
