@@ -332,8 +332,12 @@ TIERS = {"unit": pytest.mark.unit, "integration": pytest.mark.integration, "web"
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each test carries its folder's tier as a marker (``-m unit``, ``-m "not browser"``, …); the
-    browser folder marks its own."""
+    browser folder marks its own. A pure test marked ``slow`` (rendering and reading images,
+    building a wheel) is in the slow tier instead of the unit one, so ``-m unit`` stays a quick
+    loop; ``-m "not browser and not processes"`` and the whole suite still run it."""
     for item in items:
         folder = item.path.parent.name
+        if folder == "unit" and item.get_closest_marker("slow"):
+            continue
         if folder in TIERS:
             item.add_marker(TIERS[folder])

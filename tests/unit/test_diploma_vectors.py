@@ -101,6 +101,7 @@ def test_a_status_list_that_was_altered_is_refused(
     )
 
 
+@pytest.mark.slow
 def test_the_script_reads_the_qr_from_a_photo_of_the_printed_diploma(
     tmp_path: Path, lists: tuple[Path, Path]
 ) -> None:
