@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from integrity.audit.chain import Actor
 from integrity.db import utcnow
 from integrity.jury.services.conflicts import FREEZE_STEP
@@ -296,8 +298,6 @@ def ceremony(session: Any, world: DrawableRound, **freeze: Any) -> Any:
 
 def full_marks(session: Any, assignment: Any, per_task: dict[int, int]) -> dict[Any, int]:
     """Values giving task n the total per_task[n] (units), split over its two criteria."""
-    from sqlalchemy import select
-
     from integrity.registry.models import Task
 
     values = {}
@@ -317,8 +317,6 @@ def marked_round(
     """A drawn round whose every work is marked by both markers alike: work n (by cipher order)
     gets ``totals[n]`` units on each task (default 10 + n). ``world``: a round whose scans are
     frozen already (default: a new one)."""
-    from sqlalchemy import select
-
     from integrity.jury.models import Assignment, AssignmentRole
     from integrity.jury.services import marking
     from integrity.scans.models import Work
@@ -403,8 +401,6 @@ YEAR = (dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31))
 
 def undeclare(session: Any, n: int) -> None:
     """Take back ``n`` jurors' signed declarations, as if they had been drawn without one."""
-    from sqlalchemy import select
-
     from integrity.registry.models import JurorDeclaration
 
     for declaration in session.execute(

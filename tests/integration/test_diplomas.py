@@ -12,7 +12,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 import zxingcpp
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
@@ -59,7 +59,7 @@ def test_issuing_a_protocol_again_never_duplicates_a_document(session: Any, user
                                    protocol=protocol, language="kk", participation=True)  # fmt: skip
     assert services.decide_batch(session, actor=users.make(Role.CHAIR).as_actor(), batch=again,
                                  approve=True) == []  # fmt: skip
-    assert session.query(Diploma).count() == 6
+    assert session.scalar(select(func.count()).select_from(Diploma)) == 6
     # The second batch still prints every document of the protocol.
     assert len(services.batch_documents(session, again)) == 6
 
@@ -258,7 +258,7 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     assert asked.exit_code == 0, asked.output
     batch_id = json.loads(asked.output)["batch_id"]
     same = run(args=["diplomas", "approve", str(batch_id), "--as", maker.username])
-    assert same.exit_code == 1 and session.query(Diploma).count() == 0
+    assert same.exit_code == 1 and session.scalar(select(func.count()).select_from(Diploma)) == 0
     archive = tmp_path / "batch.zip"
     approved = run(args=["diplomas", "approve", str(batch_id), "--as", checker.username,
                          "--out", str(archive)])  # fmt: skip
@@ -267,11 +267,11 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     again = run(args=["diplomas", "render", str(batch_id), "--out", str(tmp_path / "again.zip")])
     assert again.exit_code == 0 and zipfile.is_zipfile(tmp_path / "again.zip")
     assert (
-        session.query(Diploma).count()
+        session.scalar(select(func.count()).select_from(Diploma))
         == len(zipfile.ZipFile(archive).read("manifest.csv").decode("utf-8-sig").splitlines()) - 1
     )
     assert run(args=["diplomas", "render", "999"]).exit_code == 1
-    doc = session.query(Diploma).order_by(Diploma.id).first()
+    doc = session.execute(select(Diploma).order_by(Diploma.id)).scalars().first()
     checked = run(args=["diplomas", "verify", link(doc), "--json"])
     assert checked.exit_code == 0 and json.loads(checked.output)["serial"] == doc.serial
     revoked = run(args=["diplomas", "revoke", doc.serial.lower(), "--reason", "withdrawn"])
@@ -279,7 +279,7 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     assert run(args=["diplomas", "verify", link(doc)]).exit_code == 1
     again = run(args=["diplomas", "revoke", doc.serial, "--reason", "twice"])
     assert again.exit_code == 1  # annulled is final, and said so
-    other = session.query(Diploma).order_by(Diploma.id).all()[1]
+    other = session.execute(select(Diploma).order_by(Diploma.id)).scalars().all()[1]
     replaced = run(args=["diplomas", "reissue", other.serial, "--reason", "typo",
                          "--name", other.name + " Қызы"])  # fmt: skip
     assert replaced.exit_code == 0 and "superseded by" in replaced.output
@@ -295,8 +295,8 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     rotated = run(args=["diplomas", "rotate-key"])  # rotation is one command
     assert rotated.exit_code == 0 and rotated.output.strip() == "signing key 2 active"
     assert run(args=["diplomas", "verify", link(other)]).exit_code == 1  # superseded, still ours
-    assert json.loads(run(args=["diplomas", "verify", link(session.query(Diploma).order_by(
-        Diploma.id.desc()).first()), "--json"]).output)["verdict"] == "genuine"  # fmt: skip
+    assert json.loads(run(args=["diplomas", "verify", link(session.execute(select(Diploma).order_by(
+        Diploma.id.desc())).scalars().first()), "--json"]).output)["verdict"] == "genuine"  # fmt: skip
 
 
 def test_no_one_issues_a_degree_diploma_alone_and_a_batch_has_a_named_maker(

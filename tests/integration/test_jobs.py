@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from integrity import jobs
 from integrity.audit.models import AuditEvent
@@ -98,7 +98,7 @@ def test_a_job_whose_worker_was_lost_runs_again_after_its_lease_from_its_checkpo
         INGEST.run(claimed.args, run)
     db.session.rollback()
     monkeypatch.setattr(ingest.reader, "read_page", real)
-    assert session.query(ScanPage).count() == 6
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 6
     assert services.reap(app) == []  # the lease still runs: nobody takes the job over
     expire_lease(job.id)
     assert services.reap(app) == [job.id]
@@ -151,7 +151,9 @@ def test_a_stop_commits_the_checkpoint_and_puts_the_job_back_without_counting_a_
     assert services.execute(queued, job.id, owner="worker-a", stop=stop) == "put back"
     row = job_row(job.id)
     assert (row.state, row.attempts, row.owner, row.lease_until) == ("queued", 0, None, None)
-    assert session.query(ScanPage).count() == 4  # the checkpoint after page 3 was committed
+    assert (
+        session.scalar(select(func.count()).select_from(ScanPage)) == 4
+    )  # the checkpoint after page 3 was committed
     transport = jobs.system(queued).transport
     assert transport.receive(timeout=0) == job.id  # sent again for the next worker
 
@@ -305,10 +307,10 @@ def test_pages_read_ahead_of_a_stop_leave_no_encrypted_copy_behind(
             session, upload.id, actor=f.ACTOR, checkpoint=stop_after_the_first_page, workers=2
         )
     session.rollback()
-    assert session.query(ScanPage).count() == 1
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 1
     named = {
         value
-        for page in session.query(ScanPage)
+        for page in session.execute(select(ScanPage)).scalars()
         for value in (page.image_sha256, page.masked_sha256)
         if value
     }

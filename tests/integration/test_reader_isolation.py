@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrity.errors import InvalidInput
 from integrity.scans import isolation, reader
@@ -88,7 +88,7 @@ def test_an_upload_whose_decoder_crashes_is_refused_with_its_name_and_nothing_is
         )
     assert refused.value.details["code"] == isolation.READER_FAILED
     assert "scan-07.pdf" in str(refused.value.message)
-    assert session.query(Upload).count() == 0
+    assert session.scalar(select(func.count()).select_from(Upload)) == 0
 
 
 def test_a_decoder_that_grows_past_the_memory_cap_fails_in_its_child(
@@ -129,7 +129,7 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     failed = session.get(Upload, upload.id)
     assert failed.status == UploadStatus.FAILED.value
     assert "scan.pdf" in (failed.error or "")
-    assert session.query(ScanPage).count() == 0
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 0
 
 
 def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
@@ -179,4 +179,4 @@ def test_a_failed_scan_sent_again_is_read_again(
     send()  # the same file again: not "uploaded before, nothing changed", but read again
     session.expire_all()
     assert session.get(Upload, upload.id).status == UploadStatus.DONE.value
-    assert session.query(ScanPage).count() == 12
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 12

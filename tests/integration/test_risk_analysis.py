@@ -11,6 +11,7 @@ from typing import Any
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from docx import Document
+from sqlalchemy import select
 
 from integrity.errors import Conflict, InvalidInput
 from integrity.risk import documents, facts, services
@@ -40,7 +41,11 @@ def test_the_indicators_read_the_platforms_own_records_of_the_period(
 ) -> None:
     protocol = final_protocol(session)
     round_id = protocol.round_id
-    held = session.query(ScanRound).filter_by(round_id=round_id).one().frozen_at.date()
+    held = (
+        session.execute(select(ScanRound).filter_by(round_id=round_id))
+        .scalar_one()
+        .frozen_at.date()
+    )
     found = facts.gather(session, *YEAR)
     assert [p.process for p in found.protocols] == [f"{protocol.round.subject.code} · 1 · 10"]
     assert found.protocols[0].published is not None and found.chain_ok

@@ -81,7 +81,11 @@ def argument_values() -> dict[str, list[Any]]:
         "round_id": ids(Round.id),
         "run_id": ids(PrintRun.id),
         "task_id": ids(Task.id),
-        "text": [link(d).rsplit("/", 1)[1] for d in db.session.query(Diploma).limit(5)] + ["x"],
+        "text": [
+            link(d).rsplit("/", 1)[1]
+            for d in db.session.execute(select(Diploma).limit(5)).scalars()
+        ]
+        + ["x"],
         "upload_id": ids(Upload.id),
         "user_id": ids(User.id),
         "venue_id": ids(Venue.id),
@@ -161,15 +165,19 @@ def test_no_public_page_or_export_names_a_pupil_whose_guardian_refused_public_li
 ) -> None:
     from integrity.protocols.models import ProtocolState, ProtocolVersion
 
-    named = [v for v in db.session.query(ProtocolVersion) if v.named]
+    named = [v for v in db.session.execute(select(ProtocolVersion)).scalars() if v.named]
     published = [v for v in named if v.protocol.state is ProtocolState.FINAL_PUBLISHED]
     internal = " ".join(v.content for v in published)
     # Guardians of some pupils in the published protocols withdraw consent after publication.
-    for participant in db.session.query(Participant):
+    for participant in db.session.execute(select(Participant)).scalars():
         if participant.full_name in internal and participant.id % 2:
             participant.consent_public = False
     db.session.commit()
-    refused = {p.full_name for p in db.session.query(Participant) if not p.consent_public}
+    refused = {
+        p.full_name
+        for p in db.session.execute(select(Participant)).scalars()
+        if not p.consent_public
+    }
     assert published and any(name in internal for name in refused)  # there is something to hide
 
     values = argument_values()
