@@ -3,6 +3,11 @@
 SQLite (default): the migrations run once into a template file; each test gets a fresh copy.
 PostgreSQL (INTEGRITY_TEST_DATABASE_URL): the migrations run once; each test starts from empty
 tables (TRUNCATE … RESTART IDENTITY).
+
+A test that asks for ``demo`` (or ``demo_without_scans``) starts from the demo instead: on SQLite
+the demo is loaded once per session into its own template (database file and data folder), and
+each test gets a fresh copy of it, so a test may change it freely; on PostgreSQL it is loaded for
+each test.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +30,7 @@ from integrity.accounts import services as account_services
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
 from integrity.accounts.sessions import sessions_of
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.audit.models import AuditEvent
 from integrity.db import Base
 from integrity.extensions import db, limiter
@@ -71,8 +77,65 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+@dataclass(frozen=True)
+class Seed:
+    """What a test's instance starts from, other than the empty migrated database: a database file
+    and a data folder to copy (SQLite), or the demo's options to load it afresh (PostgreSQL)."""
+
+    database: str | None = None
+    data: Path | None = None
+    demo: dict[str, Any] = field(default_factory=dict)
+
+
+DEMOS = {  # the fixture a test asks for → the demo it starts from, kept small
+    "demo": {"participants": 60},  # with the scan step
+    "demo_without_scans": {"participants": 60, "scans": False},
+}
+
+
+def _demo_seed(factory: pytest.TempPathFactory, template: str, options: dict[str, Any]) -> Seed:
+    """The demo loaded once into a copy of the migrated template, with the files it stores."""
+    from integrity.demo.loader import load_demo
+
+    if PG_URL:
+        return Seed(demo=options)
+    instance = factory.mktemp("demo")
+    path = instance / "demo.sqlite3"
+    shutil.copyfile(template, path)
+    app = create_app(_settings(f"sqlite:///{path}", instance), instance_path=str(instance))
+    with pytest.MonkeyPatch.context() as patch, app.app_context():
+        patch.setattr(account_services, "PASSWORD_METHOD", FAST_PASSWORDS)
+        load_demo(db.session, **options)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return Seed(str(path), instance / "data", options)
+
+
+@pytest.fixture(scope="session")
+def demo_seed(tmp_path_factory: pytest.TempPathFactory, database_template: str) -> Seed:
+    return _demo_seed(tmp_path_factory, database_template, DEMOS["demo"])
+
+
+@pytest.fixture(scope="session")
+def demo_without_scans_seed(
+    tmp_path_factory: pytest.TempPathFactory, database_template: str
+) -> Seed:
+    return _demo_seed(tmp_path_factory, database_template, DEMOS["demo_without_scans"])
+
+
 @pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> str:
+def seed(request: pytest.FixtureRequest) -> Seed:
+    """The demo when the test asks for one (see DEMOS), else nothing but the migrated schema."""
+    for name in DEMOS:
+        if name in request.fixturenames:
+            found: Seed = request.getfixturevalue(f"{name}_seed")
+            return found
+    return Seed()
+
+
+@pytest.fixture
+def database_url(database_template: str, seed: Seed, tmp_path: Path) -> str:
     if PG_URL:
         engine = create_engine(PG_URL)
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -81,15 +144,18 @@ def database_url(database_template: str, tmp_path: Path) -> str:
         engine.dispose()
         return PG_URL
     target = tmp_path / "test.sqlite3"
-    shutil.copyfile(database_template, target)
+    shutil.copyfile(seed.database or database_template, target)
     return f"sqlite:///{target}"
+
+
+# Production uses scrypt N=2**15; tests use a cheap N so hundreds of users stay fast.
+# test_passwords_are_hashed_with_scrypt checks the production setting itself.
+FAST_PASSWORDS = "scrypt:1024:8:1"
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Production uses scrypt N=2**15; tests use a cheap N so hundreds of users stay fast.
-    # test_passwords_are_hashed_with_scrypt checks the production setting itself.
-    monkeypatch.setattr(account_services, "PASSWORD_METHOD", "scrypt:1024:8:1")
+    monkeypatch.setattr(account_services, "PASSWORD_METHOD", FAST_PASSWORDS)
 
 
 @pytest.fixture
@@ -99,13 +165,22 @@ def app_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, app_settings: dict[str, Any]) -> Iterator[Flask]:
+def app(
+    database_url: str, seed: Seed, tmp_path: Path, app_settings: dict[str, Any]
+) -> Iterator[Flask]:
     instance = tmp_path / "instance"
+    if seed.data and seed.data.exists() and not PG_URL:
+        shutil.copytree(seed.data, instance / "data")
     application = create_app(
         _settings(database_url, instance, **app_settings), instance_path=str(instance)
     )
     with application.app_context():
         limiter.reset()  # counters live in the process; each test starts with none
+        if PG_URL and seed.demo:
+            from integrity.demo.loader import load_demo
+
+            load_demo(db.session, **seed.demo)
+            db.session.commit()
         yield application
         db.session.remove()
         db.engine.dispose()
@@ -114,6 +189,18 @@ def app(database_url: str, tmp_path: Path, app_settings: dict[str, Any]) -> Iter
 @pytest.fixture
 def session(app: Flask) -> Any:
     return db.session
+
+
+@pytest.fixture
+def demo(app: Flask, seed: Seed) -> None:
+    """The test starts from the demo of DEMOS["demo"] (a fresh copy: it may change it)."""
+    assert seed.demo == DEMOS["demo"]
+
+
+@pytest.fixture
+def demo_without_scans(app: Flask, seed: Seed) -> None:
+    """The test starts from the demo of DEMOS["demo_without_scans"] (a fresh copy)."""
+    assert seed.demo == DEMOS["demo_without_scans"]
 
 
 @pytest.fixture
@@ -195,13 +282,62 @@ def expect_events(*actions: str) -> Iterator[list[AuditEvent]]:
     )
 
 
+def assert_ingested_exactly_once(upload_id: int) -> None:
+    """The upload (of the four-entry round's 12 pages) was read once: every page, none twice, one
+    ingest event, no failure, and the audit chain intact."""
+    from integrity.audit.services import verify
+    from integrity.scans.models import ScanPage, Upload
+
+    db.session.rollback()
+    upload = db.session.get(Upload, upload_id)
+    assert upload is not None
+    db.session.refresh(upload)
+    assert upload.status == "done"
+    indices = db.session.execute(
+        select(ScanPage.index).where(ScanPage.upload_id == upload_id)
+    ).scalars().all()  # fmt: skip
+    assert sorted(indices) == list(range(12))  # every page, none twice
+    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
+    assert actions.count("scans.ingest") == 1
+    assert "scans.ingest_failed" not in actions
+    assert verify(db.session).ok
+
+
+REDIS_URL = os.environ.get("INTEGRITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip() -> str:
+    """The test Redis's URL, or skip the test where there is none (CI requires one)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("INTEGRITY_REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL} (CI sets INTEGRITY_REQUIRE_REDIS)")
+    return REDIS_URL
+
+
+@pytest.fixture
+def round_world(session: Any) -> dict[str, Any]:
+    """A registered round of four entries with its vault: ``factories.registered_round``."""
+    from tests import factories
+
+    return factories.registered_round(session)
+
+
 TIERS = {"unit": pytest.mark.unit, "integration": pytest.mark.integration, "web": pytest.mark.web}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each test carries its folder's tier as a marker (``-m unit``, ``-m "not browser"``, …); the
-    browser folder marks its own."""
+    browser folder marks its own. A pure test marked ``slow`` (rendering and reading images,
+    building a wheel) is in the slow tier instead of the unit one, so ``-m unit`` stays a quick
+    loop; ``-m "not browser and not processes"`` and the whole suite still run it."""
     for item in items:
         folder = item.path.parent.name
+        if folder == "unit" and item.get_closest_marker("slow"):
+            continue
         if folder in TIERS:
             item.add_marker(TIERS[folder])

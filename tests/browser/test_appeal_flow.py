@@ -14,7 +14,7 @@ from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet
 from integrity.scans.services.kits import access_code_of
 from tests.conftest import PASSWORD, Users
-from tests.integration.test_appeals import published
+from tests.factories import published
 
 
 def test_a_participant_appeals_with_the_access_code_and_the_commission_decides(

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from integrity.diplomas.rendering import link
 from integrity.settings import settings_of
-from tests.integration.test_diplomas import issued_batch
+from tests.factories import issued_batch
 
 
 def test_a_phone_opens_a_diplomas_qr_link_and_sees_the_verdict(

@@ -13,8 +13,7 @@ from integrity.risk import services
 from integrity.settings import settings_of
 from tests import factories as f
 from tests.conftest import PASSWORD, Users
-from tests.integration.test_diplomas import final_protocol
-from tests.integration.test_risk_analysis import analysis_with_group, undeclare
+from tests.factories import analysis_with_group, final_protocol, undeclare
 
 
 def test_the_director_sees_the_lights_and_downloads_the_report(

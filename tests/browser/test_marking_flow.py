@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from integrity.jury.models import Assignment
 from tests import factories as f
-from tests.integration.test_draw_ceremony import ceremony
+from tests.factories import ceremony
 
 JUROR_PASSWORD = "a juror's long password"  # set by factories.drawable_round
 

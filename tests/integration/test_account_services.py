@@ -7,7 +7,7 @@ import pytest
 from integrity.accounts import services
 from integrity.accounts.domain import Role
 from integrity.accounts.sessions import DatabaseSessions
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.errors import Conflict, InvalidInput
 from tests.conftest import expect_events
 

@@ -23,7 +23,7 @@ from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
 from tests import factories as f
 from tests.conftest import PASSWORD, expect_events
-from tests.integration.test_protocols import marked_round
+from tests.factories import marked_round, published
 
 
 def code_and_work(session: Any) -> tuple[str, Work]:
@@ -36,14 +36,6 @@ def code_and_work(session: Any) -> tuple[str, Work]:
     )
     code = access_code_of(booklet)
     return code, appeals.find_work(session, code)
-
-
-def published(session: Any) -> Any:
-    world = marked_round(session)
-    (protocol,) = protocols.protocols_of(session, world.round)
-    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
-    return world, protocol
 
 
 def test_an_access_code_opens_exactly_one_work_and_a_miss_says_nothing_more(session: Any) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from integrity.accounts.domain import Role
 from integrity.audit.domain import Actor
@@ -141,7 +141,7 @@ def rewrite_from(session: Any, seq: int) -> None:
     from integrity.audit.domain import GENESIS, EventRecord, event_hash
     from integrity.audit.models import AuditEvent, AuditHead
 
-    rows = session.query(AuditEvent).order_by(AuditEvent.seq).all()
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
     rows[seq - 1].subject = "s:rewritten"
     prev = rows[seq - 2].hash if seq > 1 else GENESIS
     for row in rows[seq - 1 :]:
@@ -157,7 +157,7 @@ def cut_back_to(session: Any, seq: int) -> None:
     """Delete every event after ``seq`` and roll the stored head back to it."""
     from integrity.audit.models import AuditEvent, AuditHead
 
-    kept = session.query(AuditEvent).filter(AuditEvent.seq == seq).one()
+    kept = session.execute(select(AuditEvent).where(AuditEvent.seq == seq)).scalar_one()
     session.execute(text("DELETE FROM audit_event WHERE seq > :seq"), {"seq": seq})
     head = session.get(AuditHead, 1)
     head.seq, head.hash = seq, kept.hash
@@ -241,7 +241,7 @@ def test_draws_and_the_diploma_status_list_record_the_head_they_were_published_w
 ) -> None:
     from integrity.audit.services import recorded_heads
     from integrity.audit.wiring import head_sources_of
-    from tests.integration.test_diplomas import issued_batch
+    from tests.factories import issued_batch
 
     issued_batch(session, users)  # a round drawn and marked, its protocol final, diplomas issued
     session.commit()

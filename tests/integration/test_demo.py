@@ -63,38 +63,40 @@ def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
 
 
 def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_third(
-    app: Flask, session: Any, tmp_path: Path
+    app: Flask, session: Any, tmp_path: Path, demo: None
 ) -> None:
     from flask import current_app
 
-    from integrity.demo.loader import load_demo
+    from integrity.registry.models import Event
     from integrity.scans.models import ScanRound, Work
     from integrity.scans.services.queue import queue
     from integrity.scans.wiring import demo_scans_path
 
-    event = load_demo(session, participants=60)
-    session.commit()
-    states = session.query(ScanRound).all()
+    event = session.execute(select(Event)).scalar_one()  # the demo (loaded with 60 participants)
+    states = session.execute(select(ScanRound)).scalars().all()
     frozen = [s for s in states if s.frozen_at is not None]
     assert len(frozen) == 4 and all(s.ledger_hash for s in frozen)
     waiting = [s for s in states if s.frozen_at is None]
     assert len(waiting) == 1
     assert demo_scans_path(current_app, waiting[0].round_id).stat().st_size > 10_000
-    assert all(session.query(Work).filter(Work.round_id == s.round_id).count() for s in frozen)
+    assert all(
+        session.scalar(select(func.count()).select_from(Work).where(Work.round_id == s.round_id))
+        for s in frozen
+    )
     assert queue(session, waiting[0].round) == []  # nothing uploaded for it yet
     assert event.id
 
     # The jury step: one frozen round drawn and being marked, the other ready for a draw.
     from integrity.jury.models import Assignment, Draw, DrawState, ScoreStatus, TaskScore
 
-    draws = session.query(Draw).all()
+    draws = session.execute(select(Draw)).scalars().all()
     assert len(draws) == 3 and all(d.state is DrawState.REVEALED for d in draws)
     draw = min(draws, key=lambda d: d.id)  # the round being marked
     assert len({s.round_id for s in frozen} - {d.round_id for d in draws}) == 1  # for the chair
-    in_draw = session.query(Assignment).filter(Assignment.draw_id == draw.id)
-    submitted = in_draw.filter(Assignment.submitted_at.isnot(None)).count()
-    assert 0 < submitted < in_draw.count()
-    statuses = [s.status for s in session.query(TaskScore)]
+    in_draw = select(func.count()).select_from(Assignment).where(Assignment.draw_id == draw.id)
+    submitted = session.scalar(in_draw.where(Assignment.submitted_at.isnot(None)))
+    assert 0 < submitted < session.scalar(in_draw)
+    statuses = [s.status for s in session.execute(select(TaskScore)).scalars()]
     assert statuses.count(ScoreStatus.AWAITING_THIRD) == 1
     from integrity.jury.services.draws import published_record
 
@@ -113,9 +115,9 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     from integrity.protocols.models import Appeal, Protocol, ProtocolState
     from integrity.protocols.services.appeals import find_work
 
-    states_ = {p.state for p in session.query(Protocol)}
+    states_ = {p.state for p in session.execute(select(Protocol)).scalars()}
     assert {ProtocolState.FINAL_PUBLISHED, ProtocolState.PUBLISHED} <= states_
-    (appeal,) = session.query(Appeal).all()
+    (appeal,) = session.execute(select(Appeal)).scalars().all()
     assert appeal.decided_at is None
     code = demo_access_code(session)
     assert code is not None and find_work(session, code).id != appeal.work_id
@@ -128,12 +130,14 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
     from integrity.settings import settings_of
 
-    docs = session.query(Diploma).all()
+    docs = session.execute(select(Diploma)).scalars().all()
     assert docs and [d.status for d in docs].count(DocumentStatus.ANNULLED) == 1
-    batches = session.query(Batch).all()
+    batches = session.execute(select(Batch)).scalars().all()
     assert all(b.requested_by_id != b.decided_by_id for b in batches)
     render_demo_batches(Actor(None, "demo"))
-    assert all(b.state is BatchState.DONE and b.archive for b in session.query(Batch))
+    assert all(
+        b.state is BatchState.DONE and b.archive for b in session.execute(select(Batch)).scalars()
+    )
     path = demo_diploma_path(session)
     assert path is not None
     zone = settings_of(app).zone

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import zipfile
@@ -13,22 +12,21 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 import zxingcpp
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
 from integrity.diplomas import keys, services, verifying
 from integrity.diplomas.domain import DocType, Serial, from_text, published, read
-from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus, KeyState
+from integrity.diplomas.models import BatchState, Diploma, DocumentStatus, KeyState
 from integrity.diplomas.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput
 from integrity.protocols import services as protocols
-from integrity.protocols.models import Protocol
 from integrity.settings import Settings, install, settings_of
 from integrity.storage import file_store
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.integration.test_protocols import marked_round
+from tests.factories import final_protocol, issued_batch, marked_round
 
 Verdict = published.Verdict
 
@@ -36,40 +34,6 @@ Verdict = published.Verdict
 def settings() -> Settings:
     """The app's settings, as the views, commands and jobs pass them to the services."""
     return settings_of(current_app)
-
-
-def final_protocol(session: Any, totals: dict[int, int] | None = None) -> Protocol:
-    """A round marked, unsealed and its named protocol published: six participants; the default
-    totals give the top two an award."""
-    from integrity.protocols.services.unsealing import unseal_round
-
-    world = marked_round(session, totals=totals or {0: 14, 1: 12, 2: 10, 3: 8, 4: 6, 5: 4})
-    (protocol,) = protocols.protocols_of(session, world.round)
-    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
-    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
-                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
-    protocols.mark_unsealed(session, world.round)
-    protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.advance_publish(session, actor=f.ACTOR, protocol=protocol)
-    return protocol
-
-
-def issued_batch(session: Any, users: Any, **options: Any) -> tuple[Protocol, Batch, list[Diploma]]:
-    protocol = final_protocol(session)
-    maker, checker = users.make(Role.ORGANISER), users.make(Role.CHAIR)
-    batch = services.request_batch(
-        session,
-        actor=maker.as_actor(),
-        protocol=protocol,
-        language=options.get("language", "kk"),
-        participation=options.get("participation", False),
-    )
-    made = services.decide_batch(
-        session, settings=settings(), actor=checker.as_actor(), batch=batch, approve=True
-    )
-    return protocol, batch, made
 
 
 def test_a_batch_is_issued_only_when_another_user_approves_it(session: Any, users: Any) -> None:
@@ -107,7 +71,7 @@ def test_issuing_a_protocol_again_never_duplicates_a_document(session: Any, user
     assert services.decide_batch(session, settings=settings(),
                                  actor=users.make(Role.CHAIR).as_actor(), batch=again,
                                  approve=True) == []  # fmt: skip
-    assert session.query(Diploma).count() == 6
+    assert session.scalar(select(func.count()).select_from(Diploma)) == 6
     # The second batch still prints every document of the protocol.
     assert len(services.batch_documents(session, again)) == 6
 
@@ -332,7 +296,7 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     assert asked.exit_code == 0, asked.output
     batch_id = json.loads(asked.output)["batch_id"]
     same = run(args=["diplomas", "approve", str(batch_id), "--as", maker.username])
-    assert same.exit_code == 1 and session.query(Diploma).count() == 0
+    assert same.exit_code == 1 and session.scalar(select(func.count()).select_from(Diploma)) == 0
     archive = tmp_path / "batch.zip"
     approved = run(args=["diplomas", "approve", str(batch_id), "--as", checker.username,
                          "--out", str(archive)])  # fmt: skip
@@ -341,11 +305,11 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     again = run(args=["diplomas", "render", str(batch_id), "--out", str(tmp_path / "again.zip")])
     assert again.exit_code == 0 and zipfile.is_zipfile(tmp_path / "again.zip")
     assert (
-        session.query(Diploma).count()
+        session.scalar(select(func.count()).select_from(Diploma))
         == len(zipfile.ZipFile(archive).read("manifest.csv").decode("utf-8-sig").splitlines()) - 1
     )
     assert run(args=["diplomas", "render", "999"]).exit_code == 1
-    doc = session.query(Diploma).order_by(Diploma.id).first()
+    doc = session.execute(select(Diploma).order_by(Diploma.id)).scalars().first()
     checked = run(args=["diplomas", "verify", link(doc, settings().host), "--json"])
     assert checked.exit_code == 0 and json.loads(checked.output)["serial"] == doc.serial
     revoked = run(args=["diplomas", "revoke", doc.serial.lower(), "--reason", "withdrawn"])
@@ -353,7 +317,7 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     assert run(args=["diplomas", "verify", link(doc, settings().host)]).exit_code == 1
     again = run(args=["diplomas", "revoke", doc.serial, "--reason", "twice"])
     assert again.exit_code == 1  # annulled is final, and said so
-    other = session.query(Diploma).order_by(Diploma.id).all()[1]
+    other = session.execute(select(Diploma).order_by(Diploma.id)).scalars().all()[1]
     replaced = run(args=["diplomas", "reissue", other.serial, "--reason", "typo",
                          "--name", other.name + " Қызы"])  # fmt: skip
     assert replaced.exit_code == 0 and "superseded by" in replaced.output
@@ -371,8 +335,8 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     assert (
         run(args=["diplomas", "verify", link(other, settings().host)]).exit_code == 1
     )  # superseded, still ours
-    assert json.loads(run(args=["diplomas", "verify", link(session.query(Diploma).order_by(
-        Diploma.id.desc()).first(), settings().host), "--json"]).output)[
+    assert json.loads(run(args=["diplomas", "verify", link(session.execute(select(Diploma).order_by(
+        Diploma.id.desc())).scalars().first(), settings().host), "--json"]).output)[
         "verdict"] == "genuine"  # fmt: skip
 
 

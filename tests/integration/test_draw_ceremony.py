@@ -26,7 +26,7 @@ from integrity.scans.models import Work
 from integrity.scans.services import queue
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.factories import JURY_STEPS
+from tests.factories import JURY_STEPS, ceremony
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,14 +81,6 @@ def test_a_potential_conflict_blocks_the_freeze_until_the_chair_decides_it(sessi
     with pytest.raises(Conflict):  # after the freeze a decision could no longer be applied
         conflicts.decide(session, actor=f.ACTOR, round_=world.round, juror_id=juror.id,
                          entry_id=first.id, confirmed=False, reason="no")  # fmt: skip
-
-
-def ceremony(session: Any, world: f.DrawableRound, **freeze: Any) -> Any:
-    draw = draws.freeze(session, actor=f.ACTOR, round_=world.round, **freeze)
-    draws.commit(session, actor=f.ACTOR, draw=draw)
-    draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="Observer A", value="6 6 2")
-    draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="Parent B", value="4 1 3")
-    return draws.reveal(session, actor=f.ACTOR, draw=draw)
 
 
 def test_the_ceremony_runs_in_order_and_anyone_can_recompute_it(

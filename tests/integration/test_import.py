@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import Workbook
+from sqlalchemy import func, select
 
 from integrity.audit.models import AuditEvent
 from integrity.registry.domain import ImportRejected
@@ -80,9 +81,21 @@ def test_a_utf8_semicolon_file_imports_participants_and_enters_them(
         0,
         3,
     )
-    assert session.query(Participant).count() == 3
-    assert session.query(Entry).filter_by(round_id=world["round"].id).count() == 3
-    assert session.query(AuditEvent).filter_by(action="registry.import_participants").count() == 1
+    assert session.scalar(select(func.count()).select_from(Participant)) == 3
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Entry).filter_by(round_id=world["round"].id)
+        )
+        == 3
+    )
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .filter_by(action="registry.import_participants")
+        )
+        == 1
+    )
 
 
 def test_reimporting_the_same_file_changes_nothing_not_even_the_audit_log(
@@ -122,7 +135,10 @@ def test_a_changed_row_updates_the_participant_matched_by_iin(
         filename="b.csv",
     )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
-    assert session.query(Participant).filter_by(iin=table[0][0]).one().given_name == "Әсем"
+    assert (
+        session.execute(select(Participant).filter_by(iin=table[0][0])).scalar_one().given_name
+        == "Әсем"
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,7 +168,7 @@ def test_encodings_and_delimiters_are_detected_not_asked(
         filename="ru.csv",
     )
     assert result.created == 1
-    assert session.query(Participant).one().surname == "Иванова"
+    assert session.execute(select(Participant)).scalar_one().surname == "Иванова"
 
 
 def test_an_xlsx_file_imports_like_a_csv(session: Any, world: dict[str, Any]) -> None:
@@ -188,7 +204,7 @@ def test_one_bad_row_stops_the_whole_import_and_every_bad_row_is_named(
     problems = {(e.row, e.field, e.problem) for e in rejected.value.errors}
     assert (3, "iin", "iin_check_digit") in problems
     assert (4, "grade", "grade") in problems
-    assert session.query(Participant).count() == 0
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
     assert event_count() == before
     assert all(
         table[1][0] not in e.value for e in rejected.value.errors
@@ -254,7 +270,10 @@ def test_jurors_import_with_subjects_and_reimport_changes_nothing(
     first = import_jurors(session, actor=f.ACTOR, event=world["event"], data=data, filename="j.csv")
     session.commit()
     assert first.created == 2
-    assert {j.surname: len(j.subjects) for j in session.query(Juror)} == {"Омарова": 1, "Петров": 1}
+    assert {j.surname: len(j.subjects) for j in session.execute(select(Juror)).scalars()} == {
+        "Омарова": 1,
+        "Петров": 1,
+    }
     before = event_count()
     assert (
         import_jurors(
@@ -289,7 +308,7 @@ def test_the_cli_lists_every_bad_row_as_json_and_exits_1(
     assert answer["errors"][0]["row"] == 2
     assert answer["errors"][0]["field"] == "surname"
     assert answer["errors"][0]["problem"] == "name_characters"
-    assert session.query(Participant).count() == 0
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
 def test_the_cli_dry_run_checks_without_saving(
@@ -312,7 +331,7 @@ def test_the_cli_dry_run_checks_without_saving(
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["created"] == 3
-    assert session.query(Participant).count() == 0
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
     result = runner.invoke(
         args=["registry", "import", "participants", str(path), "--event", str(world["event"].id)],
         env={"INTEGRITY_LANG": "ru"},
@@ -366,13 +385,13 @@ def test_a_column_the_import_does_not_know_is_named_and_refused_unless_confirmed
         (1, "column", "unknown_column", "Ескерту"),
         (1, "column", "unknown_column", "Согласие родителей"),
     ]
-    assert session.query(Participant).count() == 0
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
     result = import_participants(session, actor=f.ACTOR, event=world["event"], data=data,
                                  filename="l.csv", accept_unknown_columns=True)  # fmt: skip
     session.commit()
     assert result.created == 3
     assert result.ignored_columns == ["Ескерту", "Согласие родителей"]
-    logged = session.query(AuditEvent).order_by(AuditEvent.seq.desc()).first()
+    logged = session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())).scalars().first()
     assert json.loads(logged.data)["ignored_columns"] == ["Ескерту", "Согласие родителей"]
 
 
@@ -383,8 +402,10 @@ def test_the_readmes_own_wording_of_the_consent_columns_imports_the_consent(
     data = csv_bytes([header, *[[*r, "Сәрсенбаева Гүлнар", "2026-09-01", "yes"] for r in rows()]])
     import_participants(session, actor=f.ACTOR, event=world["event"], data=data, filename="l.csv")
     session.commit()
-    assert {p.consent_public for p in session.query(Participant)} == {True}
-    assert {p.consent_by for p in session.query(Participant)} == {"Сәрсенбаева Гүлнар"}
+    assert {p.consent_public for p in session.execute(select(Participant)).scalars()} == {True}
+    assert {p.consent_by for p in session.execute(select(Participant)).scalars()} == {
+        "Сәрсенбаева Гүлнар"
+    }
 
 
 def test_the_import_command_names_unknown_columns_and_accepts_them_when_told(

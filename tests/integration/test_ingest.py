@@ -11,6 +11,7 @@ import pytest
 import zxingcpp
 from flask import current_app
 from PIL import Image
+from sqlalchemy import func, select
 
 from integrity.errors import Conflict, InvalidInput
 from integrity.protocols.services import unsealing
@@ -19,7 +20,7 @@ from integrity.registry.models import Entry
 from integrity.registry.services import people
 from integrity.scans.domain import reader
 from integrity.scans.domain.codes import encode_payload, format_payload
-from integrity.scans.domain.simulate import Degradation, ScanPlan, simulate_scans
+from integrity.scans.domain.simulate import Degradation, simulate_scans
 from integrity.scans.models import Booklet, PageStatus, ScanPage, ScanRound, Upload, Work
 from integrity.scans.services import ingest, kits, queue
 from integrity.settings import settings_of
@@ -28,52 +29,9 @@ from integrity.vault import services as vault
 from integrity.vault.models import SealedLink
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.factories import JURY_STEPS
+from tests.factories import JURY_STEPS, print_and_plan, print_and_scan
 
 PASSPHRASE = "a long chair passphrase"
-
-
-@pytest.fixture
-def round_world(session: Any) -> dict[str, Any]:
-    ev = f.event(session)
-    _, round_ = f.subject_with_round(session, ev)
-    round_.answer_pages = 2
-    d = f.district(session)
-    school = f.school(session, d)
-    entries = []
-    for n in range(4):
-        p = people.register_participant(
-            session,
-            actor=f.ACTOR,
-            iin=f.iin(n + 1),
-            surname=f"Сәрсенов{'а' * n}",
-            given_name="Әлихан",
-            patronymic=None,
-            grade=10,
-            school=school,
-        )
-        entries.append(
-            people.enter_participant(session, actor=f.ACTOR, round_=round_, participant=p)
-        )
-    vault.create_vault(session, actor=f.ACTOR, event=ev, passphrase=PASSPHRASE, n_log2=10)
-    session.commit()
-    return {"event": ev, "round": round_, "entries": entries}
-
-
-def print_and_scan(session: Any, world: dict[str, Any], tmp_path: Path, **scan: Any) -> Path:
-    return print_and_plan(session, world, tmp_path, **scan)[0]
-
-
-def print_and_plan(
-    session: Any, world: dict[str, Any], tmp_path: Path, **scan: Any
-) -> tuple[Path, ScanPlan, Path]:
-    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=world["round"])
-    session.commit()
-    kit_path = tmp_path / "kits.pdf"
-    kit_path.write_bytes(pdf)
-    scan_path = tmp_path / "scan.pdf"
-    plan = simulate_scans(kit_path, scan_path, random.Random(7), Degradation(), **scan)
-    return scan_path, plan, kit_path
 
 
 def ingest_file(session: Any, world: dict[str, Any], path: Path) -> ingest.IngestReport:
@@ -95,18 +53,19 @@ def test_every_page_of_a_degraded_scan_is_identified_and_every_work_gets_a_fresh
     path = print_and_scan(session, round_world, tmp_path)
     report = ingest_file(session, round_world, path)
     assert report.totals() == {"cover": 4, "answer": 8}
-    works = session.query(Work).all()
+    works = session.execute(select(Work)).scalars().all()
     assert len(works) == 4
     assert len({w.cipher for w in works}) == 4
     assert all(len(w.pages) == 2 for w in works)
-    serials = {b.serial for b in session.query(Booklet)}
+    serials = {b.serial for b in session.execute(select(Booklet)).scalars()}
     assert all(line.serial in serials for line in report.lines)
     # No page row of a work keeps the serial; only the sealed vault record links them.
     assert all(
-        p.serial is None for p in session.query(ScanPage).filter(ScanPage.work_id.isnot(None))
+        p.serial is None
+        for p in session.execute(select(ScanPage).where(ScanPage.work_id.isnot(None))).scalars()
     )
-    assert session.query(SealedLink).count() == 4
-    assert all(b.has_work and b.cover_seen for b in session.query(Booklet))
+    assert session.scalar(select(func.count()).select_from(SealedLink)) == 4
+    assert all(b.has_work and b.cover_seen for b in session.execute(select(Booklet)).scalars())
     # Once read, no plain copy of the upload is left on disk: only the encrypted original.
     from flask import current_app
 
@@ -120,7 +79,9 @@ def test_masked_pages_hold_no_code_any_reader_can_find(
     ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
     masked = [
         p.masked_sha256
-        for p in session.query(ScanPage).filter(ScanPage.status == PageStatus.ANSWER)
+        for p in session.execute(
+            select(ScanPage).where(ScanPage.status == PageStatus.ANSWER)
+        ).scalars()
     ]
     assert len(masked) == 8
     for digest in masked:
@@ -140,7 +101,7 @@ def test_reuploading_the_same_file_changes_nothing(
             session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="again.pdf"
         )
     assert not created
-    assert session.query(Upload).count() == 1
+    assert session.scalar(select(func.count()).select_from(Upload)) == 1
     assert _data_files() == before
 
 
@@ -217,10 +178,12 @@ def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
         )
     session.commit()
     assert state.ledger_hash and state.chain_head
-    assert all(w.work_hash and w.serial_tag is None for w in session.query(Work))
+    assert all(
+        w.work_hash and w.serial_tag is None for w in session.execute(select(Work)).scalars()
+    )
     assert session.get(ScanRound, round_world["round"].id).index_key_wrapped is None
-    assert all(u.key_server is None for u in session.query(Upload))
-    assert {e.status for e in session.query(Entry)} == {EntryStatus.PRESENT}
+    assert all(u.key_server is None for u in session.execute(select(Upload)).scalars())
+    assert {e.status for e in session.execute(select(Entry)).scalars()} == {EntryStatus.PRESENT}
     with pytest.raises(Conflict):
         kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
 
@@ -241,8 +204,10 @@ def test_an_absent_entry_must_be_marked_before_the_freeze(
     assert len(check.entries_without_work) == 1
     absent = next(
         e
-        for e in session.query(Entry)
-        if not any(b.has_work for b in session.query(Booklet).filter_by(entry_id=e.id))
+        for e in session.execute(select(Entry)).scalars()
+        if not any(
+            b.has_work for b in session.execute(select(Booklet).filter_by(entry_id=e.id)).scalars()
+        )
     )
     people.set_entry_status(session, actor=f.ACTOR, entry=absent, status=EntryStatus.ABSENT)
     assert queue.freeze_check(session, round_world["round"], JURY_STEPS).ready
@@ -266,7 +231,7 @@ def test_a_file_that_is_not_a_scan_is_refused_with_its_name_and_nothing_is_store
         )
     assert refused.value.details["code"] == code
     assert "scan-07.pdf" in str(refused.value.message)
-    assert session.query(Upload).count() == 0
+    assert session.scalar(select(func.count()).select_from(Upload)) == 0
     assert _data_files() == before  # no encrypted copy, no spool left behind
 
 
@@ -309,13 +274,15 @@ def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
 ) -> None:
     path = print_and_scan(session, round_world, tmp_path)
     upload = killed_at_page(session, round_world, path, monkeypatch, page=7, checkpoint_every=3)
-    assert session.query(ScanPage).count() == 6  # two checkpoints of three pages were committed
+    assert (
+        session.scalar(select(func.count()).select_from(ScanPage)) == 6
+    )  # two checkpoints of three pages were committed
     report = ingest.process_upload(
         session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
     )
     session.commit()
     assert sorted(line.index for line in report.lines) == list(range(12))
-    assert session.query(ScanPage).count() == 12
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 12
     assert report.totals() == {"cover": 4, "answer": 8}
 
 
@@ -325,15 +292,18 @@ def test_a_resumed_job_reads_the_rest_in_worker_processes_in_order_and_nothing_t
     path = print_and_scan(session, round_world, tmp_path)
     upload = killed_at_page(session, round_world, path, monkeypatch, page=3, checkpoint_every=2)
     # Ten pages are left: enough for worker processes, a few pages a task.
-    assert 12 - session.query(ScanPage).count() >= 2 * ingest.reading.TASK_PAGES
+    assert (
+        12 - session.scalar(select(func.count()).select_from(ScanPage))
+        >= 2 * ingest.reading.TASK_PAGES
+    )
     report = ingest.process_upload(
         session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=2
     )
     session.commit()
     assert [line.index for line in report.lines] == list(range(12))
-    assert sorted(p.index for p in session.query(ScanPage)) == list(range(12))
+    assert sorted(p.index for p in session.execute(select(ScanPage)).scalars()) == list(range(12))
     assert report.totals() == {"cover": 4, "answer": 8}
-    assert sorted(len(w.pages) for w in session.query(Work)) == [2, 2, 2, 2]
+    assert sorted(len(w.pages) for w in session.execute(select(Work)).scalars()) == [2, 2, 2, 2]
 
 
 def test_a_file_of_many_chunks_is_kept_and_sealed_whole_and_in_order(tmp_path: Path) -> None:
@@ -379,7 +349,7 @@ def test_a_voided_kit_is_reissued_with_a_new_serial_and_its_pages_are_refused(
     session: Any, round_world: dict[str, Any], tmp_path: Path
 ) -> None:
     kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
-    old = session.query(Booklet).first()
+    old = session.execute(select(Booklet)).scalars().first()
     with expect_events("scans.void_kit"):
         new, _, pdf = kits.void_and_reissue(
             session, actor=f.ACTOR, serial=old.serial, reason="ink spilt",
@@ -415,10 +385,10 @@ def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_wo
             session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE
         )
     assert count == 4
-    booklet_of = {b.entry_id: b.serial for b in session.query(Booklet)}
-    for link in session.query(IdentityLink):
+    booklet_of = {b.entry_id: b.serial for b in session.execute(select(Booklet)).scalars()}
+    for link in session.execute(select(IdentityLink)).scalars():
         assert booklet_of[link.entry_id] == link.serial
-    assert len({link.work_id for link in session.query(IdentityLink)}) == 4
+    assert len({link.work_id for link in session.execute(select(IdentityLink)).scalars()}) == 4
     with pytest.raises(Conflict):
         unsealing.unseal_round(
             session, actor=f.ACTOR, round_=round_world["round"], passphrase=PASSPHRASE

@@ -7,18 +7,16 @@ The same paths with real worker and server processes, killed and stopped, are in
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from integrity import jobs
 from integrity.audit.models import AuditEvent
-from integrity.audit.services import verify
 from integrity.db import utcnow
 from integrity.extensions import db
 from integrity.jobs import services
@@ -29,9 +27,8 @@ from integrity.scans.services import ingest
 from integrity.scans.tasks import INGEST
 from integrity.settings import settings_of
 from tests import factories as f
-from tests.integration.test_ingest import print_and_scan, round_world
-
-__all__ = ["round_world"]  # the fixture, used here too
+from tests.conftest import assert_ingested_exactly_once, redis_or_skip
+from tests.factories import ingest_job, stored_upload
 
 NOW = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.UTC)
 
@@ -42,46 +39,11 @@ def _pages_read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest.reading, "default_workers", lambda: 0)
 
 
-def stored_upload(session: Any, world: dict[str, Any], tmp_path: Path) -> Upload:
-    path = print_and_scan(session, world, tmp_path)
-    with path.open("rb") as stream:
-        upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
-        )
-    session.commit()
-    return upload
-
-
-def ingest_job(session: Any, upload: Upload) -> Job:
-    job = jobs.submit(
-        session, INGEST, {"upload_id": upload.id, "actor_id": None, "actor_name": "test"}
-    )
-    session.commit()
-    session.info.pop(services.PENDING, None)  # the test runs it by hand
-    return job
-
-
 def job_row(job_id: int) -> Job:
     db.session.expire_all()
     job = db.session.get(Job, job_id)
     assert job is not None
     return job
-
-
-def assert_ingested_exactly_once(upload_id: int) -> None:
-    db.session.rollback()
-    upload = db.session.get(Upload, upload_id)
-    assert upload is not None
-    db.session.refresh(upload)
-    assert upload.status == "done"
-    indices = db.session.execute(
-        select(ScanPage.index).where(ScanPage.upload_id == upload_id)
-    ).scalars().all()  # fmt: skip
-    assert sorted(indices) == list(range(12))  # every page, none twice
-    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
-    assert actions.count("scans.ingest") == 1
-    assert "scans.ingest_failed" not in actions
-    assert verify(db.session).ok
 
 
 def expire_lease(job_id: int) -> None:
@@ -136,7 +98,7 @@ def test_a_job_whose_worker_was_lost_runs_again_after_its_lease_from_its_checkpo
         INGEST.run(claimed.args, run)
     db.session.rollback()
     monkeypatch.setattr(ingest.reader, "read_page", real)
-    assert session.query(ScanPage).count() == 6
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 6
     assert services.reap(app) == []  # the lease still runs: nobody takes the job over
     expire_lease(job.id)
     assert services.reap(app) == [job.id]
@@ -189,7 +151,9 @@ def test_a_stop_commits_the_checkpoint_and_puts_the_job_back_without_counting_a_
     assert services.execute(queued, job.id, owner="worker-a", stop=stop) == "put back"
     row = job_row(job.id)
     assert (row.state, row.attempts, row.owner, row.lease_until) == ("queued", 0, None, None)
-    assert session.query(ScanPage).count() == 4  # the checkpoint after page 3 was committed
+    assert (
+        session.scalar(select(func.count()).select_from(ScanPage)) == 4
+    )  # the checkpoint after page 3 was committed
     transport = jobs.system(queued).transport
     assert transport.receive(timeout=0) == job.id  # sent again for the next worker
 
@@ -308,21 +272,6 @@ def test_the_job_table_and_the_queue_show_in_jobs_status(queued: Flask, session:
     assert "failed   1" in result.output and "messages 0" in result.output
 
 
-REDIS_URL = os.environ.get("INTEGRITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("INTEGRITY_REQUIRE_REDIS"):
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL} (CI sets INTEGRITY_REQUIRE_REDIS)")
-    return REDIS_URL
-
-
 def test_the_redis_queue_carries_job_ids_in_order() -> None:
     import redis
 
@@ -358,10 +307,10 @@ def test_pages_read_ahead_of_a_stop_leave_no_encrypted_copy_behind(
             session, upload.id, actor=f.ACTOR, checkpoint=stop_after_the_first_page, workers=2
         )
     session.rollback()
-    assert session.query(ScanPage).count() == 1
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 1
     named = {
         value
-        for page in session.query(ScanPage)
+        for page in session.execute(select(ScanPage)).scalars()
         for value in (page.image_sha256, page.masked_sha256)
         if value
     }

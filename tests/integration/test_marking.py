@@ -15,20 +15,7 @@ from integrity.registry.models import Task
 from integrity.scans.models import Work
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.integration.test_draw_ceremony import ceremony
-
-
-def full_marks(session: Any, assignment: Assignment, per_task: dict[int, int]) -> dict[Any, int]:
-    """Values giving task n the total per_task[n] (units), split over its two criteria."""
-    values = {}
-    for task in session.execute(select(Task).order_by(Task.number)).scalars():
-        if assignment.task_numbers and task.number not in assignment.task_numbers:
-            continue
-        total = per_task[task.number]
-        first = min(total, task.criteria[0].max_units)
-        values[task.id, 1] = first
-        values[task.id, 2] = total - first
-    return values
+from tests.factories import ceremony, full_marks
 
 
 def markers_of(session: Any, work: Work) -> list[Assignment]:

@@ -25,7 +25,7 @@ def test_protocols_frozen_before_marks_locks_existed_lock_their_marks_on_upgrade
     from integrity.jury.models import MarksLock
     from integrity.protocols import services as protocols
     from tests import factories as f
-    from tests.integration.test_protocols import marked_round
+    from tests.factories import marked_round
 
     world = marked_round(session)
     (protocol,) = protocols.protocols_of(session, world.round)

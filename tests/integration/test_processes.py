@@ -30,16 +30,10 @@ from integrity.extensions import db
 from integrity.jobs.models import Job
 from integrity.scans.models import ScanPage
 from integrity.settings import settings_of
-from tests.integration.test_ingest import round_world
-from tests.integration.test_jobs import (
-    assert_ingested_exactly_once,
-    ingest_job,
-    redis_or_skip,
-    stored_upload,
-)
+from tests.conftest import assert_ingested_exactly_once, redis_or_skip
+from tests.factories import ingest_job, stored_upload
 
 pytestmark = pytest.mark.processes
-__all__ = ["round_world"]
 
 SLOW_PAGES = """
 import time

@@ -12,37 +12,14 @@ from sqlalchemy import select
 
 from integrity.audit.services import chain_head
 from integrity.errors import Conflict
-from integrity.jury.models import Assignment, AssignmentRole
+from integrity.jury.models import Assignment
 from integrity.jury.services import marking
 from integrity.protocols import services as protocols
 from integrity.protocols.models import ProtocolState
 from integrity.scans.models import Work
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.factories import JURY_STEPS
-from tests.integration.test_draw_ceremony import ceremony
-from tests.integration.test_marking import full_marks
-
-
-def marked_round(
-    session: Any, totals: dict[int, int] | None = None, world: f.DrawableRound | None = None
-) -> f.DrawableRound:
-    """A drawn round whose every work is marked by both markers alike: work n (by cipher order)
-    gets ``totals[n]`` units on each task (default 10 + n). ``world``: a round whose scans are
-    frozen already (default: a new one)."""
-    world = world or f.drawable_round(session)
-    ceremony(session, world)
-    works = session.execute(select(Work).order_by(Work.cipher)).scalars().all()
-    for n, work in enumerate(works):
-        units = (totals or {}).get(n, 10 + n)
-        for a in session.execute(
-            select(Assignment).where(
-                Assignment.work_id == work.id, Assignment.role == AssignmentRole.MARKER
-            )
-        ).scalars():
-            marking.save(session, actor=f.ACTOR, assignment=a,
-                         values=full_marks(session, a, {1: units, 2: units}), submit=True)  # fmt: skip
-    return world
+from tests.factories import JURY_STEPS, ceremony, marked_round
 
 
 def test_works_know_their_grade_and_the_round_has_one_protocol_per_grade(session: Any) -> None:
@@ -177,17 +154,7 @@ def test_the_final_protocol_prints_to_pdf_and_xlsx_with_its_hash_and_chain_head(
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-    from integrity.protocols.services.unsealing import unseal_round
-
-    world = marked_round(session)
-    (protocol,) = protocols.protocols_of(session, world.round)
-    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
-    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
-                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
-    protocols.mark_unsealed(session, world.round)
-    version = protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
+    version = f.final_protocol(session, publish=False).current
 
     data = protocols.document(version, "pdf", lang)
     (tmp_path / f"protocol-{lang}.pdf").write_bytes(data)
@@ -291,7 +258,7 @@ def test_protocols_verify_names_the_cipher_whose_score_was_edited_behind_the_app
 ) -> None:
     from sqlalchemy import text
 
-    from tests.integration.test_diplomas import final_protocol
+    from tests.factories import final_protocol
 
     protocol = final_protocol(session)  # named and final: its names are recomputed too
     session.commit()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrity.errors import InvalidInput
 from integrity.scans import isolation
@@ -24,9 +24,7 @@ from integrity.scans.services import ingest
 from integrity.scans.services.runner import run_ingest
 from integrity.settings import settings_of
 from tests import factories as f
-from tests.integration.test_ingest import print_and_scan, round_world
-
-__all__ = ["round_world"]  # the fixture, used here too
+from tests.factories import print_and_scan, stored_upload
 
 MISBEHAVE = """
 import os, signal, time
@@ -66,17 +64,6 @@ def misbehaving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     return choose
 
 
-def stored_scan(session: Any, world: dict[str, Any], tmp_path: Path) -> Upload:
-    """A real scan of the round, stored as an upload and not read yet."""
-    path = print_and_scan(session, world, tmp_path)
-    with path.open("rb") as stream:
-        upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
-        )
-    session.commit()
-    return upload
-
-
 def test_a_probe_reports_the_pages_and_kind_of_a_real_scan(
     session: Any,
     round_world: dict[str, Any],
@@ -104,7 +91,7 @@ def test_an_upload_whose_decoder_crashes_is_refused_with_its_name_and_nothing_is
         )
     assert refused.value.details["code"] == isolation.READER_FAILED
     assert "scan-07.pdf" in str(refused.value.message)
-    assert session.query(Upload).count() == 0
+    assert session.scalar(select(func.count()).select_from(Upload)) == 0
 
 
 def test_a_decoder_that_grows_past_the_memory_cap_fails_in_its_child(
@@ -135,7 +122,7 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     tmp_path: Path,
     misbehaving: Any,
 ) -> None:
-    upload = stored_scan(session, round_world, tmp_path)
+    upload = stored_upload(session, round_world, tmp_path)
     misbehaving("page-crash")
     # Not the last try, yet the upload fails now: the same file would crash every retry.
     with pytest.raises(InvalidInput) as refused:
@@ -145,7 +132,7 @@ def test_a_reader_that_crashes_on_a_page_fails_the_upload_at_once_with_a_clear_e
     failed = session.get(Upload, upload.id)
     assert failed.status == UploadStatus.FAILED.value
     assert "scan.pdf" in (failed.error or "")
-    assert session.query(ScanPage).count() == 0
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 0
 
 
 def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
@@ -155,7 +142,7 @@ def test_a_reader_stuck_on_a_page_is_stopped_and_the_file_refused(
     misbehaving: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    upload = stored_scan(session, round_world, tmp_path)
+    upload = stored_upload(session, round_world, tmp_path)
     misbehaving("page-hang")
     monkeypatch.setattr(ingest.reading, "TASK_SECONDS", 3.0)
     with pytest.raises(InvalidInput) as refused:
@@ -195,4 +182,4 @@ def test_a_failed_scan_sent_again_is_read_again(
     send()  # the same file again: not "uploaded before, nothing changed", but read again
     session.expire_all()
     assert session.get(Upload, upload.id).status == UploadStatus.DONE.value
-    assert session.query(ScanPage).count() == 12
+    assert session.scalar(select(func.count()).select_from(ScanPage)) == 12

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from integrity.errors import Conflict, InvalidInput
@@ -341,7 +342,7 @@ def test_assign_seats_fills_rooms_in_order_and_records_one_event(
     with expect_events("registry.assign_seats"):
         seated = people.assign_seats(session, actor=A, round_=world["round"], rooms=[small, large])
     assert seated == 4
-    rooms = sorted((e.room.name, e.seat) for e in session.query(Entry).all())
+    rooms = sorted((e.room.name, e.seat) for e in session.execute(select(Entry)).scalars().all())
     assert rooms == [("A", "1"), ("A", "2"), ("B", "1"), ("B", "2")]
     with expect_events():
         assert (

@@ -12,10 +12,9 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from docx import Document
 from flask import current_app
+from sqlalchemy import select
 
-from integrity.db import utcnow
 from integrity.errors import Conflict, InvalidInput
-from integrity.registry.models import JurorDeclaration
 from integrity.risk import facts, services
 from integrity.risk.domain import Direction, MemberRole, documents
 from integrity.risk.models import Analysis, AnalysisState, FindingStatus, RecommendationStatus
@@ -23,34 +22,14 @@ from integrity.scans.models import ScanRound
 from integrity.settings import Settings, settings_of
 from tests import factories as f
 from tests.conftest import expect_events
-from tests.integration.test_diplomas import final_protocol
+from tests.factories import TODAY, YEAR, analysis_with_group, final_protocol, undeclare
 
-TODAY = utcnow().date()
-YEAR = (dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31))
 SEAL = documents.Seal(1, "a" * 64, "b" * 64, "https://localhost:5000/r/" + "a" * 64)
 
 
 def settings() -> Settings:
     """The app's settings, as the views and commands pass them to the services."""
     return settings_of(current_app)
-
-
-def undeclare(session: Any, n: int) -> None:
-    """Take back ``n`` jurors' signed declarations, as if they had been drawn without one."""
-    for declaration in session.query(JurorDeclaration).order_by(JurorDeclaration.id).limit(n):
-        session.delete(declaration)
-    session.flush()
-
-
-def analysis_with_group(session: Any, **kwargs: Any) -> Any:
-    analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1],
-                               order_number="69", order_date=TODAY, **kwargs)  # fmt: skip
-    services.set_members(session, actor=f.ACTOR, analysis=analysis, members=[
-        ("Сәрсенова А.", "директор", MemberRole.CHAIR),
-        ("Иванов П.", "директордың орынбасары", MemberRole.MEMBER),
-        ("Нұрланұлы Е.", "іс жүргізуші", MemberRole.SECRETARY),
-    ])  # fmt: skip
-    return analysis
 
 
 def test_a_new_analysis_has_the_model_rules_sources_and_nine_directions(session: Any) -> None:
@@ -69,7 +48,11 @@ def test_the_indicators_read_the_platforms_own_records_of_the_period(
 ) -> None:
     protocol = final_protocol(session)
     round_id = protocol.round_id
-    held = session.query(ScanRound).filter_by(round_id=round_id).one().frozen_at.date()
+    held = (
+        session.execute(select(ScanRound).filter_by(round_id=round_id))
+        .scalar_one()
+        .frozen_at.date()
+    )
     found = facts.gather(session, *YEAR, settings())
     assert [p.process for p in found.protocols] == [f"{protocol.round.subject.code} · 1 · 10"]
     assert found.protocols[0].published is not None and found.chain_ok

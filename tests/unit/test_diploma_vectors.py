@@ -14,10 +14,9 @@ from PIL import Image, ImageFilter
 
 from integrity.diplomas.domain import DocType, offline
 from integrity.diplomas.domain.documents import Printable, render
-from tests.vectors import make_diploma_vectors
+from tests.vectors import VECTORS, make_diploma_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = json.loads(make_diploma_vectors.FILE.read_text(encoding="utf-8"))
 
 
 def test_the_committed_vectors_are_what_the_generator_makes() -> None:
@@ -106,6 +105,7 @@ def test_a_status_list_that_was_altered_is_refused(
     )
 
 
+@pytest.mark.slow
 def test_the_script_reads_the_qr_from_a_photo_of_the_printed_diploma(
     tmp_path: Path, lists: tuple[Path, Path]
 ) -> None:

@@ -49,6 +49,9 @@ from integrity.scans.domain.layout import (
     qr_box,
 )
 
+# Rendering kits and reading their codes from rasters: the slow tier, not the unit loop.
+pytestmark = pytest.mark.slow
+
 KAZAKH_NAME = "Әміржан Ғалымұлы Қоңырбаев-Өтеғұлов Үміт Һәкімқызы Іңкәр"
 RUSSIAN_SCHOOL = "Школа-лицей № 7 имени Ы. Алтынсарина, г. Костанай"
 HEADER = KitHeader(

@@ -7,9 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_every_file_of_the_package_templates_and_static_files_included(
     tmp_path: Path,
 ) -> None:

@@ -40,6 +40,9 @@ HEADER = KitHeader(
     round_code=ROUND_CODE,
     held_on=dt.date(2026, 3, 15),
 )
+
+# Rendering pages and reading their codes: the slow tier, not the unit loop.
+pytestmark = pytest.mark.slow
 # Kit page indices: the cover, answer pages 1 and 2, then the extra sheet.
 COVER, ANSWER_1, ANSWER_2, EXTRA = 0, 1, 2, 3
 KINDS = {"cover": COVER, "answer": ANSWER_2, "extra": EXTRA}

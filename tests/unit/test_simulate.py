@@ -30,6 +30,9 @@ from integrity.scans.domain.simulate import (
     simulate_scans,
 )
 
+# Rendering kits, degrading and re-reading scans: the slow tier, not the unit loop.
+pytestmark = pytest.mark.slow
+
 A4_PX_200 = (1654, 2339)
 ROUND, SERIAL = 42, 12345678
 

@@ -322,6 +322,7 @@ def xlsx_with(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_an_xlsx_that_unpacks_to_a_gigabyte_is_refused_before_it_is_parsed() -> None:
     import time
 

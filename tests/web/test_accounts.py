@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from integrity.accounts import services
 from integrity.accounts.domain import Role
@@ -26,9 +27,16 @@ def test_a_user_signs_in_and_out_and_both_are_audited(client: FlaskClient, users
     assert client.get("/registry/events").status_code == 200
     client.post("/logout")
     assert client.get("/registry/events").status_code == 302
-    actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.seq)]
+    actions = [
+        e.action for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
+    ]
     assert actions[-2:] == ["accounts.login", "accounts.logout"]
-    assert db.session.query(AuditEvent).filter_by(action="accounts.login").one().actor_id == user.id
+    assert (
+        db.session.execute(select(AuditEvent).filter_by(action="accounts.login"))
+        .scalar_one()
+        .actor_id
+        == user.id
+    )
 
 
 def test_a_wrong_password_is_refused_with_a_message_in_the_users_language(
@@ -122,7 +130,7 @@ def test_admin_creates_a_user_from_the_users_page(client: FlaskClient, as_role: 
         },
     )
     assert response.status_code == 302
-    created = db.session.query(User).filter_by(username="chair.one").one()
+    created = db.session.execute(select(User).filter_by(username="chair.one")).scalar_one()
     assert created.roles == {Role.CHAIR, Role.OBSERVER}
 
 
@@ -143,7 +151,7 @@ def test_users_add_reads_the_password_from_standard_input(app: Flask) -> None:
         input="a-long-password\n",
     )
     assert result.exit_code == 0, result.output
-    user = db.session.query(User).filter_by(username="director2").one()
+    user = db.session.execute(select(User).filter_by(username="director2")).scalar_one()
     assert user.roles == {Role.DIRECTOR, Role.OBSERVER}
     assert services.authenticate(db.session, "director2", "a-long-password") is not None
 
@@ -154,8 +162,8 @@ def test_users_add_refuses_a_short_password_and_writes_nothing(app: Flask) -> No
     )
     assert result.exit_code == 1
     assert "10" in result.output
-    assert db.session.query(User).count() == 0
-    assert db.session.query(AuditEvent).count() == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
 
 class TestCsrf:

@@ -14,7 +14,7 @@ from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet, ScanPage
 from integrity.scans.services.kits import access_code_of
 from tests.conftest import PASSWORD, login
-from tests.integration.test_appeals import published
+from tests.factories import published
 
 
 @pytest.fixture

@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from itertools import product
 from typing import Any
 
-import pytest
 from flask import Flask, current_app, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
-from integrity.demo.loader import load_demo
 from integrity.diplomas.models import Batch, Diploma
 from integrity.diplomas.rendering import link
 from integrity.extensions import db
@@ -85,7 +83,10 @@ def argument_values() -> dict[str, list[Any]]:
         "round_id": ids(Round.id),
         "run_id": ids(PrintRun.id),
         "task_id": ids(Task.id),
-        "text": [link(d, host).rsplit("/", 1)[1] for d in db.session.query(Diploma).limit(5)]
+        "text": [
+            link(d, host).rsplit("/", 1)[1]
+            for d in db.session.execute(select(Diploma).limit(5)).scalars()
+        ]
         + ["x"],
         "upload_id": ids(Upload.id),
         "user_id": ids(User.id),
@@ -104,12 +105,6 @@ def urls(
             url_for(endpoint, **dict(zip(arguments, combo, strict=True)))
             for combo in product(*pools)
         ]
-
-
-@pytest.fixture
-def demo(app: Flask) -> None:
-    load_demo(db.session, participants=60)  # with the scan step, kept small
-    db.session.commit()
 
 
 def test_every_page_of_every_demo_object_opens_for_every_role_allowed_to_see_it(
@@ -172,15 +167,19 @@ def test_no_public_page_or_export_names_a_pupil_whose_guardian_refused_public_li
 ) -> None:
     from integrity.protocols.models import ProtocolState, ProtocolVersion
 
-    named = [v for v in db.session.query(ProtocolVersion) if v.named]
+    named = [v for v in db.session.execute(select(ProtocolVersion)).scalars() if v.named]
     published = [v for v in named if v.protocol.state is ProtocolState.FINAL_PUBLISHED]
     internal = " ".join(v.content for v in published)
     # Guardians of some pupils in the published protocols withdraw consent after publication.
-    for participant in db.session.query(Participant):
+    for participant in db.session.execute(select(Participant)).scalars():
         if participant.full_name in internal and participant.id % 2:
             participant.consent_public = False
     db.session.commit()
-    refused = {p.full_name for p in db.session.query(Participant) if not p.consent_public}
+    refused = {
+        p.full_name
+        for p in db.session.execute(select(Participant)).scalars()
+        if not p.consent_public
+    }
     assert published and any(name in internal for name in refused)  # there is something to hide
 
     values = argument_values()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
 from integrity.accounts.domain import Role
 from integrity.diplomas.domain import DocType, Serial, published
@@ -20,7 +21,7 @@ from integrity.extensions import db
 from integrity.logs import JsonFormatter
 from integrity.settings import settings_of
 from tests.conftest import login
-from tests.integration.test_diplomas import final_protocol, issued_batch
+from tests.factories import final_protocol, issued_batch
 
 
 @pytest.fixture
@@ -183,7 +184,7 @@ def test_a_batch_asked_for_on_the_page_needs_another_user_and_then_downloads(
     assert f"/diplomas/protocols/{protocol.id}/batches" in page
     response = client.post(f"/diplomas/protocols/{protocol.id}/batches",
                            data={"language": "ru", "participation": "on"})  # fmt: skip
-    batch = db.session.query(Batch).one()
+    batch = db.session.execute(select(Batch)).scalar_one()
     assert response.status_code == 302 and batch.state is BatchState.REQUESTED
     assert "decision" not in client.get(f"/diplomas/batches/{batch.id}").get_data(as_text=True)
     client.post(f"/diplomas/batches/{batch.id}/decide", data={"decision": "approve"})
@@ -198,7 +199,7 @@ def test_a_batch_asked_for_on_the_page_needs_another_user_and_then_downloads(
     assert archive.status_code == 200
     assert "manifest.csv" in zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
 
-    doc = db.session.query(Diploma).first()
+    doc = db.session.execute(select(Diploma)).scalars().first()
     assert doc is not None
     client.post(f"/diplomas/{doc.id}/status", data={"action": "annulled", "reason": "withdrawn"})
     html = client.get(path_of(doc)).get_data(as_text=True)

@@ -17,7 +17,7 @@ from integrity.diplomas.models import Diploma, DocumentStatus, KeyState, Signing
 from integrity.settings import settings_of
 from integrity.vault import domain as vault_crypto
 from tests import factories as f
-from tests.unit.test_diploma_vectors import VECTORS
+from tests.vectors import VECTORS
 
 
 @pytest.fixture

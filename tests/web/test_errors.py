@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.logs import JsonFormatter
@@ -59,7 +60,7 @@ class TestUploadLimit:
         )
         assert response.status_code == 413
         assert "1 МБ" in response.get_data(as_text=True)
-        assert session.query(Participant).count() == 0
+        assert session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
 def test_a_malformed_upload_names_the_file_and_saves_nothing(
@@ -77,7 +78,7 @@ def test_a_malformed_upload_names_the_file_and_saves_nothing(
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-state="refused"' in page
     assert "list.xlsx" in page
-    assert session.query(Participant).count() == 0
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
 def test_an_unexpected_error_shows_a_page_in_the_users_language_without_a_traceback(

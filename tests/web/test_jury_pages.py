@@ -15,7 +15,7 @@ from integrity.scans.domain.codes import format_serial
 from integrity.scans.models import Booklet, ScanPage
 from tests import factories as f
 from tests.conftest import login
-from tests.integration.test_draw_ceremony import ceremony
+from tests.factories import ceremony
 
 
 def csrf(client: FlaskClient, url: str) -> str:
@@ -72,7 +72,7 @@ def test_a_jurors_pages_show_a_cipher_never_a_name_school_serial_or_file(
 
 def test_a_juror_never_sees_a_co_markers_points(client: FlaskClient, session: Any) -> None:
     from integrity.jury.services import marking
-    from tests.integration.test_marking import full_marks
+    from tests.factories import full_marks
 
     world = f.drawable_round(session)
     ceremony(session, world)
@@ -230,7 +230,7 @@ def test_the_chair_returns_a_submitted_marking_with_a_reason_and_its_juror_submi
     client: FlaskClient, session: Any, users: Any
 ) -> None:
     from integrity.jury.services import marking
-    from tests.integration.test_marking import full_marks
+    from tests.factories import full_marks
 
     world = f.drawable_round(session)
     ceremony(session, world)

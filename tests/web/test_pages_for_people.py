@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from integrity.accounts.domain import Role
-from integrity.demo.loader import load_demo
 from integrity.extensions import db
 from integrity.registry.models import Participant
 from tests.conftest import Users, login
@@ -59,12 +58,6 @@ def get_pages(app: Flask) -> list[str]:
     return urls
 
 
-@pytest.fixture
-def demo(app: Flask) -> None:
-    load_demo(db.session, participants=60)  # with the scan step, kept small
-    db.session.commit()
-
-
 def test_every_field_on_every_page_has_a_label_and_every_page_one_heading(
     app: Flask, client: FlaskClient, users: Users, demo: None
 ) -> None:
@@ -100,7 +93,7 @@ def test_every_field_on_every_page_has_a_label_and_every_page_one_heading(
 def test_public_pages_never_show_an_iin_or_a_participants_name(
     app: Flask, client: FlaskClient, demo: None
 ) -> None:
-    participants = db.session.query(Participant).all()
+    participants = db.session.execute(select(Participant)).scalars().all()
     iins = {p.iin for p in participants}
     hidden_names = {p.full_name for p in participants if not p.consent_public}
     for url in ["/", "/login", "/audit/head.json", "/no-such-page"]:
@@ -113,7 +106,7 @@ def test_the_audit_log_never_holds_an_iin(
     app: Flask, demo: None, client: FlaskClient, users: Users
 ) -> None:
     login(client, users.make(Role.OBSERVER))
-    iins = {p.iin for p in db.session.query(Participant)}
+    iins = {p.iin for p in db.session.execute(select(Participant)).scalars()}
     text = "".join(client.get(f"/audit/?page={n}").get_data(as_text=True) for n in range(1, 6))
     assert not iins & set(re.findall(r"\d{12}", text))
 

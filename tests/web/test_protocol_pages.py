@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.protocols.models import Protocol, ProtocolState
 from tests.conftest import login
-from tests.integration.test_protocols import marked_round
+from tests.factories import marked_round
 
 
 def test_the_chair_freezes_and_publishes_and_anyone_reads_the_ciphered_protocol(
@@ -24,12 +25,14 @@ def test_the_chair_freezes_and_publishes_and_anyone_reads_the_ciphered_protocol(
     url = f"/protocols/rounds/{world.round.id}"
     page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    assert session.query(Protocol).count() == 0  # looking at a draft writes nothing
+    assert (
+        session.scalar(select(func.count()).select_from(Protocol)) == 0
+    )  # looking at a draft writes nothing
     response = client.post(f"{url}/freeze", data={"csrf_token": token, "grade": "10",
                                                    "step": "freeze"})  # fmt: skip
     assert response.status_code == 302  # frozen and published at once
     session.expire_all()
-    protocol = session.query(Protocol).one()
+    protocol = session.execute(select(Protocol)).scalar_one()
     assert protocol.state is ProtocolState.PUBLISHED
 
     with client.session_transaction() as flask_session:
@@ -60,22 +63,10 @@ def test_an_observer_reads_the_protocols_but_cannot_freeze_them(
 def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     client: FlaskClient, session: Any
 ) -> None:
-    import datetime as dt
-
     from integrity.protocols import services as protocols
     from tests import factories as f
 
-    world = marked_round(session)
-    (protocol,) = protocols.protocols_of(session, world.round)
-    protocols.freeze(session, actor=f.ACTOR, protocol=protocol)
-    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
-    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
-                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
-    from integrity.protocols.services.unsealing import unseal_round
-
-    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase="a long chair passphrase")
-    protocols.mark_unsealed(session, world.round)
-    protocols.advance_freeze(session, actor=f.ACTOR, protocol=protocol)
+    protocol = f.final_protocol(session, publish=False)
     session.commit()
     url = f"/results/protocols/{protocol.id}"
     assert "Оқушы" not in client.get(url).get_data(as_text=True)  # final, not yet published
@@ -86,7 +77,7 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
     assert "Жарияланбайды" in page and protocol.current.content_sha256 in page
     from integrity.registry.models import Participant
 
-    pupils = session.query(Participant).order_by(Participant.id).all()
+    pupils = session.execute(select(Participant).order_by(Participant.id)).scalars().all()
     for pupil in pupils[1:]:
         pupil.consent_public = True
     session.commit()
@@ -97,8 +88,6 @@ def test_the_public_page_shows_names_only_once_the_final_protocol_is_published(
 
     # The rendering stored at publication withheld everyone; consent changed what the public
     # sees, so the next refresh stores (and logs) a second rendering, with the page's hash.
-    from sqlalchemy import select
-
     from integrity.audit.models import AuditEvent
     from integrity.protocols.models import PublicRendering
 
@@ -142,14 +131,20 @@ def test_the_unseal_command_opens_the_round_and_lets_its_protocols_be_named(
     runner = app.test_cli_runner()
     args = [group, "unseal", "--round", str(world.round.id)]
     early = runner.invoke(args=args, input="a long chair passphrase\n")
-    assert early.exit_code == 1 and session.query(IdentityLink).count() == 0  # appeals open
+    assert (
+        early.exit_code == 1 and session.scalar(select(func.count()).select_from(IdentityLink)) == 0
+    )  # appeals open
     protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
                             now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
     session.commit()
     wrong = runner.invoke(args=args, input="not the passphrase\n")
-    assert wrong.exit_code == 1 and session.query(IdentityLink).count() == 0
+    assert (
+        wrong.exit_code == 1 and session.scalar(select(func.count()).select_from(IdentityLink)) == 0
+    )
     done = runner.invoke(args=args, input="a long chair passphrase\n")
     assert done.exit_code == 0, done.output
     session.expire_all()
-    assert session.query(IdentityLink).count() == 6  # every work of the marked round
+    assert (
+        session.scalar(select(func.count()).select_from(IdentityLink)) == 6
+    )  # every work of the marked round
     assert protocols.protocols_of(session, world.round)[0].state is ProtocolState.UNSEALED

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.registry.models import Event, Participant, Round, Subject, Task
@@ -36,7 +37,7 @@ def test_an_organiser_builds_an_event_with_a_subject_a_round_and_a_task(
         },
     )
     assert response.status_code == 302
-    event = session.query(Event).one()
+    event = session.execute(select(Event)).scalar_one()
     response = client.post(
         f"/registry/events/{event.id}",
         data={
@@ -48,10 +49,10 @@ def test_an_organiser_builds_an_event_with_a_subject_a_round_and_a_task(
         },
     )
     assert response.status_code == 302
-    subject = session.query(Subject).one()
+    subject = session.execute(select(Subject)).scalar_one()
     assert subject.code == "MATH"
     client.post(f"/registry/subjects/{subject.id}/rounds", data={"round-answer_pages": "6"})
-    round_ = session.query(Round).one()
+    round_ = session.execute(select(Round)).scalar_one()
     assert round_.answer_pages == 6
     response = client.post(
         f"/registry/rounds/{round_.id}",
@@ -63,7 +64,7 @@ def test_an_organiser_builds_an_event_with_a_subject_a_round_and_a_task(
         },
     )
     assert response.status_code == 302
-    task = session.query(Task).one()
+    task = session.execute(select(Task)).scalar_one()
     assert [c.max_units for c in task.criteria] == [10, 4]
     page = client.get(f"/registry/events/{event.id}").get_data(as_text=True)
     assert "Математика" in page
@@ -87,7 +88,7 @@ def test_a_bad_academic_year_is_shown_at_its_field_in_kazakh(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="academic_year-error"' in page
-    assert session.query(Event).count() == 0
+    assert session.scalar(select(func.count()).select_from(Event)) == 0
 
 
 def test_the_upload_page_lists_every_bad_row_and_saves_nothing(
@@ -115,7 +116,7 @@ def test_the_upload_page_lists_every_bad_row_and_saves_nothing(
     assert table.group(0).count("<tr>") == 3  # header + two bad rows
     assert "ЖСН 12 цифрдан тұруы керек" in table.group(0)
     assert "сынып — 1-ден 12-ге дейінгі бүтін сан" in table.group(0)
-    assert session.query(Participant).count() == 0
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
 def test_a_good_upload_is_checked_then_imported_on_confirmation(
@@ -133,7 +134,9 @@ def test_a_good_upload_is_checked_then_imported_on_confirmation(
     )
     assert response.status_code == 302
     run_page = response.headers["Location"]
-    assert session.query(Participant).count() == 0  # checked, not imported
+    assert (
+        session.scalar(select(func.count()).select_from(Participant)) == 0
+    )  # checked, not imported
     confirmed = client.post(run_page + "/apply")
     assert confirmed.status_code == 302
     page = client.get(run_page).get_data(as_text=True)
@@ -253,4 +256,4 @@ def test_bad_points_are_shown_at_the_field_that_holds_them(
         },
     ).get_data(as_text=True)
     assert 'id="criteria-error"' in page
-    assert session.query(Task).count() == 0
+    assert session.scalar(select(func.count()).select_from(Task)) == 0

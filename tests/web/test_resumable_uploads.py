@@ -25,9 +25,8 @@ from integrity.uploads.models import ResumableUpload
 from integrity.uploads.web import _Body as Body  # the web layer hands a body over so
 from integrity.uploads.wiring import spool_of
 from tests.conftest import login
-from tests.integration.test_ingest import print_and_scan, round_world
+from tests.factories import print_and_scan
 
-__all__ = ["round_world"]  # the fixture, used here too
 TUS = {"Tus-Resumable": "1.0.0"}
 
 

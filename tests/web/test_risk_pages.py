@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 from docx import Document
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.extensions import db
 from integrity.risk import services
 from integrity.risk.models import Analysis, AnalysisState, FindingStatus
 from tests import factories as f
-from tests.integration.test_diplomas import final_protocol
-from tests.integration.test_risk_analysis import YEAR, analysis_with_group, undeclare
+from tests.factories import YEAR, analysis_with_group, final_protocol, undeclare
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_the_dashboard_shows_a_light_for_every_indicator_with_its_trend(
     assert html.count("<svg") == len(found) and "<script" not in html
     from integrity.registry.models import Participant
 
-    surnames = [p.surname for p in db.session.query(Participant)]
+    surnames = [p.surname for p in db.session.execute(select(Participant)).scalars()]
     assert surnames and not [n for n in surnames if n in html]  # processes, not people
 
 
@@ -114,8 +114,8 @@ def test_the_working_group_accepts_a_proposal_and_the_director_signs(
     # No participant's or juror's name in the dashboard or the report.
     from integrity.registry.models import Juror, Participant
 
-    names = [p.surname for p in db.session.query(Participant)] + [
-        j.surname for j in db.session.query(Juror)
+    names = [p.surname for p in db.session.execute(select(Participant)).scalars()] + [
+        j.surname for j in db.session.execute(select(Juror)).scalars()
     ]
     dashboard = client.get("/risk/").get_data(as_text=True)
     report_text = "\n".join(p.text for p in Document(io.BytesIO(report.data)).paragraphs)
@@ -151,9 +151,9 @@ def test_bad_input_on_the_analysis_page_is_named_and_changes_nothing(
     response = client.post(f"{url}/findings", data={"direction": "3", "description": "x",
                                       "likelihood": "9", "impact": "1"}, follow_redirects=True)  # fmt: skip
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
-    assert db.session.query(Analysis).one().findings == []
+    assert db.session.execute(select(Analysis)).scalar_one().findings == []
     client.post("/risk/analyses", data={"period_start": "2026-13-01", "period_end": "x"})
-    assert db.session.query(Analysis).count() == 1
+    assert db.session.scalar(select(func.count()).select_from(Analysis)) == 1
 
 
 def test_the_sources_checklist_saves_in_one_step_with_one_audit_event(
@@ -165,7 +165,7 @@ def test_the_sources_checklist_saves_in_one_step_with_one_audit_event(
     analysis = services.create(session, actor=f.ACTOR, period_start=YEAR[0], period_end=YEAR[1])
     session.commit()
     login(client, users.make(Role.ORGANISER))
-    before = db.session.query(AuditEvent).count()
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     client.post(f"/risk/analyses/{analysis.id}/sources", data={
         "used_3": "on", "note_3": "Білім басқармасының деректері",
         "evidence_3": "https://example.kz/a", "used_14": "on",
@@ -173,5 +173,7 @@ def test_the_sources_checklist_saves_in_one_step_with_one_audit_event(
     db.session.refresh(analysis)
     used = {s.number: (s.note, s.evidence) for s in analysis.sources if s.used}
     assert used == {3: ("Білім басқармасының деректері", "https://example.kz/a"), 14: ("", "")}
-    actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.seq)][before:]
+    actions = [
+        e.action for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
+    ][before:]
     assert actions == ["risk.sources_set"]

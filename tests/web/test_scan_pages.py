@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.scans.domain.simulate import Degradation, simulate_scans
@@ -67,7 +68,7 @@ def test_no_screen_of_the_it_specialist_shows_a_cipher(
 ) -> None:
     as_role(Role.IT_SPECIALIST)
     accepted = upload(client, scanned).get_json()["accepted"][0]
-    ciphers = [w.cipher for w in session.query(Work)]
+    ciphers = [w.cipher for w in session.execute(select(Work)).scalars()]
     assert len(ciphers) == 3
     pages = [
         f"/scans/rounds/{scanned['round'].id}",
@@ -103,8 +104,12 @@ def test_the_queue_shows_thumbnails_and_a_person_clears_it_then_freezes_and_the_
     round_id = scanned["round"].id
     page = client.get(f"/scans/rounds/{round_id}/queue").get_data(as_text=True)
     queued = (
-        session.query(ScanPage)
-        .filter(ScanPage.status.in_([PageStatus.UNREADABLE, PageStatus.DUPLICATE]))
+        session.execute(
+            select(ScanPage).where(
+                ScanPage.status.in_([PageStatus.UNREADABLE, PageStatus.DUPLICATE])
+            )
+        )
+        .scalars()
         .all()
     )
     assert len(queued) == 2
@@ -112,14 +117,21 @@ def test_the_queue_shows_thumbnails_and_a_person_clears_it_then_freezes_and_the_
         assert f'data-page="{item.id}"' in page
         image = client.get(f"/scans/pages/{item.id}/image.jpg")
         assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"
-    answer = session.query(ScanPage).filter(ScanPage.status == PageStatus.ANSWER).first()
+    answer = (
+        session.execute(select(ScanPage).where(ScanPage.status == PageStatus.ANSWER))
+        .scalars()
+        .first()
+    )
     assert client.get(f"/scans/pages/{answer.id}/image.jpg").status_code == 404
     for item in queued:
         client.post(f"/scans/pages/{item.id}/discard", data={"reason": "re-scanned below"})
     # The discarded unreadable page leaves its booklet short of a page: scan it again by itself.
     blocked = client.post(f"/scans/rounds/{round_id}/freeze")
     assert blocked.status_code == 302
-    assert session.query(Work).filter(Work.work_hash.isnot(None)).count() == 0
+    assert (
+        session.scalar(select(func.count()).select_from(Work).where(Work.work_hash.isnot(None)))
+        == 0
+    )
 
 
 def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
@@ -138,7 +150,7 @@ def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
     queue.freeze_round(session, actor=f.ACTOR, round_=scanned["round"], steps=JURY_STEPS)
     session.commit()
     page = client.get(f"/ledger/rounds/{scanned['round'].id}").get_data(as_text=True)
-    works = session.query(Work).all()
+    works = session.execute(select(Work)).scalars().all()
     for work in works:
         assert work.cipher in page and work.work_hash in page
     record_json = client.get(f"/ledger/works/{works[0].cipher}.json").get_json()
@@ -177,7 +189,7 @@ def test_the_chair_creates_the_vault_sees_the_shares_once_and_unseals_only_after
         follow_redirects=True,
     )
     assert 'class="flash flash-error"' in refused.get_data(as_text=True)  # refused, and said so
-    assert session.query(IdentityLink).count() == 0
+    assert session.scalar(select(func.count()).select_from(IdentityLink)) == 0
 
 
 def test_the_cli_ingest_lists_every_page_with_serial_and_never_a_cipher(
@@ -201,7 +213,7 @@ def test_the_cli_ingest_lists_every_page_with_serial_and_never_a_cipher(
     assert [line["index"] for line in lines] == list(range(10))
     assert {"file", "index", "status", "serial", "page"} <= set(lines[0])
     assert answer["totals"]["unreadable"] == 1
-    ciphers = {w.cipher for w in session.query(Work)}
+    ciphers = {w.cipher for w in session.execute(select(Work)).scalars()}
     assert not any(c in result.output for c in ciphers)
 
 

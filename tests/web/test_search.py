@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from integrity.accounts.domain import Role
-from integrity.demo.loader import load_demo
-from integrity.extensions import db
 from tests.conftest import Users, login
 
 # Each search, with a query that finds something in the demo.
@@ -21,12 +18,6 @@ SEARCHES = [
     ("/registry/schools", "q", "а"),
     ("/audit/", "action", "registry"),
 ]
-
-
-@pytest.fixture
-def demo(app: Flask) -> None:
-    load_demo(db.session, participants=60, scans=False)
-    db.session.commit()
 
 
 def rows(client: FlaskClient, path: str, name: str, value: str) -> int:
@@ -40,7 +31,7 @@ def rows(client: FlaskClient, path: str, name: str, value: str) -> int:
 
 @pytest.mark.parametrize(("path", "name", "found"), SEARCHES)
 def test_a_typed_percent_or_underscore_finds_only_itself_not_every_row(
-    client: FlaskClient, users: Users, demo: None, path: str, name: str, found: str
+    client: FlaskClient, users: Users, demo_without_scans: None, path: str, name: str, found: str
 ) -> None:
     login(client, users.make(Role.ADMIN))
     assert rows(client, path, name, "zzqqzz") == 0

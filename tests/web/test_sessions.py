@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from integrity.accounts import services
 from integrity.accounts.domain import Role
 from integrity.accounts.models import SignIn, User
 from integrity.accounts.sessions import _TOUCH, DatabaseSessions, RedisSessions, sessions_of
-from integrity.audit.chain import Actor
+from integrity.audit.domain.chain import Actor
 from integrity.db import utcnow
 from integrity.extensions import db
 from integrity.settings import settings_of
@@ -50,13 +51,15 @@ class Clock:
 
     def live(self) -> int:
         if isinstance(self.store, DatabaseSessions):
-            return db.session.query(SignIn).filter(SignIn.ended_at.is_(None)).count()
+            return db.session.scalar(
+                select(func.count()).select_from(SignIn).where(SignIn.ended_at.is_(None))
+            )
         assert isinstance(self.store, RedisSessions)
         return len(self.store.redis.keys(f"{self.store.prefix}s:*"))
 
     def _times(self) -> tuple[Any, Any]:
         if isinstance(self.store, DatabaseSessions):
-            row = db.session.query(SignIn).filter(SignIn.ended_at.is_(None)).one()
+            row = db.session.execute(select(SignIn).where(SignIn.ended_at.is_(None))).scalar_one()
             return row, None
         assert isinstance(self.store, RedisSessions)
         (key,) = self.store.redis.keys(f"{self.store.prefix}s:*")
@@ -113,7 +116,7 @@ def test_the_configured_store_holds_the_sessions(app: Flask, users: Users) -> No
     client = app.test_client()
     client.post("/login", data={"username": user.username, "password": PASSWORD})
     assert Clock(app).live() == 1
-    db_rows = db.session.query(SignIn).count()
+    db_rows = db.session.scalar(select(func.count()).select_from(SignIn))
     assert db_rows == (1 if wanted is DatabaseSessions else 0)
 
 
@@ -194,7 +197,7 @@ def test_an_outlived_database_session_keeps_its_reason(
     client.post("/login", data={"username": user.username, "password": PASSWORD})
     Clock(app).set(started_ago=dt.timedelta(hours=13))
     assert opens(client) == 302
-    assert db.session.query(SignIn).one().end_reason == "timeout"
+    assert db.session.execute(select(SignIn)).scalar_one().end_reason == "timeout"
 
 
 def test_a_redis_session_ended_while_it_was_being_seen_stays_ended(
