@@ -73,6 +73,7 @@ def prepare(
     instance: Path, database_url: str, participants: int
 ) -> tuple[list[Marking], list[str]]:
     """The demo, and what the clients will do: markings to save and submit, codes to appeal with."""
+    from flask import current_app
     from flask_migrate import upgrade
     from sqlalchemy import create_engine, select, text
 
@@ -88,6 +89,7 @@ def prepare(
     from integrity.scans.domain.codes import format_access_code
     from integrity.scans.models import Booklet
     from integrity.scans.services.kits import access_code_of
+    from integrity.settings import settings_of
 
     if database_url.startswith("postgresql"):
         engine = create_engine(database_url)
@@ -126,8 +128,8 @@ def prepare(
         for booklet in db.session.execute(
             select(Booklet).where(Booklet.round_id.in_(rounds), Booklet.has_work.is_(True))
         ).scalars():
-            code = access_code_of(booklet)
-            if find_work(db.session, code).id not in appealed:
+            code = access_code_of(booklet, settings=settings_of(current_app))
+            if find_work(db.session, code, settings=settings_of(current_app)).id not in appealed:
                 codes.append(format_access_code(code))
         db.engine.dispose()
     return markings, codes
@@ -266,6 +268,7 @@ def run_client(base: str, deadline: float, work: list[Marking], codes: list[str]
 
 def check(database_url: str, instance: Path, tally: Tally) -> list[str]:
     """What the server said it did, against what the database and the audit chain hold."""
+    from flask import current_app
     from sqlalchemy import func, select
 
     from integrity import create_app
@@ -275,6 +278,7 @@ def check(database_url: str, instance: Path, tally: Tally) -> list[str]:
     from integrity.jury.models import Assignment
     from integrity.protocols.models import Appeal
     from integrity.protocols.services.appeals import find_work
+    from integrity.settings import settings_of
 
     missing = []
     app = create_app(settings(instance, database_url), instance_path=str(instance))
@@ -294,7 +298,7 @@ def check(database_url: str, instance: Path, tally: Tally) -> list[str]:
             if db.session.get(Assignment, assignment_id).submitted_at is None:  # type: ignore[union-attr]
                 missing.append(f"submission of assignment {assignment_id} not stored")
         for code in tally.appealed:
-            work = find_work(db.session, code)
+            work = find_work(db.session, code, settings=settings_of(current_app))
             if db.session.execute(select(Appeal).where(Appeal.work_id == work.id)).first() is None:
                 missing.append(f"appeal with code {code} not stored")
         report = verify(db.session)

@@ -132,7 +132,9 @@ def print_and_plan(
     from integrity.scans.domain.simulate import Degradation, simulate_scans
     from integrity.scans.services import kits
 
-    _, pdf = kits.print_kits(session, actor=ACTOR, round_=world["round"])
+    _, pdf = kits.print_kits(
+        session, actor=ACTOR, round_=world["round"], settings=settings_of(current_app)
+    )
     session.commit()
     kit_path = tmp_path / "kits.pdf"
     kit_path.write_bytes(pdf)
@@ -152,7 +154,12 @@ def stored_upload(session: Any, world: dict[str, Any], tmp_path: Path) -> Any:
     path = print_and_scan(session, world, tmp_path)
     with path.open("rb") as stream:
         upload, _ = ingest.create_upload(
-            session, actor=ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
+            session,
+            actor=ACTOR,
+            round_=world["round"],
+            stream=stream,
+            filename="scan.pdf",
+            settings=settings_of(current_app),
         )
     session.commit()
     return upload
@@ -200,7 +207,7 @@ def scanned_round(
         )
         people.enter_participant(session, actor=ACTOR, round_=round_, participant=participant)
     create_vault(session, actor=ACTOR, event=ev, passphrase="a long chair passphrase", n_log2=10)
-    _, pdf = kits.print_kits(session, actor=ACTOR, round_=round_)
+    _, pdf = kits.print_kits(session, actor=ACTOR, round_=round_, settings=settings_of(current_app))
     session.commit()
     kit_path = folder / "kits.pdf"
     kit_path.write_bytes(pdf)
@@ -273,13 +280,22 @@ def drawable_round(
         juror_rows.append(juror)
         accounts.append(user)
     create_vault(session, actor=ACTOR, event=ev, passphrase="a long chair passphrase", n_log2=10)
-    _, pdf = kits.print_kits(session, actor=ACTOR, round_=round_)
+    _, pdf = kits.print_kits(session, actor=ACTOR, round_=round_, settings=settings_of(current_app))
     upload, _ = ingest.create_upload(
-        session, actor=ACTOR, round_=round_, stream=io.BytesIO(pdf), filename="kits.pdf"
+        session,
+        actor=ACTOR,
+        round_=round_,
+        stream=io.BytesIO(pdf),
+        filename="kits.pdf",
+        settings=settings_of(current_app),
     )
-    ingest.process_upload(session, upload.id, actor=ACTOR, workers=0)
+    ingest.process_upload(
+        session, upload.id, actor=ACTOR, workers=0, settings=settings_of(current_app)
+    )
     if freeze:
-        queue.freeze_round(session, actor=ACTOR, round_=round_, steps=JURY_STEPS)
+        queue.freeze_round(
+            session, actor=ACTOR, round_=round_, steps=JURY_STEPS, settings=settings_of(current_app)
+        )
     session.commit()
     return DrawableRound(ev, round_, juror_rows, accounts, schools)
 
@@ -292,10 +308,10 @@ def ceremony(session: Any, world: DrawableRound, **freeze: Any) -> Any:
     from integrity.jury.services import draws
 
     draw = draws.freeze(session, actor=ACTOR, round_=world.round, **freeze)
-    draws.commit(session, actor=ACTOR, draw=draw)
+    draws.commit(session, actor=ACTOR, draw=draw, settings=settings_of(current_app))
     draws.contribute(session, actor=ACTOR, draw=draw, contributor="Observer A", value="6 6 2")
     draws.contribute(session, actor=ACTOR, draw=draw, contributor="Parent B", value="4 1 3")
-    return draws.reveal(session, actor=ACTOR, draw=draw)
+    return draws.reveal(session, actor=ACTOR, draw=draw, settings=settings_of(current_app))
 
 
 def full_marks(session: Any, assignment: Any, per_task: dict[int, int]) -> dict[Any, int]:

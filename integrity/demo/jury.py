@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import random
 
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.audit.domain import Actor
@@ -17,6 +18,7 @@ from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Work
 from integrity.scans.services import ingest, kits, queue
+from integrity.settings import settings_of
 
 CONTRIBUTIONS = (
     ("Тәуелсіз бақылаушы", "6 2 5"),
@@ -43,20 +45,27 @@ def settle_conflicts(session: AnySession, *, round_: Round, chair: Actor) -> Non
 def freeze_clean(session: AnySession, *, round_: Round, it: Actor) -> None:
     """Print the round's kits and read the kit PDF back as if scanned, then freeze: quick, and all
     a round ready for its draw needs."""
-    _, pdf = kits.print_kits(session, actor=it, round_=round_)
+    _, pdf = kits.print_kits(session, actor=it, round_=round_, settings=settings_of(current_app))
     upload, _ = ingest.create_upload(
-        session, actor=it, round_=round_, stream=io.BytesIO(pdf), filename="mfp-0002.pdf"
+        session,
+        actor=it,
+        round_=round_,
+        stream=io.BytesIO(pdf),
+        filename="mfp-0002.pdf",
+        settings=settings_of(current_app),
     )
-    ingest.process_upload(session, upload.id, actor=it)
-    queue.freeze_round(session, actor=it, round_=round_, steps=(FREEZE_STEP,))
+    ingest.process_upload(session, upload.id, actor=it, settings=settings_of(current_app))
+    queue.freeze_round(
+        session, actor=it, round_=round_, steps=(FREEZE_STEP,), settings=settings_of(current_app)
+    )
 
 
 def run_draw(session: AnySession, *, round_: Round, chair: Actor) -> Draw:
     draw = draws.freeze(session, actor=chair, round_=round_)
-    draws.commit(session, actor=chair, draw=draw)
+    draws.commit(session, actor=chair, draw=draw, settings=settings_of(current_app))
     for who, value in CONTRIBUTIONS:
         draws.contribute(session, actor=chair, draw=draw, contributor=who, value=value)
-    return draws.reveal(session, actor=chair, draw=draw)
+    return draws.reveal(session, actor=chair, draw=draw, settings=settings_of(current_app))
 
 
 def mark_some(session: AnySession, *, round_: Round, rng: random.Random) -> None:

@@ -353,7 +353,7 @@ def demo_access_code(session: AnySession) -> str | None:
         .where(Booklet.round_id.in_(rounds), Booklet.has_work.is_(True))
         .order_by(Booklet.serial)
     ).scalars():
-        code = access_code_of(booklet)
-        if find_work(session, code).id not in appealed:
+        code = access_code_of(booklet, settings_of(current_app))
+        if find_work(session, code, settings_of(current_app)).id not in appealed:
             return format_access_code(code)
     return None

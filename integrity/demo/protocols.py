@@ -99,7 +99,9 @@ def load_results_demo(
     assert first is not None
     appeals.file_appeal(
         session,
-        work=appeals.find_work(session, access_code_of(first)),
+        work=appeals.find_work(
+            session, access_code_of(first, settings_of(current_app)), settings_of(current_app)
+        ),
         reason="2-есептің шешімі толық тексерілмеген сияқты: соңғы бетті қарауды сұраймын.",
         filed_as="participant",
     )

@@ -7,12 +7,15 @@ import random
 import tempfile
 from pathlib import Path
 
+from flask import current_app
+
 from integrity.audit.domain import Actor
 from integrity.db import AnySession
 from integrity.jury.services.conflicts import FREEZE_STEP
 from integrity.registry.models import Event, Round
 from integrity.scans.domain.simulate import Degradation, simulate_scans
 from integrity.scans.services import ingest, kits, queue
+from integrity.settings import settings_of
 from integrity.vault.services import create_vault
 
 DEMO_CHAIR_PASSPHRASE = "integrity-demo-chair"  # noqa: S105  (demo only; printed at start-up)
@@ -35,17 +38,32 @@ def load_scan_demo(
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as folder:
         kit_path, scan_path = Path(folder) / "kits.pdf", Path(folder) / "scans.pdf"
-        _, pdf = kits.print_kits(session, actor=it, round_=frozen)
+        _, pdf = kits.print_kits(
+            session, actor=it, round_=frozen, settings=settings_of(current_app)
+        )
         kit_path.write_bytes(pdf)
         simulate_scans(kit_path, scan_path, rng, QUICK)
         with scan_path.open("rb") as stream:
             upload, _ = ingest.create_upload(
-                session, actor=it, round_=frozen, stream=stream, filename="mfp-0001.pdf"
+                session,
+                actor=it,
+                round_=frozen,
+                stream=stream,
+                filename="mfp-0001.pdf",
+                settings=settings_of(current_app),
             )
-        ingest.process_upload(session, upload.id, actor=it)
-        queue.freeze_round(session, actor=it, round_=frozen, steps=(FREEZE_STEP,))
+        ingest.process_upload(session, upload.id, actor=it, settings=settings_of(current_app))
+        queue.freeze_round(
+            session,
+            actor=it,
+            round_=frozen,
+            steps=(FREEZE_STEP,),
+            settings=settings_of(current_app),
+        )
 
-        _, pdf = kits.print_kits(session, actor=it, round_=waiting)
+        _, pdf = kits.print_kits(
+            session, actor=it, round_=waiting, settings=settings_of(current_app)
+        )
         kit_path.write_bytes(pdf)
         upload_later.parent.mkdir(parents=True, exist_ok=True)
         simulate_scans(kit_path, upload_later, rng, Degradation(), duplicates=2, unreadable=3)

@@ -7,11 +7,13 @@ from functools import partial
 from typing import Any
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 
 from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
+from integrity.settings import settings_of
 
 
 @click.group("jury")
@@ -148,7 +150,9 @@ def commit_command(round_id: int, as_user: str | None, as_json: bool) -> None:
     """Commit to a secret seed and print its SHA-256 (to publish before any contribution)."""
     from integrity.jury.services import draws
 
-    _show(_step(round_id, as_user, draws.commit), as_json)
+    _show(
+        _step(round_id, as_user, partial(draws.commit, settings=settings_of(current_app))), as_json
+    )
 
 
 @draw_group.command("contribute")
@@ -176,7 +180,9 @@ def reveal_command(round_id: int, as_user: str | None, as_json: bool) -> None:
     """Reveal the secret, derive the final seed and write the assignment."""
     from integrity.jury.services import draws
 
-    _show(_step(round_id, as_user, draws.reveal), as_json)
+    _show(
+        _step(round_id, as_user, partial(draws.reveal, settings=settings_of(current_app))), as_json
+    )
 
 
 @draw_group.command("cancel")

@@ -206,7 +206,10 @@ def appeal_start() -> Any:
     """The participant (or their supervisor) types the access code from the kit's stub."""
     form = AccessCodeForm()
     if form.validate_on_submit():
-        work = attempt(form, lambda: appeals.find_work(db.session, form.code.data or ""))
+        work = attempt(
+            form,
+            lambda: appeals.find_work(db.session, form.code.data or "", settings_of(current_app)),
+        )
         if work is not None:
             session[APPEAL_SESSION_KEY] = work.id
             return redirect(url_for(".appeal_work"))

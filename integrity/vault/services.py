@@ -24,16 +24,14 @@ from integrity.errors import Conflict, InvalidInput
 from integrity.registry.models import Event, Round
 from integrity.settings import Settings
 from integrity.vault import domain
-from integrity.vault.app_settings import given_or_app
 from integrity.vault.models import IdentityLink, SealedLink, VaultKey
 
 MIN_PASSPHRASE = 12
 
 
-def server_key(purpose: str, settings: Settings | None = None) -> bytes:
-    """The server's key for ``purpose``, from the settings' secret key (see ``app_settings`` for
-    the callers that do not pass their settings yet)."""
-    return domain.server_key(given_or_app(settings).secret_key, purpose)
+def server_key(purpose: str, settings: Settings) -> bytes:
+    """The server's key for ``purpose``, derived from the settings' secret key."""
+    return domain.server_key(settings.secret_key, purpose)
 
 
 def vault_for_event(session: AnySession, event_id: int) -> VaultKey | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from integrity.protocols.models import Appeal
 from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet
 from integrity.scans.services.kits import access_code_of
+from integrity.settings import settings_of
 from tests.conftest import PASSWORD, Users
 from tests.factories import published
 
@@ -26,7 +28,7 @@ def test_a_participant_appeals_with_the_access_code_and_the_commission_decides(
         .scalars()
         .first()
     )
-    code = format_access_code(access_code_of(booklet))
+    code = format_access_code(access_code_of(booklet, settings=settings_of(current_app)))
     chair = users.make(Role.CHAIR, username="chair")
     round_id = protocol.round_id
     task_id = sorted(protocol.round.tasks, key=lambda t: t.number)[1].id

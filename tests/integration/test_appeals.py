@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.accounts.domain import Role
@@ -21,6 +22,7 @@ from integrity.registry.models import Task
 from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.conftest import PASSWORD, expect_events
 from tests.factories import marked_round, published
@@ -34,22 +36,25 @@ def code_and_work(session: Any) -> tuple[str, Work]:
         .scalars()
         .first()
     )
-    code = access_code_of(booklet)
-    return code, appeals.find_work(session, code)
+    code = access_code_of(booklet, settings=settings_of(current_app))
+    return code, appeals.find_work(session, code, settings=settings_of(current_app))
 
 
 def test_an_access_code_opens_exactly_one_work_and_a_miss_says_nothing_more(session: Any) -> None:
     marked_round(session)
-    codes = [access_code_of(b) for b in session.execute(
+    codes = [access_code_of(b, settings=settings_of(current_app)) for b in session.execute(
         select(Booklet).where(Booklet.has_work.is_(True))).scalars()]  # fmt: skip
-    works = {appeals.find_work(session, c).id for c in codes}
+    works = {appeals.find_work(session, c, settings=settings_of(current_app)).id for c in codes}
     assert len(works) == len(codes) == 6
     typed = format_access_code(codes[0]).lower().replace("0", "o")  # as people type it
-    assert appeals.find_work(session, typed).id == appeals.find_work(session, codes[0]).id
+    assert (
+        appeals.find_work(session, typed, settings=settings_of(current_app)).id
+        == appeals.find_work(session, codes[0], settings=settings_of(current_app)).id
+    )
     mistyped = codes[0][:-1] + ("A" if codes[0][-1] != "A" else "B")
     for bad in (mistyped, "", "not a code at all"):
         with pytest.raises(NotFound) as miss:
-            appeals.find_work(session, bad)
+            appeals.find_work(session, bad, settings=settings_of(current_app))
         assert miss.value.details == {"field": "code"}
 
 

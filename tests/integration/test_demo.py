@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
@@ -22,6 +22,7 @@ from integrity.registry.models import (
     School,
     Subject,
 )
+from integrity.settings import settings_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +66,6 @@ def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
 def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_third(
     app: Flask, session: Any, tmp_path: Path, demo: None
 ) -> None:
-    from flask import current_app
 
     from integrity.registry.models import Event
     from integrity.scans.models import ScanRound, Work
@@ -120,7 +120,10 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     (appeal,) = session.execute(select(Appeal)).scalars().all()
     assert appeal.decided_at is None
     code = demo_access_code(session)
-    assert code is not None and find_work(session, code).id != appeal.work_id
+    assert (
+        code is not None
+        and find_work(session, code, settings=settings_of(current_app)).id != appeal.work_id
+    )
 
     # Diplomas: the final round's awards issued by a maker and a checker, one annulled, and the
     # batches rendered once the demo is committed.
@@ -128,7 +131,6 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     from integrity.demo.protocols import demo_diploma_path, render_demo_batches
     from integrity.diplomas import verifying
     from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
-    from integrity.settings import settings_of
 
     docs = session.execute(select(Diploma)).scalars().all()
     assert docs and [d.status for d in docs].count(DocumentStatus.ANNULLED) == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.errors import Conflict, InvalidInput
@@ -24,6 +25,7 @@ from integrity.registry.domain.kinds import RelationKind
 from integrity.registry.services import people
 from integrity.scans.models import Work
 from integrity.scans.services import queue
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.conftest import expect_events
 from tests.factories import JURY_STEPS, ceremony
@@ -63,9 +65,17 @@ def test_a_potential_conflict_blocks_the_freeze_until_the_chair_decides_it(sessi
     )
     report = conflicts.check_round(session, world.round)
     assert [(r.juror.id, r.entry.id) for r in report.undecided] == [(juror.id, first.id)]
-    assert not queue.freeze_check(session, world.round, JURY_STEPS).ready
+    assert not queue.freeze_check(
+        session, world.round, JURY_STEPS, settings=settings_of(current_app)
+    ).ready
     with pytest.raises(Conflict):
-        queue.freeze_round(session, actor=f.ACTOR, round_=world.round, steps=JURY_STEPS)
+        queue.freeze_round(
+            session,
+            actor=f.ACTOR,
+            round_=world.round,
+            steps=JURY_STEPS,
+            settings=settings_of(current_app),
+        )
 
     with pytest.raises(InvalidInput):
         conflicts.decide(session, actor=f.ACTOR, round_=world.round, juror_id=juror.id,
@@ -73,8 +83,16 @@ def test_a_potential_conflict_blocks_the_freeze_until_the_chair_decides_it(sessi
     with expect_events("jury.conflict_confirmed"):
         conflicts.decide(session, actor=f.ACTOR, round_=world.round, juror_id=juror.id,
                          entry_id=first.id, confirmed=True, reason="Her aunt, by phone")  # fmt: skip
-    assert queue.freeze_check(session, world.round, JURY_STEPS).ready
-    queue.freeze_round(session, actor=f.ACTOR, round_=world.round, steps=JURY_STEPS)
+    assert queue.freeze_check(
+        session, world.round, JURY_STEPS, settings=settings_of(current_app)
+    ).ready
+    queue.freeze_round(
+        session,
+        actor=f.ACTOR,
+        round_=world.round,
+        steps=JURY_STEPS,
+        settings=settings_of(current_app),
+    )
     assert session.scalar(select(ConflictDecision.reason)) == "Her aunt, by phone"
     barred_jurors = {row.juror_id for row in session.execute(select(WorkConflict)).scalars()}
     assert juror.id in barred_jurors
@@ -95,20 +113,26 @@ def test_the_ceremony_runs_in_order_and_anyone_can_recompute_it(
     text = draw.manifest
     assert "Оқушы" not in text and "Мұғалім" not in text  # ciphers and ids only
     with pytest.raises(Conflict):
-        draws.reveal(session, actor=f.ACTOR, draw=draw)  # not before the commitment
+        draws.reveal(
+            session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app)
+        )  # not before the commitment
     with expect_events("jury.draw_committed"):
-        draws.commit(session, actor=f.ACTOR, draw=draw)
+        draws.commit(session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app))
     assert draw.commitment and draw.secret is None
     with pytest.raises(Conflict):
-        draws.commit(session, actor=f.ACTOR, draw=draw)  # not twice
+        draws.commit(
+            session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app)
+        )  # not twice
     draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="Observer A", value="6 6 2")
     with pytest.raises(Conflict):
-        draws.reveal(session, actor=f.ACTOR, draw=draw)  # one contribution is not enough
+        draws.reveal(
+            session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app)
+        )  # one contribution is not enough
     with pytest.raises(InvalidInput):
         draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="observer a", value="1")
     draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="Parent B", value=" 4 1  3 ")
     with expect_events("jury.draw_revealed"):
-        draws.reveal(session, actor=f.ACTOR, draw=draw)
+        draws.reveal(session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app))
     assert draw.state is DrawState.REVEALED
     with pytest.raises(Conflict):
         draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="Late C", value="5")
@@ -143,7 +167,7 @@ def test_inputs_that_change_after_the_freeze_are_refused_and_the_draw_can_be_can
 ) -> None:
     world = f.drawable_round(session)
     draw = draws.freeze(session, actor=f.ACTOR, round_=world.round)
-    draws.commit(session, actor=f.ACTOR, draw=draw)
+    draws.commit(session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app))
     # A juror's school changes after the conflict check: they drop out of the pool, so the
     # inputs no longer give the frozen manifest.
     world.jurors[0].school_id = world.schools[1].id
@@ -151,7 +175,7 @@ def test_inputs_that_change_after_the_freeze_are_refused_and_the_draw_can_be_can
     draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="A", value="1 2 3")
     draws.contribute(session, actor=f.ACTOR, draw=draw, contributor="B", value="4 5 6")
     with pytest.raises(Conflict) as refused:
-        draws.reveal(session, actor=f.ACTOR, draw=draw)
+        draws.reveal(session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app))
     assert refused.value.details["code"] == "inputs_changed"
     with pytest.raises(Conflict):
         draws.freeze(session, actor=f.ACTOR, round_=world.round)  # one draw at a time
@@ -169,7 +193,7 @@ def test_a_stored_manifest_edited_behind_the_servers_back_is_refused(session: An
     draw = draws.freeze(session, actor=f.ACTOR, round_=world.round)
     draw.manifest = draw.manifest.replace('"k":2', '"k":1')
     with pytest.raises(Conflict):
-        draws.commit(session, actor=f.ACTOR, draw=draw)
+        draws.commit(session, actor=f.ACTOR, draw=draw, settings=settings_of(current_app))
 
 
 def test_a_round_with_too_few_free_jurors_is_refused_at_the_freeze_naming_the_work(

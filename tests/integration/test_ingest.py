@@ -37,11 +37,21 @@ PASSPHRASE = "a long chair passphrase"
 def ingest_file(session: Any, world: dict[str, Any], path: Path) -> ingest.IngestReport:
     with path.open("rb") as stream:
         upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename=path.name
+            session,
+            actor=f.ACTOR,
+            round_=world["round"],
+            stream=stream,
+            filename=path.name,
+            settings=settings_of(current_app),
         )
     session.commit()
     report = ingest.process_upload(
-        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
+        session,
+        upload.id,
+        actor=f.ACTOR,
+        checkpoint=session.commit,
+        workers=0,
+        settings=settings_of(current_app),
     )
     session.commit()
     return report
@@ -98,7 +108,12 @@ def test_reuploading_the_same_file_changes_nothing(
     before = _data_files()
     with path.open("rb") as stream, expect_events():
         _, created = ingest.create_upload(
-            session, actor=f.ACTOR, round_=round_world["round"], stream=stream, filename="again.pdf"
+            session,
+            actor=f.ACTOR,
+            round_=round_world["round"],
+            stream=stream,
+            filename="again.pdf",
+            settings=settings_of(current_app),
         )
     assert not created
     assert session.scalar(select(func.count()).select_from(Upload)) == 1
@@ -122,10 +137,18 @@ def test_duplicates_and_unreadable_pages_go_to_the_queue_and_block_the_freeze(
     assert totals.get("unreadable", 0) == 1
     waiting = queue.queue(session, round_world["round"])
     assert {p.status for p in waiting} == {PageStatus.DUPLICATE, PageStatus.UNREADABLE}
-    check = queue.freeze_check(session, round_world["round"], JURY_STEPS)
+    check = queue.freeze_check(
+        session, round_world["round"], JURY_STEPS, settings=settings_of(current_app)
+    )
     assert not check.ready
     with pytest.raises(Conflict):
-        queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"], steps=JURY_STEPS)
+        queue.freeze_round(
+            session,
+            actor=f.ACTOR,
+            round_=round_world["round"],
+            steps=JURY_STEPS,
+            settings=settings_of(current_app),
+        )
 
 
 def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
@@ -165,7 +188,9 @@ def test_a_person_clears_the_queue_by_typing_the_printed_code_or_discarding(
             queue.discard_page(session, actor=f.ACTOR, page=page, reason="scanned twice",
                                settings=settings_of(current_app))  # fmt: skip
     session.commit()
-    assert queue.freeze_check(session, round_world["round"], JURY_STEPS).ready
+    assert queue.freeze_check(
+        session, round_world["round"], JURY_STEPS, settings=settings_of(current_app)
+    ).ready
 
 
 def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
@@ -174,7 +199,11 @@ def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
     ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
     with expect_events("scans.freeze_round"):
         state = queue.freeze_round(
-            session, actor=f.ACTOR, round_=round_world["round"], steps=JURY_STEPS
+            session,
+            actor=f.ACTOR,
+            round_=round_world["round"],
+            steps=JURY_STEPS,
+            settings=settings_of(current_app),
         )
     session.commit()
     assert state.ledger_hash and state.chain_head
@@ -185,13 +214,17 @@ def test_freezing_publishes_the_ledger_and_erases_the_blind_index(
     assert all(u.key_server is None for u in session.execute(select(Upload)).scalars())
     assert {e.status for e in session.execute(select(Entry)).scalars()} == {EntryStatus.PRESENT}
     with pytest.raises(Conflict):
-        kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
+        kits.print_kits(
+            session, actor=f.ACTOR, round_=round_world["round"], settings=settings_of(current_app)
+        )
 
 
 def test_an_absent_entry_must_be_marked_before_the_freeze(
     session: Any, round_world: dict[str, Any], tmp_path: Path
 ) -> None:
-    _, pdf = kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
+    _, pdf = kits.print_kits(
+        session, actor=f.ACTOR, round_=round_world["round"], settings=settings_of(current_app)
+    )
     session.commit()
     kit_path = tmp_path / "kits.pdf"
     kit_path.write_bytes(pdf)
@@ -200,7 +233,9 @@ def test_an_absent_entry_must_be_marked_before_the_freeze(
         kit_path, scan_path, random.Random(3), Degradation(), pages=list(range(9))
     )  # the 4th kit is missing
     ingest_file(session, round_world, scan_path)
-    check = queue.freeze_check(session, round_world["round"], JURY_STEPS)
+    check = queue.freeze_check(
+        session, round_world["round"], JURY_STEPS, settings=settings_of(current_app)
+    )
     assert len(check.entries_without_work) == 1
     absent = next(
         e
@@ -210,7 +245,9 @@ def test_an_absent_entry_must_be_marked_before_the_freeze(
         )
     )
     people.set_entry_status(session, actor=f.ACTOR, entry=absent, status=EntryStatus.ABSENT)
-    assert queue.freeze_check(session, round_world["round"], JURY_STEPS).ready
+    assert queue.freeze_check(
+        session, round_world["round"], JURY_STEPS, settings=settings_of(current_app)
+    ).ready
 
 
 @pytest.mark.parametrize(
@@ -228,6 +265,7 @@ def test_a_file_that_is_not_a_scan_is_refused_with_its_name_and_nothing_is_store
             round_=round_world["round"],
             stream=io.BytesIO(content),
             filename="scan-07.pdf",
+            settings=settings_of(current_app),
         )
     assert refused.value.details["code"] == code
     assert "scan-07.pdf" in str(refused.value.message)
@@ -248,7 +286,12 @@ def killed_at_page(
     afterwards."""
     with path.open("rb") as stream:
         upload, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=world["round"], stream=stream, filename="scan.pdf"
+            session,
+            actor=f.ACTOR,
+            round_=world["round"],
+            stream=stream,
+            filename="scan.pdf",
+            settings=settings_of(current_app),
         )
     session.commit()
     monkeypatch.setattr(ingest.reading, "CHECKPOINT_EVERY", checkpoint_every)
@@ -262,7 +305,12 @@ def killed_at_page(
     monkeypatch.setattr(ingest.reader, "read_page", dies)
     with pytest.raises(RuntimeError):
         ingest.process_upload(
-            session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
+            session,
+            upload.id,
+            actor=f.ACTOR,
+            checkpoint=session.commit,
+            workers=0,
+            settings=settings_of(current_app),
         )
     session.rollback()
     monkeypatch.setattr(ingest.reader, "read_page", real)
@@ -278,7 +326,12 @@ def test_a_job_killed_half_way_resumes_without_losing_or_duplicating_a_page(
         session.scalar(select(func.count()).select_from(ScanPage)) == 6
     )  # two checkpoints of three pages were committed
     report = ingest.process_upload(
-        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=0
+        session,
+        upload.id,
+        actor=f.ACTOR,
+        checkpoint=session.commit,
+        workers=0,
+        settings=settings_of(current_app),
     )
     session.commit()
     assert sorted(line.index for line in report.lines) == list(range(12))
@@ -297,7 +350,12 @@ def test_a_resumed_job_reads_the_rest_in_worker_processes_in_order_and_nothing_t
         >= 2 * ingest.reading.TASK_PAGES
     )
     report = ingest.process_upload(
-        session, upload.id, actor=f.ACTOR, checkpoint=session.commit, workers=2
+        session,
+        upload.id,
+        actor=f.ACTOR,
+        checkpoint=session.commit,
+        workers=2,
+        settings=settings_of(current_app),
     )
     session.commit()
     assert [line.index for line in report.lines] == list(range(12))
@@ -348,7 +406,9 @@ def test_a_new_work_costs_the_ingest_no_query_of_its_own(
 def test_a_voided_kit_is_reissued_with_a_new_serial_and_its_pages_are_refused(
     session: Any, round_world: dict[str, Any], tmp_path: Path
 ) -> None:
-    kits.print_kits(session, actor=f.ACTOR, round_=round_world["round"])
+    kits.print_kits(
+        session, actor=f.ACTOR, round_=round_world["round"], settings=settings_of(current_app)
+    )
     old = session.execute(select(Booklet)).scalars().first()
     with expect_events("scans.void_kit"):
         new, _, pdf = kits.void_and_reissue(
@@ -369,7 +429,13 @@ def test_the_chair_unseals_a_round_only_after_its_protocol_is_frozen_and_each_wo
     from integrity.vault.models import IdentityLink
 
     ingest_file(session, round_world, print_and_scan(session, round_world, tmp_path))
-    queue.freeze_round(session, actor=f.ACTOR, round_=round_world["round"], steps=JURY_STEPS)
+    queue.freeze_round(
+        session,
+        actor=f.ACTOR,
+        round_=round_world["round"],
+        steps=JURY_STEPS,
+        settings=settings_of(current_app),
+    )
     session.commit()
     with pytest.raises(Conflict):
         unsealing.unseal_round(

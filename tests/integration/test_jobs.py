@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
 from integrity import jobs
@@ -304,7 +304,12 @@ def test_pages_read_ahead_of_a_stop_leave_no_encrypted_copy_behind(
     with pytest.raises(services.Interrupted):
         # Two worker processes read the twelve pages ahead, a few a task, while page 0 is stored.
         ingest.process_upload(
-            session, upload.id, actor=f.ACTOR, checkpoint=stop_after_the_first_page, workers=2
+            session,
+            upload.id,
+            actor=f.ACTOR,
+            checkpoint=stop_after_the_first_page,
+            workers=2,
+            settings=settings_of(current_app),
         )
     session.rollback()
     assert session.scalar(select(func.count()).select_from(ScanPage)) == 1

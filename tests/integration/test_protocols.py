@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from integrity.audit.services import chain_head
@@ -17,6 +18,7 @@ from integrity.jury.services import marking
 from integrity.protocols import services as protocols
 from integrity.protocols.models import ProtocolState
 from integrity.scans.models import Work
+from integrity.settings import settings_of
 from tests import factories as f
 from tests.conftest import expect_events
 from tests.factories import JURY_STEPS, ceremony, marked_round
@@ -224,7 +226,13 @@ def test_the_named_protocol_lists_the_absent_and_disqualified_apart_with_their_r
     entry = people.enter_participant(session, actor=f.ACTOR, round_=world.round, participant=absent)
     people.set_entry_status(session, actor=f.ACTOR, entry=entry, status=EntryStatus.ABSENT,
                             reason="Ауырып қалды")  # fmt: skip
-    queue.freeze_round(session, actor=f.ACTOR, round_=world.round, steps=JURY_STEPS)
+    queue.freeze_round(
+        session,
+        actor=f.ACTOR,
+        round_=world.round,
+        steps=JURY_STEPS,
+        settings=settings_of(current_app),
+    )
     marked_round(session, totals={0: 20, 1: 18, 2: 16, 3: 14, 4: 12, 5: 10}, world=world)
     (protocol,) = protocols.protocols_of(session, world.round)
     protocols.freeze(session, actor=f.ACTOR, protocol=protocol)

@@ -88,6 +88,7 @@ def test_an_upload_whose_decoder_crashes_is_refused_with_its_name_and_nothing_is
             round_=round_world["round"],
             stream=io.BytesIO(path.read_bytes()),
             filename="scan-07.pdf",
+            settings=settings_of(current_app),
         )
     assert refused.value.details["code"] == isolation.READER_FAILED
     assert "scan-07.pdf" in str(refused.value.message)

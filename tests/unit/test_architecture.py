@@ -12,18 +12,21 @@ from typing import Any
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "measure_architecture.py"
-# Measured on 2026-12-07, before issue 15's steps; each step lowers its number.
+# Measured on 2026-12-07 before issue 15 (19 long files, 33 long functions, 30 long views, 13
+# modules reading current_app below the views, 117 legacy queries, ...) and lowered as it went.
 CEILINGS = {
     "cycles": 0,
     "against_flow": 0,
-    "files_over_400": 19,
-    "functions_over_60": 32,
-    "views_over_25": 30,
-    "current_app_below_views": 14,
-    "services_importing_flask": 12,
-    "acting_user_by_hand": 33,
-    "refusals_by_hand": 38,
-    "legacy_query": 117,
+    # jury/domain/draw.py (476 lines): the draw algorithm and its checker in one file, because the
+    # public page serves it as the verify_draw.py anyone runs on their own machine.
+    "files_over_400": 1,
+    "functions_over_60": 0,
+    "views_over_25": 0,
+    "current_app_below_views": 0,
+    "services_importing_flask": 0,
+    "acting_user_by_hand": 0,
+    "refusals_by_hand": 0,
+    "legacy_query": 0,
 }
 
 

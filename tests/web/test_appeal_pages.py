@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from integrity.protocols.models import Appeal, ProtocolState
 from integrity.scans.domain.codes import format_access_code
 from integrity.scans.models import Booklet, ScanPage
 from integrity.scans.services.kits import access_code_of
+from integrity.settings import settings_of
 from tests.conftest import PASSWORD, login
 from tests.factories import published
 
@@ -32,7 +34,7 @@ def a_code(session: Any) -> str:
         .scalars()
         .first()
     )
-    return format_access_code(access_code_of(booklet))
+    return format_access_code(access_code_of(booklet, settings=settings_of(current_app)))
 
 
 def test_a_participant_opens_their_work_with_the_code_and_files_one_appeal(

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.scans.domain.simulate import Degradation, simulate_scans
 from integrity.scans.models import PageStatus, ScanPage, Work
+from integrity.settings import settings_of
 from integrity.vault import services as vault
 from integrity.vault.domain import combine_shares, private_matches
 from integrity.vault.models import IdentityLink
@@ -143,11 +144,24 @@ def test_the_public_ledger_lists_works_and_each_hash_list_downloads(
     simulate_scans(tmp_path / "kits.pdf", path, random.Random(5), Degradation())
     with path.open("rb") as stream:
         record, _ = ingest.create_upload(
-            session, actor=f.ACTOR, round_=scanned["round"], stream=stream, filename="clean.pdf"
+            session,
+            actor=f.ACTOR,
+            round_=scanned["round"],
+            stream=stream,
+            filename="clean.pdf",
+            settings=settings_of(current_app),
         )
     session.commit()
-    ingest.process_upload(session, record.id, actor=f.ACTOR, workers=0)
-    queue.freeze_round(session, actor=f.ACTOR, round_=scanned["round"], steps=JURY_STEPS)
+    ingest.process_upload(
+        session, record.id, actor=f.ACTOR, workers=0, settings=settings_of(current_app)
+    )
+    queue.freeze_round(
+        session,
+        actor=f.ACTOR,
+        round_=scanned["round"],
+        steps=JURY_STEPS,
+        settings=settings_of(current_app),
+    )
     session.commit()
     page = client.get(f"/ledger/rounds/{scanned['round'].id}").get_data(as_text=True)
     works = session.execute(select(Work)).scalars().all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -18,6 +18,7 @@ from integrity.jury.models import Draw, DrawState
 from integrity.jury.services import draws, queries
 from integrity.jury.views.blueprint import CHAIR, WATCHERS, bp, get_round, json_download
 from integrity.registry.models import Round
+from integrity.settings import settings_of
 from integrity.web.access import roles
 from integrity.web.forms import acting, perform
 
@@ -83,7 +84,11 @@ def _step(round_id: int, step: Callable[[Draw], object], **posted: FlaskForm) ->
 @bp.route("/rounds/<int:round_id>/draw/commit", methods=["POST"])
 @roles(*CHAIR)
 def commit_draw(round_id: int) -> Any:
-    return _step(round_id, lambda draw: draws.commit(db.session, actor=acting(), draw=draw))
+    settings = settings_of(current_app)
+    return _step(
+        round_id,
+        lambda draw: draws.commit(db.session, actor=acting(), draw=draw, settings=settings),
+    )
 
 
 @bp.route("/rounds/<int:round_id>/draw/contributions", methods=["POST"])
@@ -102,7 +107,11 @@ def contribute_to_draw(round_id: int) -> Any:
 @bp.route("/rounds/<int:round_id>/draw/reveal", methods=["POST"])
 @roles(*CHAIR)
 def reveal_draw(round_id: int) -> Any:
-    return _step(round_id, lambda draw: draws.reveal(db.session, actor=acting(), draw=draw))
+    settings = settings_of(current_app)
+    return _step(
+        round_id,
+        lambda draw: draws.reveal(db.session, actor=acting(), draw=draw, settings=settings),
+    )
 
 
 @bp.route("/rounds/<int:round_id>/draw/cancel", methods=["POST"])

@@ -31,6 +31,7 @@ from integrity.registry.models import Task
 from integrity.scans.domain.codes import access_code_valid, normalise_crockford
 from integrity.scans.models import Work
 from integrity.scans.services.common import appeal_tag
+from integrity.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ COMMISSION = 3
 PARTICIPANT = Actor(None, "participant")
 
 
-def find_work(session: AnySession, code: str) -> Work:
+def find_work(session: AnySession, code: str, settings: Settings) -> Work:
     """The work behind an access code. Every miss (mistyped, unknown, not yet ingested) gets the
     same answer, so the page tells a guesser nothing; each miss is logged (not audited: it changes
     nothing)."""
@@ -46,7 +47,7 @@ def find_work(session: AnySession, code: str) -> Work:
     work = None
     if access_code_valid(value):
         work = session.execute(
-            select(Work).where(Work.appeal_tag == appeal_tag(value))
+            select(Work).where(Work.appeal_tag == appeal_tag(value, settings))
         ).scalar_one_or_none()
     if work is None:
         log.info("access code refused", extra={"fields": {"event": "access_code_miss"}})

@@ -87,7 +87,7 @@ def access_code_hash(code: str) -> str:
     return hashlib.sha256(f"integrity-access-code:{code}".encode()).hexdigest()
 
 
-def appeal_tag(code: str, settings: Settings | None = None) -> str:
+def appeal_tag(code: str, settings: Settings) -> str:
     """The work's key for appeals, from the access code on the kit's stub (see Work.appeal_tag)."""
     key = server_key("appeal-tag", settings)
     return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()

@@ -27,7 +27,6 @@ from integrity.scans.services.common import (
 )
 from integrity.settings import Settings
 from integrity.vault import domain as vault_crypto
-from integrity.vault.app_settings import given_or_app
 from integrity.vault.services import server_key
 
 PRINT_PURPOSE = "print-run"
@@ -76,7 +75,7 @@ def _new_booklet(
     return booklet, code
 
 
-def access_code_of(booklet: Booklet, settings: Settings | None = None) -> str:
+def access_code_of(booklet: Booklet, settings: Settings) -> str:
     assert booklet.access_code_enc is not None
     return vault_crypto.decrypt_blob(
         server_key("access-code", settings), booklet.access_code_enc, b"access-code"
@@ -161,14 +160,13 @@ def print_kits(
     room: Room | None = None,
     entry: Entry | None = None,
     extra_sheets: int = 0,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> tuple[PrintRun, bytes]:
     """Print the kits of a round, of one room or of one entry, plus loose extra-answer sheets.
 
     Entries without a kit get one (a fresh random serial and access code); entries that have one
     get the same kit again. Disqualified entries get none.
     """
-    settings = given_or_app(settings)
     ensure_open(session, round_, settings)
     if not 0 <= extra_sheets <= 500:
         raise InvalidInput(_l("Print between 0 and 500 extra sheets."), field="extra_sheets")

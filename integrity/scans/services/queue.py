@@ -41,7 +41,6 @@ from integrity.scans.services.common import (
 from integrity.scans.services.ingest import PageIngest, PageLine
 from integrity.settings import Settings
 from integrity.storage import file_store
-from integrity.vault.app_settings import given_or_app
 from integrity.vault.services import vault_for_round
 
 PAYLOAD_PROBLEMS = {
@@ -228,9 +227,8 @@ def freeze_check(
     session: AnySession,
     round_: Round,
     steps: Sequence[FreezeStep],
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> FreezeCheck:
-    settings = given_or_app(settings)
     check = FreezeCheck()
     for page in queue(session, round_):
         check.queue[page.status.value] = check.queue.get(page.status.value, 0) + 1
@@ -325,11 +323,10 @@ def freeze_round(
     actor: Actor,
     round_: Round,
     steps: Sequence[FreezeStep],
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> ScanRound:
     """Close the round's ingest: hash every work, publish the ledger, erase the blind index (from
     now on only the vault links ciphers to people) and mark who was present."""
-    settings = given_or_app(settings)
     state = ensure_open(session, round_, settings)
     check = freeze_check(session, round_, steps, settings)
     if not check.ready:

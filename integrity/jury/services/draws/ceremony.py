@@ -25,6 +25,7 @@ from integrity.jury.models import Assignment, AssignmentRole, Draw, DrawContribu
 from integrity.jury.services.draws.inputs import active_draw, build_manifest, manifest_of
 from integrity.registry.models import Round
 from integrity.scans.models import Work
+from integrity.settings import Settings
 from integrity.vault import domain as vault_crypto
 from integrity.vault.services import server_key
 
@@ -148,12 +149,12 @@ def _expect(draw: Draw, state: DrawState) -> None:
         )
 
 
-def commit(session: AnySession, *, actor: Actor, draw: Draw) -> Draw:
+def commit(session: AnySession, *, actor: Actor, draw: Draw, settings: Settings) -> Draw:
     _expect(draw, DrawState.FROZEN)
     _still_the_same(session, draw)
     secret = secrets.token_hex(32)
     draw.secret_sealed = vault_crypto.encrypt_blob(
-        server_key("draw-secret"), bytes.fromhex(secret), _secret_context(draw)
+        server_key("draw-secret", settings), bytes.fromhex(secret), _secret_context(draw)
     )
     draw.commitment = algorithm.commitment(secret)
     draw.committed_at = utcnow()
@@ -207,7 +208,7 @@ def contribute(
     return item
 
 
-def reveal(session: AnySession, *, actor: Actor, draw: Draw) -> Draw:
+def reveal(session: AnySession, *, actor: Actor, draw: Draw, settings: Settings) -> Draw:
     """Reveal the secret, check it against the commitment, derive the seed, write the markings."""
     _expect(draw, DrawState.COMMITTED)
     if len(draw.contributions) < MIN_CONTRIBUTIONS:
@@ -217,7 +218,7 @@ def reveal(session: AnySession, *, actor: Actor, draw: Draw) -> Draw:
     manifest = _still_the_same(session, draw)
     assert draw.secret_sealed is not None and draw.commitment is not None
     secret = vault_crypto.decrypt_blob(
-        server_key("draw-secret"), draw.secret_sealed, _secret_context(draw)
+        server_key("draw-secret", settings), draw.secret_sealed, _secret_context(draw)
     ).hex()
     if algorithm.commitment(secret) != draw.commitment:
         raise Refused(_l("The secret does not match the published commitment."))

@@ -32,7 +32,6 @@ from integrity.scans.services.common import ensure_open
 from integrity.scans.services.ingest.pages import IngestReport, PageIngest, PageLine
 from integrity.scans.services.ingest.storing import decrypted_copy, plain_copy, refusal
 from integrity.settings import Settings
-from integrity.vault.app_settings import given_or_app
 from integrity.vault.services import vault_for_round
 
 CHECKPOINT_EVERY = 100
@@ -107,9 +106,8 @@ def process_upload(
     actor: Actor,
     checkpoint: Callable[[], None] = lambda: None,
     workers: int | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> IngestReport:
-    settings = given_or_app(settings)
     upload = session.get(Upload, upload_id)
     if upload is None:
         raise NotFound(_l("No such upload."))

@@ -27,7 +27,6 @@ from integrity.scans.services.common import ensure_open
 from integrity.settings import Settings
 from integrity.storage import file_store
 from integrity.vault import domain as vault_crypto
-from integrity.vault.app_settings import given_or_app
 from integrity.vault.domain.streams import CHUNK, StreamEncryptor, decrypt_stream
 from integrity.vault.services import server_key, vault_for_round
 
@@ -175,11 +174,10 @@ def create_upload(
     round_: Round,
     stream: IO[bytes],
     filename: str,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> tuple[Upload, bool]:
     """Check and store an uploaded file (encrypted) before any processing; the same file twice is
     the same upload. Returns the upload and whether it is new."""
-    settings = given_or_app(settings)
     ensure_open(session, round_, settings)
     vault = vault_for_round(session, round_)
     filename = Path(filename).name[:300] or "upload"
