@@ -59,18 +59,16 @@ def print_command(
     entry = db.session.get(Entry, entry_id) if entry_id else None
     if entry_id and entry is None:
         raise click.ClickException(_("No entry with id %(id)d.", id=entry_id))
-    run, pdf = carry_out(
-        lambda: print_kits(
-            db.session,
-            actor=cli_actor(as_user),
-            round_=round_,
-            room=room_row,
-            entry=entry,
-            extra_sheets=extra_sheets,
-            settings=settings_of(current_app),
-        )
-    )
-    out.write_bytes(pdf)
+
+    def print_and_write() -> Any:
+        run, pdf = print_kits(
+            db.session, actor=cli_actor(as_user), round_=round_, room=room_row, entry=entry,
+            extra_sheets=extra_sheets, settings=settings_of(current_app),
+        )  # fmt: skip
+        out.write_bytes(pdf)  # before the commit: a file that cannot be written keeps nothing
+        return run
+
+    run = carry_out(print_and_write)
     click.echo(
         _(
             "%(kits)d kits, %(pages)d pages written to %(file)s.",
@@ -96,16 +94,15 @@ def void_command(serial: str, reason: str, out: Path, as_user: str | None) -> No
     from integrity.scans.domain.codes import format_serial
     from integrity.scans.services.kits import parse_serial, void_and_reissue
 
-    new, _run, pdf = carry_out(
-        lambda: void_and_reissue(
-            db.session,
-            actor=cli_actor(as_user),
-            serial=parse_serial(serial),
-            reason=reason,
+    def void_and_write() -> Any:
+        new, _run, pdf = void_and_reissue(
+            db.session, actor=cli_actor(as_user), serial=parse_serial(serial), reason=reason,
             settings=settings_of(current_app),
-        )
-    )
-    out.write_bytes(pdf)
+        )  # fmt: skip
+        out.write_bytes(pdf)  # before the commit: a file that cannot be written keeps nothing
+        return new
+
+    new = carry_out(void_and_write)
     click.echo(
         _(
             "Voided; the new kit %(serial)s is in %(file)s.",

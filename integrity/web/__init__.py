@@ -234,9 +234,21 @@ def _error_pages(app: Flask) -> None:
         return error_response(500)
 
 
+class _CurrentSettings:
+    """The app's settings as they are now (tests install others), attribute by attribute."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(settings_of(self._app), name)
+
+
 def _templates(app: Flask, menu: tuple[MenuEntry, ...]) -> None:
     app.extensions[MENU] = menu
-    app.jinja_env.globals["settings"] = settings_of(app)  # the organisation's names in footers
+    # The organisation's names in footers, read at each render (pages rendered straight from the
+    # jinja environment, like the verification page, see it too).
+    app.jinja_env.globals["settings"] = _CurrentSettings(app)
 
     @app.template_filter("localtime")
     def localtime(moment: Any) -> str:

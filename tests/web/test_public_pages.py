@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from integrity.accounts.domain import Role
@@ -40,3 +41,14 @@ def test_every_page_carries_security_headers(client: FlaskClient) -> None:
 def test_pages_hold_no_inline_scripts_or_styles(client: FlaskClient) -> None:
     page = client.get("/login").get_data(as_text=True)
     assert "<script>" not in page and "<style" not in page and " style=" not in page
+
+
+def test_the_footer_names_the_organisation_of_the_settings_in_force(
+    app: Flask, client: FlaskClient
+) -> None:
+    from integrity.settings import install, settings_of
+
+    install(app, settings_of(app).replace(organisation_kk="«Жаңа дарын» орталығы"))
+    assert "«Жаңа дарын» орталығы" in client.get(
+        "/?lang=kk", headers={"Accept-Language": "kk"}
+    ).get_data(as_text=True)

@@ -250,3 +250,31 @@ def test_the_app_gives_the_scans_freeze_the_jurys_step(app: Flask) -> None:
     from integrity.scans.wiring import freeze_steps_of
 
     assert tuple(freeze_steps_of(app)) == (FREEZE_STEP,)
+
+
+@pytest.mark.parametrize("command", ["print", "void"])
+def test_a_kits_command_whose_pdf_cannot_be_written_keeps_nothing(
+    app: Flask, session: Any, tmp_path: Path, command: str
+) -> None:
+    from integrity.audit.models import AuditEvent
+    from integrity.scans.domain.codes import format_serial
+    from integrity.scans.models import Booklet, PrintRun
+    from integrity.scans.services import kits
+
+    world = f.registered_round(session)
+    if command == "void":
+        kits.print_kits(session, actor=f.ACTOR, round_=world["round"], settings=settings_of(app))
+        session.commit()
+    counts = [session.scalar(select(func.count()).select_from(t))
+              for t in (PrintRun, Booklet, AuditEvent)]  # fmt: skip
+    out = tmp_path / "no-such-folder" / "kits.pdf"
+    args = ["kits", "print", "--round", str(world["round"].id), "--extra", "2", "--out", str(out)]
+    if command == "void":
+        booklet = session.execute(select(Booklet)).scalars().first()
+        serial = format_serial(booklet.serial)
+        args = ["kits", "void", "--serial", serial, "--reason", "spoilt", "--out", str(out)]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code != 0 and not out.exists()
+    session.rollback()
+    assert [session.scalar(select(func.count()).select_from(t))
+            for t in (PrintRun, Booklet, AuditEvent)] == counts  # fmt: skip

@@ -3,8 +3,7 @@
 Standard library only, and nothing imported from the rest of Integrity: this one file is what
 anyone runs to check a published draw (``scripts/verify_draw.py`` runs it; the public draw page
 offers it for download). Change nothing here without changing ``ALGORITHM``: a published draw must
-stay reproducible for as long as its results stand. For the same reason it stays one file past
-the 400 lines at which a module would become a package: split, it could not be downloaded and run.
+stay reproducible for as long as its results stand.
 
 Seal, roll, reveal:
 
