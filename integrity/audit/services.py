@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -112,6 +113,17 @@ def list_events(
     """One page of the log, newest first."""
     query = _matching(action).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
     return list(session.execute(query).scalars())
+
+
+def events_between(
+    session: AnySession, actions: Iterable[str], since: dt.datetime, until: dt.datetime
+) -> list[AuditEvent]:
+    """The events of these actions recorded in [since, until), oldest first."""
+    return list(session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.at >= since, AuditEvent.at < until, AuditEvent.action.in_(list(actions)))
+        .order_by(AuditEvent.seq)
+    ).scalars())  # fmt: skip
 
 
 def _records(session: AnySession) -> Iterator[EventRecord]:

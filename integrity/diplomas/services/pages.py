@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from integrity.db import AnySession
+from integrity.diplomas.domain.published import Verdict, check
 from integrity.diplomas.models import Batch, Diploma
 from integrity.protocols.models import Protocol, ProtocolState
 from integrity.registry.models import Event, Round, Subject
@@ -50,3 +53,30 @@ def event_page(session: AnySession, event: Event) -> EventPage:
         ).scalars()
     )
     return EventPage(protocols, batches, docs)
+
+
+# What the risk analysis reads of the diplomas (integrity.risk.facts).
+
+
+def issued_and_unverifiable(
+    session: AnySession, zone: ZoneInfo, since: dt.datetime, until: dt.datetime
+) -> tuple[int, int]:
+    """How many documents were issued in the period, and how many of them our own published
+    keys do not verify."""
+    from integrity.diplomas.keys import published_keys
+
+    keys = published_keys(session, zone)
+    issued = unverifiable = 0
+    for (blob,) in session.execute(
+        select(Diploma.payload).where(Diploma.created_at >= since, Diploma.created_at < until)
+    ).all():
+        issued += 1
+        verdict = check(blob, keys, lambda _: None, unknown=Verdict.STATUS_UNKNOWN).verdict
+        unverifiable += verdict is Verdict.NOT_ISSUED
+    return issued, unverifiable
+
+
+def batch_maker(session: AnySession, batch_id: int) -> int | None:
+    """Who asked for a batch of documents (the checker who approved it must be someone else)."""
+    batch = session.get(Batch, batch_id)
+    return batch.requested_by_id if batch is not None else None

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from integrity.db import AnySession
 from integrity.jury import domain
-from integrity.jury.models import Assignment, Draw, TaskScore
+from integrity.jury.models import (
+    Assignment,
+    Draw,
+    DrawState,
+    ScoreStatus,
+    TaskScore,
+    WorkConflict,
+)
 from integrity.jury.services import draws, marking
-from integrity.registry.models import Juror, Round, Task
+from integrity.registry.models import Juror, Round, Subject, Task
 from integrity.scans.models import Work
 
 
@@ -86,3 +95,58 @@ def round_draws(session: AnySession, round_id: int) -> list[Draw]:
         .scalars()
         .all()
     )
+
+
+# What the risk analysis reads of the jury (integrity.risk.facts): plain rows, no models.
+
+
+def drawn_jurors(session: AnySession, round_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """(juror id, event id) of every juror a revealed draw of the rounds assigned."""
+    return {(j, e) for j, e in session.execute(
+        select(Assignment.juror_id, Subject.event_id)
+        .join(Draw, Draw.id == Assignment.draw_id)
+        .join(Round, Round.id == Draw.round_id)
+        .join(Subject, Subject.id == Round.subject_id)
+        .where(Draw.round_id.in_(list(round_ids)), Draw.state == DrawState.REVEALED)
+        .distinct()
+    ).all()}  # fmt: skip
+
+
+def conflicts_of_rounds(session: AnySession, round_ids: Sequence[int]) -> list[tuple[bool, bool]]:
+    """Each recorded conflict of interest of the rounds' works: (found, yet assigned)."""
+    ids = list(round_ids)
+    assigned = set(session.execute(
+        select(Assignment.work_id, Assignment.juror_id)
+        .join(Work, Work.id == Assignment.work_id).where(Work.round_id.in_(ids))
+    ).all())  # fmt: skip
+    return [
+        (True, (work_id, juror_id) in assigned)
+        for work_id, juror_id in session.execute(
+            select(WorkConflict.work_id, WorkConflict.juror_id)
+            .join(Work, Work.id == WorkConflict.work_id).where(Work.round_id.in_(ids))
+        ).all()
+    ]  # fmt: skip
+
+
+def task_score_counts(session: AnySession, round_ids: Sequence[int]) -> tuple[int, int]:
+    """Task scores of the rounds, and how many needed a third marker."""
+    ids = list(round_ids)
+    scores = select(func.count()).select_from(TaskScore).join(Work, Work.id == TaskScore.work_id)
+    total = session.execute(scores.where(Work.round_id.in_(ids))).scalar_one()
+    thirds = session.execute(scores.where(
+        Work.round_id.in_(ids),
+        TaskScore.status.in_([ScoreStatus.MEDIAN, ScoreStatus.AWAITING_THIRD]),
+    )).scalar_one()  # fmt: skip
+    return total, thirds
+
+
+def marker_deviations(session: AnySession, rounds: Sequence[Round]) -> list[tuple[float, int]]:
+    """Each juror's mean deviation from the agreed scores over the rounds, and their markings."""
+    by_juror: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for round_ in rounds:
+        for stats in marking.statistics(session, round_):
+            by_juror[stats.juror_id].append((stats.mean_deviation, stats.markings))
+    return [
+        (sum(d * n for d, n in rows) / max(1, sum(n for _, n in rows)), sum(n for _, n in rows))
+        for rows in by_juror.values()
+    ]

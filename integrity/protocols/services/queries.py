@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from integrity.db import AnySession, utcnow
 from integrity.jury.services.marking import pages_of
-from integrity.protocols.models import Appeal, Protocol, ProtocolState
+from integrity.protocols.models import Appeal, Protocol, ProtocolState, ScoreEvent
 from integrity.protocols.services import appeals
 from integrity.protocols.services.content import effective_scores, protocols_of
 from integrity.registry.models import Juror, Round
@@ -67,3 +69,47 @@ def appeal_page(session: AnySession, work: Work) -> AppealPage:
         and protocol.appeals_until is not None
         and utcnow() <= protocol.appeals_until,
     )
+
+
+# What the risk analysis reads of the protocols (integrity.risk.facts): plain rows, no models.
+
+
+def protocols_of_rounds(
+    session: AnySession, round_ids: Sequence[int]
+) -> list[tuple[str, int, dt.datetime | None]]:
+    """Each protocol of the rounds: (subject code · round number · grade, round id, published)."""
+    return [
+        (f"{p.round.subject.code} · {p.round.number} · {p.grade}", p.round_id, p.published_at)
+        for p in session.execute(
+            select(Protocol).where(Protocol.round_id.in_(list(round_ids))).order_by(Protocol.id)
+        ).scalars()
+    ]
+
+
+def score_changes(
+    session: AnySession, since: dt.datetime, until: dt.datetime
+) -> list[tuple[str, bool]]:
+    """Each change of a score in the period: (its kind, made after its protocol was published)."""
+    return [
+        (change.kind, published is not None and change.at >= published)
+        for change, published in session.execute(
+            # The change's own protocol, whatever period its round belongs to.
+            select(ScoreEvent, Protocol.published_at)
+            .join(Work, Work.id == ScoreEvent.work_id)
+            .outerjoin(Protocol, (Protocol.round_id == Work.round_id)
+                       & (Protocol.grade == Work.grade))
+            .where(ScoreEvent.at >= since, ScoreEvent.at < until)
+        ).all()
+    ]  # fmt: skip
+
+
+def appeals_filed(
+    session: AnySession, since: dt.datetime, until: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime | None, str | None]]:
+    """Each appeal filed in the period: (filed, decided, outcome)."""
+    return [
+        (a.filed_at, a.decided_at, a.outcome)
+        for a in session.execute(
+            select(Appeal).where(Appeal.filed_at >= since, Appeal.filed_at < until)
+        ).scalars()
+    ]

@@ -21,8 +21,10 @@ from integrity.registry.models import (
     Event,
     ImportRun,
     Juror,
+    JurorDeclaration,
     JurorSubject,
     Participant,
+    Room,
     Round,
     School,
     Subject,
@@ -273,3 +275,26 @@ def latest_events_with_entries(
         .all()
     )
     return events, counts
+
+
+# What the risk analysis reads of the registry (integrity.risk.facts): plain rows, no models.
+
+
+def venue_entries(session: AnySession, round_ids: Sequence[int]) -> list[tuple[int, str, bool]]:
+    """Each entry of the rounds seated at a venue: (venue id, venue name, disqualified)."""
+    return [
+        (venue_id, name, status is EntryStatus.DISQUALIFIED)
+        for venue_id, name, status in session.execute(
+            select(Venue.id, Venue.name, Entry.status)
+            .join(Room, Room.venue_id == Venue.id)
+            .join(Entry, Entry.room_id == Room.id)
+            .where(Entry.round_id.in_(list(round_ids)))
+        ).all()
+    ]
+
+
+def declared_jurors(session: AnySession) -> set[tuple[int, int]]:
+    """(juror id, event id) of every signed declaration of relations."""
+    return {(j, e) for j, e in session.execute(
+        select(JurorDeclaration.juror_id, JurorDeclaration.event_id)
+    ).all()}  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from integrity.db import AnySession
-from integrity.registry.models import Entry, Room, Round
+from integrity.registry.models import Entry, Event, Room, Round, Subject
 from integrity.scans.models import (
     Booklet,
     BookletStatus,
@@ -165,3 +166,44 @@ def ledger_record(work: Work) -> dict[str, object]:
         "work_hash": work.work_hash,
         "algorithm": "integrity-ledger-v1 (see README: The public ledger)",
     }
+
+
+# What the risk analysis reads of the scans (integrity.risk.facts).
+
+
+def rounds_with_dates(
+    session: AnySession,
+) -> list[tuple[Round, dt.date | None, dt.datetime | None]]:
+    """Every round with its event's first day and the moment its scans were frozen, in one query
+    (the analysis dates a round by its own day, else these)."""
+    return [
+        (round_, starts_on, frozen_at)
+        for round_, starts_on, frozen_at in session.execute(
+            select(Round, Event.starts_on, ScanRound.frozen_at)
+            .join(Subject, Subject.id == Round.subject_id)
+            .join(Event, Event.id == Subject.event_id)
+            .outerjoin(ScanRound, ScanRound.round_id == Round.id)
+            .order_by(Round.id)
+        ).all()
+    ]
+
+
+@dataclass(frozen=True)
+class PageCounts:
+    pages: int
+    by_hand: int
+    discarded: int
+
+
+def page_counts(session: AnySession, round_ids: Sequence[int]) -> PageCounts:
+    """The rounds' scanned pages: all, those a person placed, those discarded."""
+    rows = session.execute(
+        select(ScanPage.status, ScanPage.resolved_by_id)
+        .join(Upload, Upload.id == ScanPage.upload_id)
+        .where(Upload.round_id.in_(list(round_ids)))
+    ).all()
+    return PageCounts(
+        pages=len(rows),
+        by_hand=sum(1 for _, by in rows if by is not None),
+        discarded=sum(1 for status, _ in rows if status is PageStatus.DISCARDED),
+    )
