@@ -121,7 +121,7 @@ def _upload_purposes() -> tuple[Any, ...]:
 def _jobs_and_hooks(app: Flask) -> None:
     from integrity import jobs
     from integrity.audit.wiring import register_head_sources
-    from integrity.diplomas.keys import published_heads as status_list_heads
+    from integrity.diplomas.services.keys import published_heads as status_list_heads
     from integrity.diplomas.tasks import RENDER
     from integrity.jury.services.conflicts import FREEZE_STEP
     from integrity.jury.services.draws import published_heads as draw_heads

@@ -28,9 +28,10 @@ def main() -> int:
 
     from integrity import create_app
     from integrity.audit.domain.chain import Actor
-    from integrity.diplomas import keys, services
+    from integrity.diplomas import services
     from integrity.diplomas.domain import DocType, documents
-    from integrity.diplomas.rendering import printable
+    from integrity.diplomas.services import keys
+    from integrity.diplomas.services.rendering import printable
     from integrity.extensions import db
     from integrity.registry.domain.kinds import EventKind, Stage
     from integrity.registry.services import catalogue

@@ -139,7 +139,7 @@ def issue_demo_diplomas(
 
 def render_demo_batches(actor: Actor) -> None:
     """Render the demo's approved batches (commits, as the job does)."""
-    from integrity.diplomas.rendering import render_batch
+    from integrity.diplomas.services.rendering import render_batch
     from integrity.extensions import db
 
     approved = (

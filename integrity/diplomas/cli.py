@@ -35,7 +35,7 @@ def _doc_or_exit(serial: str) -> Any:
 
 
 def _summary(doc: Any) -> dict[str, Any]:
-    from integrity.diplomas.rendering import link
+    from integrity.diplomas.services.rendering import link
 
     return {
         "serial": doc.serial,
@@ -156,7 +156,7 @@ def approve_command(batch_id: int, reject: bool, out: Path | None, as_user: str 
     """The checker's step: issue (and render) a batch another user asked for, or reject it."""
     from integrity.diplomas import services
     from integrity.diplomas.models import Batch
-    from integrity.diplomas.rendering import render_batch
+    from integrity.diplomas.services.rendering import render_batch
     from integrity.storage import file_store
 
     actor = cli_actor(as_user)
@@ -183,7 +183,7 @@ def approve_command(batch_id: int, reject: bool, out: Path | None, as_user: str 
 def render_command(batch_id: int, out: Path | None, as_user: str | None) -> None:
     """Render an approved batch again (after a failed or lost job); issues nothing."""
     from integrity.diplomas.models import Batch, BatchState
-    from integrity.diplomas.rendering import render_batch
+    from integrity.diplomas.services.rendering import render_batch
     from integrity.storage import file_store
 
     batch = db.session.get(Batch, batch_id)
@@ -263,7 +263,7 @@ def reissue_command(
 @click.option("--json", "as_json", is_flag=True)
 def verify_command(text: str, as_json: bool) -> None:
     """The verdict on a QR link (or its code), as the public page gives it."""
-    from integrity.diplomas import verifying
+    from integrity.diplomas.services import verifying
 
     result, _doc = verifying.check_link(db.session, text, _settings().zone)
     out: dict[str, Any] = {"verdict": result.verdict.value}
@@ -290,7 +290,7 @@ def verify_command(text: str, as_json: bool) -> None:
 @click.option("--as", "as_user", default=None)
 def rotate_key_command(as_user: str | None) -> None:
     """Retire the active signing key and make a new one (the retired key stays published)."""
-    from integrity.diplomas import keys
+    from integrity.diplomas.services import keys
 
     key = keys.rotate(db.session, actor=cli_actor(as_user), settings=_settings())
     keys.publish_status_list(db.session, actor=cli_actor(as_user), settings=_settings())
@@ -302,7 +302,7 @@ def rotate_key_command(as_user: str | None) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 def lists_command(out: Path) -> None:
     """Write the key list and the signed status list, for checking offline."""
-    from integrity.diplomas import keys
+    from integrity.diplomas.services import keys
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "diploma-keys.json").write_text(

@@ -12,7 +12,7 @@ from integrity.settings import settings_of
 
 
 def _render(args: dict[str, Any], run: Run) -> None:
-    from integrity.diplomas.rendering import render_batch
+    from integrity.diplomas.services.rendering import render_batch
 
     render_batch(
         args["batch_id"],
@@ -23,7 +23,7 @@ def _render(args: dict[str, Any], run: Run) -> None:
 
 
 def _render_given_up(args: dict[str, Any], error: str) -> None:
-    from integrity.diplomas.rendering import mark_batch_failed
+    from integrity.diplomas.services.rendering import mark_batch_failed
 
     mark_batch_failed(db.session, args["batch_id"], actor_of(args), error)
 

@@ -156,7 +156,7 @@ def reopen_command(analysis_id: int, reason: str, as_user: str | None) -> None:
 )
 def report_command(analysis_id: int, lang: str, fmt: str, out: Path, number: int | None) -> None:
     """Write the report: the last signed version, or an unsigned draft marked as such."""
-    from integrity.risk.reports import render
+    from integrity.risk.services.reports import render
 
     analysis = _analysis(analysis_id)
     data = carry_out(lambda: render(

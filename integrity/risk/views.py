@@ -27,7 +27,7 @@ from integrity.accounts.domain import Role
 from integrity.clock import local_today
 from integrity.errors import InvalidInput
 from integrity.extensions import db
-from integrity.risk import domain, reports, services
+from integrity.risk import domain, services
 from integrity.risk.domain import indicators
 from integrity.risk.labels import LEVEL_NAMES, LIGHT_NAMES, ROLE_NAMES, STATE_NAMES, STATUS_NAMES
 from integrity.risk.models import (
@@ -38,6 +38,7 @@ from integrity.risk.models import (
     Recommendation,
     RecommendationStatus,
 )
+from integrity.risk.services import reports
 from integrity.settings import Settings, settings_of
 from integrity.web import select_locale
 from integrity.web.access import public, roles

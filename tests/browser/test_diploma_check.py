@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from playwright.sync_api import Page, expect
 
-from integrity.diplomas.rendering import link
+from integrity.diplomas.services.rendering import link
 from integrity.settings import settings_of
 from tests.factories import issued_batch
 

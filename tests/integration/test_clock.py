@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from integrity import clock
-from integrity.diplomas import keys, services, verifying
+from integrity.diplomas import services
 from integrity.diplomas.domain import DocType, Serial, published
 from integrity.diplomas.domain.published import Verdict
-from integrity.diplomas.rendering import link
+from integrity.diplomas.services import keys, verifying
+from integrity.diplomas.services.rendering import link
 from integrity.registry.services import people
-from integrity.risk import facts
+from integrity.risk.services import facts
 from integrity.settings import settings_of
 from tests import factories as f
 

@@ -129,8 +129,8 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     # batches rendered once the demo is committed.
     from integrity.audit.domain import Actor
     from integrity.demo.protocols import demo_diploma_path, render_demo_batches
-    from integrity.diplomas import verifying
     from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
+    from integrity.diplomas.services import verifying
 
     docs = session.execute(select(Diploma)).scalars().all()
     assert docs and [d.status for d in docs].count(DocumentStatus.ANNULLED) == 1

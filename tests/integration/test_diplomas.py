@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 
 from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
-from integrity.diplomas import keys, services, verifying
+from integrity.diplomas import services
 from integrity.diplomas.domain import DocType, Serial, from_text, published, read
 from integrity.diplomas.models import BatchState, Diploma, DocumentStatus, KeyState
-from integrity.diplomas.rendering import link, render_batch, render_one
+from integrity.diplomas.services import keys, verifying
+from integrity.diplomas.services.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput
 from integrity.protocols import services as protocols
 from integrity.settings import Settings, install, settings_of

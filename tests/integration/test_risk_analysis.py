@@ -15,9 +15,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from integrity.errors import Conflict, InvalidInput
-from integrity.risk import facts, services
+from integrity.risk import services
 from integrity.risk.domain import Direction, MemberRole, documents
 from integrity.risk.models import Analysis, AnalysisState, FindingStatus, RecommendationStatus
+from integrity.risk.services import facts
 from integrity.scans.models import ScanRound
 from integrity.settings import Settings, settings_of
 from tests import factories as f
@@ -269,7 +270,7 @@ def test_the_signed_pdfs_qr_code_opens_the_public_check_of_that_version(session:
         services.dismiss_finding(session, actor=f.ACTOR, finding=finding, reason="demo")
     services.submit_for_review(session, actor=f.ACTOR, analysis=analysis)
     version = services.sign(session, actor=f.ACTOR, settings=settings(), analysis=analysis)
-    from integrity.risk.reports import render
+    from integrity.risk.services.reports import render
 
     pdf = pdfium.PdfDocument(render(session, analysis, settings=settings(), lang="kk", fmt="pdf"))
     image = pdf[0].render(scale=150 / 72, grayscale=True).to_pil()

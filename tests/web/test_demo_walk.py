@@ -19,7 +19,7 @@ from sqlalchemy import select
 from integrity.accounts.domain import Role
 from integrity.accounts.models import User
 from integrity.diplomas.models import Batch, Diploma
-from integrity.diplomas.rendering import link
+from integrity.diplomas.services.rendering import link
 from integrity.extensions import db
 from integrity.jury.models import Assignment, Draw
 from integrity.protocols.models import Protocol

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from integrity.accounts.domain import Role
 from integrity.diplomas.domain import DocType, Serial, published
 from integrity.diplomas.models import Batch, BatchState, Diploma
-from integrity.diplomas.rendering import link
+from integrity.diplomas.services.rendering import link
 from integrity.extensions import db
 from integrity.logs import JsonFormatter
 from integrity.settings import settings_of
@@ -239,7 +239,7 @@ def test_a_superseded_diplomas_page_links_the_document_that_replaced_it(
 def test_an_error_on_a_verification_page_logs_the_route_not_the_code(
     client: Any, session: Any, users: Any, monkeypatch: Any
 ) -> None:
-    from integrity.diplomas import verifying
+    from integrity.diplomas.services import verifying
 
     _, _, made = issued_batch(session, users)
     session.commit()

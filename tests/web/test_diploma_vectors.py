@@ -11,9 +11,9 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from integrity.diplomas import keys
 from integrity.diplomas.domain import read
 from integrity.diplomas.models import Diploma, DocumentStatus, KeyState, SigningKey
+from integrity.diplomas.services import keys
 from integrity.settings import settings_of
 from integrity.vault import domain as vault_crypto
 from tests import factories as f

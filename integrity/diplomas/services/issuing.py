@@ -14,9 +14,9 @@ from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.clock import local_today
 from integrity.db import AnySession
-from integrity.diplomas import keys
 from integrity.diplomas.domain import MAX_NAME, MAX_SUBJECT, DocType, Payload, Serial, sign
 from integrity.diplomas.models import Batch, Diploma, DocumentStatus, SigningKey
+from integrity.diplomas.services import keys
 from integrity.errors import InvalidInput
 from integrity.registry.domain import name_key, normalise_name
 from integrity.registry.models import Event

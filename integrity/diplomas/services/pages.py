@@ -55,7 +55,7 @@ def event_page(session: AnySession, event: Event) -> EventPage:
     return EventPage(protocols, batches, docs)
 
 
-# What the risk analysis reads of the diplomas (integrity.risk.facts).
+# What the risk analysis reads of the diplomas (integrity.risk.services.facts).
 
 
 def issued_and_unverifiable(
@@ -63,7 +63,7 @@ def issued_and_unverifiable(
 ) -> tuple[int, int]:
     """How many documents were issued in the period, and how many of them our own published
     keys do not verify."""
-    from integrity.diplomas.keys import published_keys
+    from integrity.diplomas.services.keys import published_keys
 
     keys = published_keys(session, zone)
     issued = unverifiable = 0

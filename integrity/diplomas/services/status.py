@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
-from integrity.diplomas import keys
 from integrity.diplomas.domain import DocType
 from integrity.diplomas.models import Diploma, DocumentStatus
+from integrity.diplomas.services import keys
 from integrity.diplomas.services.issuing import CHANGEABLE, Draft, issue
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.domain import normalise_name

@@ -21,11 +21,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from integrity.accounts.domain import Role
-from integrity.diplomas import rendering, services
+from integrity.diplomas import services
 from integrity.diplomas.domain import DocType, to_code
 from integrity.diplomas.forms import IssueForm
 from integrity.diplomas.labels import BATCH_STATES, STATUS_NAMES, TYPE_NAMES
 from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
+from integrity.diplomas.services import rendering
 from integrity.extensions import db
 from integrity.protocols.models import Protocol
 from integrity.registry.models import Event

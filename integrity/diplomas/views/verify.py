@@ -19,11 +19,11 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from integrity.diplomas import keys, verifying
 from integrity.diplomas.domain import Serial, SerialError
 from integrity.diplomas.domain.published import Result, Verdict
 from integrity.diplomas.forms import LookupForm
 from integrity.diplomas.labels import TYPE_NAMES
+from integrity.diplomas.services import keys, verifying
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.logs import note, private_path
 from integrity.settings import settings_of

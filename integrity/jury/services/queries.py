@@ -97,7 +97,7 @@ def round_draws(session: AnySession, round_id: int) -> list[Draw]:
     )
 
 
-# What the risk analysis reads of the jury (integrity.risk.facts): plain rows, no models.
+# What the risk analysis reads of the jury (integrity.risk.services.facts): plain rows, no models.
 
 
 def drawn_jurors(session: AnySession, round_ids: Sequence[int]) -> set[tuple[int, int]]:

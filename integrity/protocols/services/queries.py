@@ -71,7 +71,7 @@ def appeal_page(session: AnySession, work: Work) -> AppealPage:
     )
 
 
-# What the risk analysis reads of the protocols (integrity.risk.facts): plain rows, no models.
+# What the risk analysis reads of the protocols (integrity.risk.services.facts): plain rows, no models.
 
 
 def protocols_of_rounds(

@@ -277,7 +277,7 @@ def latest_events_with_entries(
     return events, counts
 
 
-# What the risk analysis reads of the registry (integrity.risk.facts): plain rows, no models.
+# What the risk analysis reads of the registry (integrity.risk.services.facts): plain rows, no models.
 
 
 def venue_entries(session: AnySession, round_ids: Sequence[int]) -> list[tuple[int, str, bool]]:

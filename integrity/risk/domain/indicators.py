@@ -1,7 +1,7 @@
 """The indicators the platform measures for the corruption-risk analysis. Pure.
 
 Each indicator is a function of ``Facts``: plain records of one period that the service layer
-reads from the database (``integrity.risk.facts``). The records carry no names: an indicator says
+reads from the database (``integrity.risk.services.facts``). The records carry no names: an indicator says
 which process is at risk, never which juror or participant. The registry maps a code to its
 definition, unit, default thresholds and the direction it feeds; the ``RISK_THRESHOLDS`` setting
 may override the thresholds.

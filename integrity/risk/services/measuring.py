@@ -6,7 +6,7 @@ import datetime as dt
 
 from integrity.audit.domain.chain import Actor
 from integrity.db import AnySession
-from integrity.risk import domain, facts
+from integrity.risk import domain
 from integrity.risk.domain import indicators
 from integrity.risk.models import (
     Analysis,
@@ -14,6 +14,7 @@ from integrity.risk.models import (
     FindingStatus,
     IndicatorReading,
 )
+from integrity.risk.services import facts
 from integrity.risk.services.analyses import _changed, _editable
 from integrity.settings import Settings
 

@@ -168,7 +168,7 @@ def ledger_record(work: Work) -> dict[str, object]:
     }
 
 
-# What the risk analysis reads of the scans (integrity.risk.facts).
+# What the risk analysis reads of the scans (integrity.risk.services.facts).
 
 
 def rounds_with_dates(

@@ -12,9 +12,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from integrity.db import AnySession
-from integrity.diplomas import keys
 from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, published, to_code
 from integrity.diplomas.models import Diploma, DocumentStatus
+from integrity.diplomas.services import keys
 from integrity.registry.domain import name_key
 from integrity.registry.models import Event
 
