@@ -27,6 +27,7 @@ from integrity.accounts.models import User
 from integrity.accounts.sessions import sessions_of
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.settings import settings_of
+from integrity.web import LANGUAGES
 from integrity.web.access import public, roles, signed_in
 from integrity.web.forms import acting, attempt, choice_list, perform
 
@@ -59,10 +60,14 @@ def login() -> str | Response:
             current_app.logger.info("login refused", extra={"fields": {"event": "login_failed"}})
             flash(_("Wrong username or password."), "error")
         else:
+            chosen = session.get("locale")  # chosen on this page before signing in
             session.clear()
             session["sid"] = sessions_of(current_app).start(db.session, user)
             login_user(user)
             services.record_login(db.session, user=user)
+            if chosen in LANGUAGES:  # the latest explicit choice wins, and the account keeps it
+                session["locale"] = chosen
+                services.set_locale(db.session, actor=acting(), user=user, locale=chosen)
             db.session.commit()
             return redirect(safe_next(form.next.data, url_for("public.home")))
     return render_template("accounts/login.html", form=form)
