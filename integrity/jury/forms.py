@@ -9,7 +9,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from integrity.jury.domain import parse_capacities
 from integrity.jury.labels import DECISIONS, MODES
@@ -31,8 +38,14 @@ class DecideForm(FlaskForm):
 
 class FreezeForm(FlaskForm):
     mode = SelectField(_l("Mode"), choices=[])
+    # Shown filled in (2: double marking); left empty it is an error, never a silent default.
     size = IntegerField(
-        _l("Markers per work (k), or panel size"), validators=[Optional(), NumberRange(1, 7)]
+        _l("Markers per work (k), or panel size"),
+        default=2,
+        validators=[
+            InputRequired(_l("Write how many jurors mark each work (k), or the panel size.")),
+            NumberRange(1, 7),
+        ],
     )
     capacities = TextAreaField(
         _l("Capacities, one per line: juror number = most works"),
