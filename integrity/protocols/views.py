@@ -143,6 +143,7 @@ def protocol_page(protocol_id: int) -> str:
         "protocols/protocol.html",
         version_reason=version_reason,
         protocol=protocol,
+        final=protocol.state is ProtocolState.FINAL_PUBLISHED,  # awards no longer provisional
         version=version,
         content=content,
         public_sha256=services.public_sha256(content) if content.get("redacted_from") else None,
