@@ -30,3 +30,11 @@ def local_time(zone: ZoneInfo, moment: dt.datetime) -> dt.datetime:
 def start_of(zone: ZoneInfo, day: dt.date) -> dt.datetime:
     """The first instant of a local day, as an aware datetime."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+def utc_offset(zone: ZoneInfo, moment: dt.datetime | None = None) -> str:
+    """The zone's offset from UTC at a moment, as people write it: "+5", "-3", "+5:30"."""
+    offset = (moment or utcnow()).astimezone(zone).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")

@@ -261,13 +261,22 @@ def _templates(app: Flask, menu: tuple[MenuEntry, ...]) -> None:
             else local_time(settings_of(app).zone, moment).strftime("%Y-%m-%d %H:%M")
         )
 
+    @app.template_filter("when")
+    def when(moment: Any) -> Any:
+        """A stored (UTC) moment in the centre's time, with the zone's label (web.times)."""
+        from integrity.web.times import when as in_zone
+
+        return in_zone(settings_of(app).zone, moment)
+
     @app.context_processor
     def globals_for_templates() -> dict[str, Any]:
         from integrity.accounts.domain import Role
+        from integrity.web.times import zone_label
 
         return {
             "LANGUAGES": LANGUAGES,
             "current_locale": select_locale(),
             "Role": Role,
             "menu": lambda: menu_for(app, current_user),
+            "zone_label": lambda: zone_label(settings_of(app).zone),
         }

@@ -36,3 +36,28 @@ def test_a_final_protocol_does_not_call_its_awards_provisional(
     page.goto(f"{live_server}/results/protocols/{protocol.id}")
     expect(heading).to_have_text(final)
     expect(page.locator("main")).not_to_contain_text(provisional)
+
+
+ZONE_LABEL = {"kk": "Алматы уақыты (UTC+5)", "ru": "время Алматы (UTC+5)"}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_appeal_deadline_reads_in_the_centres_time_with_the_zone_named(
+    page: Page, live_server: str, session: Any, lang: str, artifacts: Any
+) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    _, protocol = f.published(session)  # the appeal window is open
+    session.commit()
+    page.goto(f"{live_server}/")
+    page.locator(f"form[action='/language'] button[value={lang}]").click()
+    page.goto(f"{live_server}/results/protocols/{protocol.id}")
+    deadline = page.locator("dd:has(time)").filter(has=page.locator("time")).nth(1)
+    local = protocol.appeals_until.astimezone(ZoneInfo("Asia/Almaty")).strftime("%Y-%m-%d %H:%M")
+    utc = protocol.appeals_until.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expect(page.locator(f"time[datetime='{utc}']")).to_have_text(local)
+    expect(deadline).to_contain_text(ZONE_LABEL[lang])
+    page.screenshot(path=str(artifacts / f"protocol-times-{lang}.png"))
+    main = page.locator("main").inner_text()
+    assert " UTC\n" not in main and not main.rstrip().endswith(" UTC")  # no bare UTC times left
