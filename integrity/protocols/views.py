@@ -144,6 +144,7 @@ def protocol_page(protocol_id: int) -> str:
         version_reason=version_reason,
         protocol=protocol,
         final=protocol.state is ProtocolState.FINAL_PUBLISHED,  # awards no longer provisional
+        all_columns=request.args.get("columns") == "all",
         version=version,
         content=content,
         public_sha256=services.public_sha256(content) if content.get("redacted_from") else None,
