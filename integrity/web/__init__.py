@@ -252,14 +252,10 @@ def _templates(app: Flask, menu: tuple[MenuEntry, ...]) -> None:
 
     @app.template_filter("localtime")
     def localtime(moment: Any) -> str:
-        """A stored (UTC) moment as the centre's local date and time."""
-        from integrity.clock import local_time
+        """A stored (UTC) moment as the centre's local date and time, without the zone's label."""
+        from integrity.web.times import local_text
 
-        return (
-            ""
-            if moment is None
-            else local_time(settings_of(app).zone, moment).strftime("%Y-%m-%d %H:%M")
-        )
+        return "" if moment is None else local_text(settings_of(app).zone, moment)
 
     @app.template_filter("when")
     def when(moment: Any) -> Any:
