@@ -1,4 +1,4 @@
-"""The draw algorithm (integrity/jury/domain/draw.py): properties, known answers, the stand-alone script."""
+"""The draw algorithm (integrity/jury/domain/draw/): properties, known answers, the script."""
 
 from __future__ import annotations
 

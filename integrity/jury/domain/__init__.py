@@ -1,6 +1,6 @@
 """The jury's pure core, tested without an app: marking arithmetic (``marking``), conflicts of
-interest from registry facts (``conflicts``) and the draw itself (``draw``, one self-contained file
-that anyone runs to check a published draw, so it imports nothing of Integrity)."""
+interest from registry facts (``conflicts``) and the draw itself (``draw``, a package that imports
+nothing of Integrity, joined into the one file anyone runs to check a published draw)."""
 
 from __future__ import annotations
 

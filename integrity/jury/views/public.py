@@ -3,14 +3,12 @@ the round's results are frozen, and the algorithm itself for anyone to run."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import abort, make_response, render_template
 from werkzeug.wrappers import Response
 
 from integrity.extensions import db
-from integrity.jury.domain import draw as algorithm
 from integrity.jury.domain import format_sixtieths
+from integrity.jury.domain.draw import standalone
 from integrity.jury.labels import state_labels
 from integrity.jury.models import Draw, DrawState
 from integrity.jury.services import draws
@@ -50,8 +48,8 @@ def public_record(draw_id: int) -> Response:
 @public_bp.route("/verify_draw.py")
 @public
 def verify_script() -> Response:
-    """The algorithm file itself: what the server runs is what anyone can run."""
-    source = Path(algorithm.__file__).read_bytes()
+    """The algorithm as one file: the very modules the server runs, joined (draw/standalone.py)."""
+    source = standalone.served()
     response = make_response(source)
     response.headers["Content-Type"] = "text/x-python; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
