@@ -117,11 +117,11 @@ def _widths(rows: list[list[str]], content: dict[str, Any], lang: str) -> list[f
     protocol's name, school and district, which wrap between words. Each distinct value is
     measured once, so 5,000 rows cost little more than ten."""
     words = LABELS[lang]
-    columns = [sorted({row[i] for row in rows[2:]}) for i in range(len(rows[0]))]
-    widths = [
-        _fits([*rows[0][i : i + 1], *rows[1][i : i + 1], *columns[i]]) for i in range(len(rows[0]))
-    ]
     tasks = _task_columns(content)
+    # Each column's values, and its heading: a task's number (the tasks' shared heading, in the
+    # first task's cell, is measured against all of them below).
+    columns = [{row[i] for row in rows[2:]} for i in range(len(rows[0]))]
+    widths = [_fits([rows[1 if i in tasks else 0][i], *columns[i]]) for i in range(len(rows[0]))]
     if tasks:
         group = _fits([words["tasks"]], FONT_BOLD)
         short = group - sum(widths[i] for i in tasks)

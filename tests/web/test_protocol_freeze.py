@@ -81,3 +81,28 @@ def test_the_chair_confirms_place_date_and_jury_at_the_freeze_and_the_pdf_prints
         text = _pdf_text(client, protocol.id, lang)
         assert "Тараз қ." in text and date in text and "Шу қ." not in text
         assert all(f"____ {name}" in text for name in [signing["chair"], *MEMBERS])
+
+
+def test_the_freeze_command_signs_the_protocol_with_what_it_is_given(
+    app: Any, session: Any
+) -> None:
+    world = marked_round(session)
+    session.commit()
+    runner = app.test_cli_runner()
+    base = ["protocols", "freeze", "--round", str(world.round.id)]
+    partial = runner.invoke(args=[*base, "--place", "Тараз қ.", "--date", "2026-11-12"])
+    assert (
+        partial.exit_code == 1 and session.scalar(select(func.count()).select_from(Protocol)) == 0
+    )
+    done = runner.invoke(args=[*base, "--place", "Тараз қ.", "--date", "2026-11-12",
+                               "--chair", "Есеналиева М.А.", "--member", MEMBERS[0],
+                               "--member", MEMBERS[1]])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    session.expire_all()
+    protocol = session.execute(select(Protocol)).scalar_one()
+    assert json.loads(protocol.current.content)["signing"] == {
+        "place": "Тараз қ.",
+        "date": "2026-11-12",
+        "chair": "Есеналиева М.А.",
+        "members": MEMBERS,
+    }
