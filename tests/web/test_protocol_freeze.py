@@ -106,3 +106,42 @@ def test_the_freeze_command_signs_the_protocol_with_what_it_is_given(
         "chair": "Есеналиева М.А.",
         "members": MEMBERS,
     }
+
+
+def test_the_named_protocol_is_frozen_through_the_same_step_proposing_what_the_ciphered_one_was_signed_with(
+    client: FlaskClient, session: Any, users: Any
+) -> None:
+    from integrity.protocols import services as protocols
+    from integrity.protocols.services import signing
+    from integrity.protocols.services.unsealing import unseal_round
+    from tests import factories as f
+
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    signed = signing.checked(
+        "Тараз қ.", dt.date(2026, 11, 12), "Есеналиева М.А.", "\n".join(MEMBERS)
+    )
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol, signing=signed)
+    protocols.publish(session, actor=f.ACTOR, protocol=protocol)
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    unseal_round(session, actor=f.ACTOR, round_=world.round, passphrase=f.PASSPHRASE)
+    protocols.mark_unsealed(session, world.round)
+    session.commit()
+    login(client, users.make(Role.CHAIR))
+    url = f"/protocols/rounds/{world.round.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="step" value="freeze"' in page  # the named protocol's freeze is offered
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    asked = client.post(f"{url}/freeze", data={"csrf_token": token, "grade": "10"})
+    form = asked.get_data(as_text=True)
+    assert 'value="Тараз қ."' in form and 'value="Есеналиева М.А."' in form and MEMBERS[1] in form
+    done = client.post(f"{url}/freeze", data={
+        "sign-csrf_token": token, "sign-grade": "10", "sign-place": "Тараз қ.",
+        "sign-date": "2026-11-20", "sign-chair": "Есеналиева М.А.", "sign-members": MEMBERS[0],
+    })  # fmt: skip
+    assert done.status_code == 302
+    session.expire_all()
+    named = session.execute(select(Protocol)).scalar_one().current
+    assert named.named and json.loads(named.content)["signing"]["date"] == "2026-11-20"
+    assert json.loads(named.content)["signing"]["members"] == MEMBERS[:1]
