@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_RIGHT  # type: ignore[import-untyped]
@@ -228,7 +229,7 @@ def _place_and_date(content: dict[str, Any], lang: str, styles: _Styles) -> Tabl
     day = signing.get("date")
     when = official_date(dt.date.fromisoformat(day), lang) if day else words["blank_date"]
     line = Table(
-        [[Paragraph(place, styles.body), Paragraph(when, styles.right)]],
+        [[Paragraph(escape(place), styles.body), Paragraph(when, styles.right)]],
         colWidths=[USABLE * 0.6, USABLE * 0.4],
     )
     line.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -249,7 +250,7 @@ def _signatures(content: dict[str, Any], lang: str, styles: _Styles) -> list[Any
         [
             Paragraph(role, styles.body),
             Paragraph(line, styles.body),
-            Paragraph(name or line, styles.body),
+            Paragraph(escape(name) or line, styles.body),
         ]
         for role, name in people
     ]

@@ -15,7 +15,7 @@ from integrity.registry.domain.dates import official_date
 
 HEADING = documents.Heading("Облыстық пән олимпиадасы", "Математика", "a" * 64, "b" * 64)
 SIGNING = {
-    "place": "Тараз қ.",
+    "place": "Тараз қ., «Жамбыл дарыны» <Ш&К>",  # typed text, never markup
     "date": "2026-11-12",
     "chair": "Есеналиева Майра Аманкуловна",
     "members": ["Естемесова Акмарал Турсынбековна", "Самеков Мейрбек Нурланович"],
@@ -67,7 +67,7 @@ def test_the_protocol_pdf_gives_place_and_date_and_the_jurys_signatures(lang: st
     text = _text(_content("named", 6), lang)
     flat = " ".join(text.split())
     date = "2026 жылғы «12» қараша" if lang == "kk" else "«12» ноября 2026 г."
-    assert "Тараз қ." in flat and date in flat
+    assert SIGNING["place"] in flat and date in flat
     chair, members = documents.LABELS[lang]["chair"], documents.LABELS[lang]["members"]
     assert f"{chair} ____" in flat and f"{members} ____" in flat
     for name in [SIGNING["chair"], *SIGNING["members"]]:
