@@ -6,6 +6,7 @@ Participants and jurors go in through the CSV importer, so the demo exercises th
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import random
@@ -132,7 +133,11 @@ def load_demo(
         same_district_conflict=False,
     )
     rooms = _places(session, data, organiser=organiser)
-    _subjects(session, data, event=event, organiser=organiser, scan_codes=scan_codes)
+    # The rounds took place yesterday (the final one six days ago, set below), so their kits and
+    # protocols are dated; the risk analysis measures from these dates.
+    held_on = local_today(settings_of(current_app).zone) - dt.timedelta(days=1)
+    _subjects(session, data, event=event, organiser=organiser, scan_codes=scan_codes,
+              held_on=held_on)  # fmt: skip
     _people(session, data, event=event, organiser=organiser, rooms=rooms)
     _jurors(session, data, event=event, organiser=organiser)
     if scans:
@@ -203,7 +208,13 @@ def _places(session: AnySession, data: DemoData, *, organiser: Actor) -> list[Ro
 
 
 def _subjects(
-    session: AnySession, data: DemoData, *, event: Event, organiser: Actor, scan_codes: list[str]
+    session: AnySession,
+    data: DemoData,
+    *,
+    event: Event,
+    organiser: Actor,
+    scan_codes: list[str],
+    held_on: dt.date,
 ) -> None:
     """Each subject with one round and its tasks; the rounds of the scan step get two pages."""
     for sub in data.subjects:
@@ -222,6 +233,7 @@ def _subjects(
             session,
             actor=organiser,
             subject=subject,
+            held_on=held_on,
             answer_pages=2 if sub.code in scan_codes else 4,
         )
         for t in sub.tasks:
@@ -297,6 +309,8 @@ def _rounds_under_way(
     from integrity.demo.scans import DEMO_CHAIR_PASSPHRASE, load_scan_demo
 
     drawn, waiting, ready, final, appealing = rounds
+    assert final.held_on is not None
+    final.held_on -= dt.timedelta(days=5)  # so its ciphered protocol, two days old, came late
     chair, it = users["chair"].as_actor(), users["itspec"].as_actor()
     settle_conflicts(session, round_=drawn, chair=chair)
     load_scan_demo(session, event=event, frozen=drawn, waiting=waiting, chair=chair, it=it,

@@ -19,12 +19,22 @@ from integrity.jury.models import Assignment
 from integrity.jury.services import marking
 from integrity.protocols import services
 from integrity.protocols.models import Protocol
-from integrity.protocols.services import appeals
+from integrity.protocols.services import appeals, signing
 from integrity.protocols.services.unsealing import unseal_round
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Booklet, Work
 from integrity.scans.services.kits import access_code_of
 from integrity.settings import settings_of
+
+DEMO_JURY_CHAIR = "Әбдірахманова Гүлнар Серікқызы"
+DEMO_PLACE = "Тараз қ."
+
+
+def signed(session: AnySession, protocol: Protocol) -> signing.Signing:
+    """The place, date and jury the demo's chair confirms at a freeze: the round's date and the
+    jurors its draw gave works to, as the freeze form proposes them."""
+    proposed = signing.proposed(session, protocol, chair=DEMO_JURY_CHAIR)
+    return signing.checked(DEMO_PLACE, proposed.date, proposed.chair, proposed.members_text)
 
 
 def mark_all(session: AnySession, *, round_: Round, rng: random.Random) -> None:
@@ -72,7 +82,7 @@ def load_results_demo(
     rng = random.Random(2027)
     # The final round: published two days ago, appeals closed, unsealed, named and published.
     for protocol in drawn_and_marked(session, round_=final, chair=chair, it=it, rng=rng):
-        services.freeze(session, actor=chair, protocol=protocol)
+        services.freeze(session, actor=chair, protocol=protocol, signing=signed(session, protocol))
         services.publish(session, actor=chair, protocol=protocol)
         protocol.published_at = utcnow() - dt.timedelta(days=2)
         protocol.appeals_until = protocol.published_at + dt.timedelta(hours=24)
@@ -80,12 +90,14 @@ def load_results_demo(
     unseal_round(session, actor=chair, round_=final, passphrase=passphrase)
     services.mark_unsealed(session, final)
     for protocol in services.protocols_of(session, final):
-        services.advance_freeze(session, actor=chair, protocol=protocol)
+        services.advance_freeze(
+            session, actor=chair, protocol=protocol, signing=signed(session, protocol)
+        )
         services.advance_publish(session, actor=chair, protocol=protocol)
     issue_demo_diplomas(session, final=final, maker=maker, checker=checker)
     # The appealing round: ciphered protocols published now; one appeal filed, to decide.
     for protocol in drawn_and_marked(session, round_=appealing, chair=chair, it=it, rng=rng):
-        services.freeze(session, actor=chair, protocol=protocol)
+        services.freeze(session, actor=chair, protocol=protocol, signing=signed(session, protocol))
         services.publish(session, actor=chair, protocol=protocol)
     first = (
         session.execute(

@@ -57,7 +57,7 @@ def load_risk_demo(
     services.sign(session, actor=director, settings=settings, analysis=last)
     services.publish(session, actor=director, analysis=last)
 
-    stage_lapses(session, today=today)
+    stage_lapses(session)
     current = services.create(
         session, actor=organiser, period_start=dt.date(today.year, 1, 1),
         period_end=dt.date(today.year, 12, 31), order_number="12", order_date=today, previous=last,
@@ -129,24 +129,16 @@ def _last_year_findings(
     )  # fmt: skip
 
 
-def stage_lapses(session: AnySession, *, today: dt.date) -> None:
+def stage_lapses(session: AnySession) -> None:
     """The lapses this year's demo data shows, as a working group would meet them: the rounds
     took place yesterday, except the one already final, held six days ago (so its ciphered
-    protocol, published two days ago, came a day late); and three jurors were drawn before they
-    signed their declarations."""
+    protocol, published two days ago, came a day late; the loader dates the rounds so, before
+    their kits are printed); and three jurors were drawn before they signed their declarations."""
     from sqlalchemy import select
 
     from integrity.jury.models import Assignment
-    from integrity.protocols.models import Protocol, ProtocolState
-    from integrity.registry.models import JurorDeclaration, Round
+    from integrity.registry.models import JurorDeclaration
 
-    final = set(
-        session.execute(
-            select(Protocol.round_id).where(Protocol.state == ProtocolState.FINAL_PUBLISHED)
-        ).scalars()
-    )
-    for round_ in session.execute(select(Round)).scalars():
-        round_.held_on = today - dt.timedelta(days=6 if round_.id in final else 1)
     drawn = select(Assignment.juror_id).distinct()
     for declaration in session.execute(
         select(JurorDeclaration)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,16 @@ def _summary(protocol: Any) -> dict[str, Any]:
     }
 
 
-def _step(step: str, round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
+def _step(
+    step: str, round_id: int, grade: int | None, as_user: str | None, as_json: bool, **extra: Any
+) -> None:
     from integrity.protocols import services
 
     actor = cli_actor(as_user)
     chosen = _chosen(round_id, grade)
+    action = functools.partial(getattr(services, step), **extra)
     carry_out(lambda: services.advance_grades(db.session, actor=actor, protocols=chosen,
-                                              step=getattr(services, step)))  # fmt: skip
+                                              step=action))  # fmt: skip
     done = [_summary(protocol) for protocol in chosen]
     if as_json:
         echo_json(done)
@@ -69,10 +73,31 @@ def _options(f: Any) -> Any:
 
 @protocols.command("freeze")
 @_options
-def freeze_command(round_id: int, grade: int | None, as_user: str | None, as_json: bool) -> None:
+@click.option("--place", default=None, help="Where the protocol is drawn up, as «Тараз қ.».")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--chair", default=None, help="The jury's chair, as the protocol names them.")
+@click.option("--member", "members", multiple=True, help="A member of the jury (repeat).")
+def freeze_command(
+    round_id: int,
+    grade: int | None,
+    as_user: str | None,
+    as_json: bool,
+    place: str | None,
+    day: Any,
+    chair: str | None,
+    members: tuple[str, ...],
+) -> None:
     """Freeze the round's protocols (one per grade): ciphered from a draft (published at once),
-    named once unsealed."""
-    _step("advance_freeze", round_id, grade, as_user, as_json)
+    named once unsealed. With --place, --date, --chair and --member the protocols are signed with
+    them (all four, as the freeze page asks); without, they print blank lines to fill by hand."""
+    from integrity.protocols.services import signing
+
+    if place is None and day is None and chair is None and not members:
+        _step("advance_freeze", round_id, grade, as_user, as_json)
+        return
+    confirmed = carry_out(lambda: signing.checked(place or "", day.date() if day else None,
+                                                  chair or "", "\n".join(members)))  # fmt: skip
+    _step("advance_freeze", round_id, grade, as_user, as_json, signing=confirmed)
 
 
 @protocols.command("publish")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from integrity.protocols.labels import FILED_AS
@@ -30,6 +30,27 @@ class AppealForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.filed_as.choices = choice_list(FILED_AS)
+
+
+class FreezeForm(FlaskForm):
+    """The freeze step: the place, date and jury the protocol is signed with, confirmed by the
+    chair (proposed from the round), frozen into the protocol with it."""
+
+    grade = HiddenField()
+    place = StringField(
+        _l("Place (printed at the top left, as «Тараз қ.»)"),
+        validators=[DataRequired(), Length(max=300)],
+    )
+    date = DateField(_l("Date of the protocol"), validators=[DataRequired()])
+    chair = StringField(_l("Chair of the jury"), validators=[DataRequired(), Length(max=200)])
+    members = TextAreaField(
+        _l("Members of the jury, one a line"),
+        validators=[DataRequired(), Length(max=5000)],
+        render_kw={"rows": 6},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="sign", **kwargs)
 
 
 def decided_scores(typed: Mapping[str, str], tasks: Iterable[Task]) -> dict[int, int] | None:

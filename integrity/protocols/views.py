@@ -30,10 +30,10 @@ from integrity.jury.domain import format_sixtieths
 from integrity.jury.services import marking
 from integrity.jury.views import private_jpeg
 from integrity.protocols import services
-from integrity.protocols.forms import AccessCodeForm, AppealForm, decided_scores
+from integrity.protocols.forms import AccessCodeForm, AppealForm, FreezeForm, decided_scores
 from integrity.protocols.labels import outcome_labels, state_labels, version_reason
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
-from integrity.protocols.services import appeals, queries
+from integrity.protocols.services import appeals, queries, signing
 from integrity.protocols.services.unsealing import unseal_round
 from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Event, Round
@@ -41,7 +41,7 @@ from integrity.scans.models import Work
 from integrity.settings import settings_of
 from integrity.vault.forms import UnsealForm
 from integrity.web.access import public, roles
-from integrity.web.forms import acting, attempt, perform
+from integrity.web.forms import acting, attempt, perform, submitted
 
 bp = Blueprint("protocols", __name__, url_prefix="/protocols")
 results_bp = Blueprint("results", __name__, url_prefix="/results")
@@ -88,10 +88,41 @@ def _protocol_step(round_id: int, step: Callable[..., object]) -> Response:
     return redirect(url_for(".round_protocols", round_id=round_id))
 
 
-@bp.route("/rounds/<int:round_id>/freeze", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/freeze", methods=["GET", "POST"])
 @roles(*ACTORS)
-def freeze_protocol(round_id: int) -> Response:
-    return _protocol_step(round_id, services.advance_freeze)
+def freeze_protocol(round_id: int) -> Response | str | tuple[str, int]:
+    """The freeze step: the round page's button (or a link) opens the form, with the place, date
+    and jury proposed; the form's own post freezes the protocol with them as confirmed. A refusal
+    shows the form again as it was typed."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    grade = request.values.get("grade", type=int) or request.values.get("sign-grade", type=int)
+    protocol = queries.protocol_for_grade(db.session, round_, grade) or abort(400)
+    form = FreezeForm()
+    if not submitted(form):
+        return _freeze_page(round_, protocol, _proposed_form(protocol))
+    if form.validate() and perform(form, lambda: services.advance_freeze(
+        db.session, actor=acting(), protocol=protocol,
+        signing=signing.checked(form.place.data or "", form.date.data, form.chair.data or "",
+                                form.members.data or ""),
+    )):  # fmt: skip
+        flash(_("Done."), "success")
+        return redirect(url_for(".round_protocols", round_id=round_id))
+    return _freeze_page(round_, protocol, form), 422
+
+
+def _proposed_form(protocol: Protocol) -> FreezeForm:
+    chair = current_user.display_name if current_user.has_role(Role.CHAIR) else ""
+    proposed = signing.proposed(db.session, protocol, chair=chair)
+    return FreezeForm(formdata=None, grade=protocol.grade, place=proposed.place,
+                      date=proposed.date, chair=proposed.chair,
+                      members=proposed.members_text)  # fmt: skip
+
+
+def _freeze_page(round_: Round, protocol: Protocol, form: FreezeForm) -> str:
+    return render_template(
+        "protocols/freeze.html", round=round_, protocol=protocol, form=form,
+        named=protocol.state is ProtocolState.UNSEALED,
+    )  # fmt: skip
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])

@@ -149,3 +149,41 @@ def test_the_demo_freezes_two_rounds_draws_and_marks_one_and_offers_scans_for_a_
     )
     assert printed.exit_code == 0, printed.output
     assert f"http://demo.test:8123{path} " in printed.output  # a whole link, ready to open
+
+
+def test_the_demos_kit_covers_are_dated_and_its_protocols_signed_in_kk_and_ru(
+    app: Flask, session: Any, demo: None
+) -> None:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    from integrity.protocols import services as protocols
+    from integrity.protocols.models import ProtocolVersion
+    from integrity.registry.domain.dates import official_date
+    from integrity.registry.models import Round
+    from integrity.scans.models import PrintRun
+    from integrity.scans.services.kits import print_run_pdf
+
+    def text(pdf: bytes, pages: int | None = None) -> str:
+        doc = pdfium.PdfDocument(pdf)
+        found = (doc[i].get_textpage().get_text_range() for i in range(pages or len(doc)))
+        return " ".join(" ".join(found).split())
+
+    runs = session.execute(select(PrintRun)).scalars().all()
+    assert runs
+    for run in runs:
+        day = session.get(Round, run.round_id).held_on
+        cover = text(print_run_pdf(run, settings_of(current_app)), pages=1)
+        assert f"Күні / Дата: {official_date(day, 'kk')} / {official_date(day, 'ru')}" in cover
+
+    versions = session.execute(select(ProtocolVersion)).scalars().all()
+    assert versions
+    for version in versions:
+        signing = json.loads(version.content)["signing"]
+        round_ = version.protocol.round
+        assert signing["date"] == round_.held_on.isoformat() and len(signing["members"]) >= 2
+        for lang in ("kk", "ru"):
+            printed = text(protocols.document(version, "pdf", lang))
+            assert official_date(round_.held_on, lang) in printed and signing["place"] in printed
+            assert all(
+                f"____ {name}" in printed for name in [signing["chair"], *signing["members"]]
+            )

@@ -313,3 +313,20 @@ def test_a_protocol_frozen_from_an_unsaved_draft_names_itself_and_matches_its_ro
     assert json.loads(version.content)["protocol"] == protocol.id is not None
     checks = protocols.check_versions(session)
     assert [(c.protocol_id, c.problems) for c in checks] == [(protocol.id, [])]
+
+
+def test_a_later_version_keeps_the_signing_its_protocol_was_frozen_with_and_checks_clean(
+    session: Any,
+) -> None:
+    from integrity.protocols.services import signing
+
+    world = marked_round(session)
+    (protocol,) = protocols.protocols_of(session, world.round)
+    signed = signing.checked("Тараз қ.", dt.date(2026, 11, 12), "Төраға Т.", "Мүше А.\nМүше Б.")
+    protocols.freeze(session, actor=f.ACTOR, protocol=protocol, signing=signed)
+    assert [c.problems for c in protocols.check_versions(session)] == [[]]  # not a live fact
+    later = protocols.new_version(session, actor=f.ACTOR, protocol=protocol,
+                                  content=protocols.build_ciphered(session, protocol),
+                                  reason="appeal")  # fmt: skip
+    assert json.loads(later.content)["signing"] == signed.as_content()
+    assert (world.round.place, world.round.jury_members) == ("Тараз қ.", "Мүше А.\nМүше Б.")

@@ -171,6 +171,22 @@ def test_the_cover_names_the_participant_in_kazakh_letters_with_school_and_acces
     assert "Иван Петров" in texts[3] and "Иван Петров" not in cover
 
 
+def test_the_cover_and_its_stub_give_the_rounds_date_in_the_centres_words(
+    texts: list[str],
+) -> None:
+    cover = " ".join(texts[0].split())
+    date = "2026 жылғы «15» наурыз / «15» марта 2026 г."
+    assert cover.count(f"Күні / Дата: {date}") == 2  # above the participant and on the stub
+    assert "—" not in cover
+
+
+def test_a_cover_printed_before_the_round_has_a_date_leaves_a_line_to_write_it_on() -> None:
+    out = io.BytesIO()
+    render_kits([replace(FIRST, header=replace(HEADER, held_on=None))], out)
+    cover = " ".join(pdfium.PdfDocument(out.getvalue())[0].get_textpage().get_text_range().split())
+    assert "Күні / Дата: ____" in cover and "Дата: —" not in cover
+
+
 def test_every_page_prints_the_payload_of_each_of_its_corners(texts: list[str]) -> None:
     for text, (code_type, serial, page) in zip(texts, EXPECTED, strict=True):
         for corner in PRINTED_CORNERS:

@@ -28,8 +28,13 @@ def test_the_chair_freezes_and_publishes_and_anyone_reads_the_ciphered_protocol(
     assert (
         session.scalar(select(func.count()).select_from(Protocol)) == 0
     )  # looking at a draft writes nothing
-    response = client.post(f"{url}/freeze", data={"csrf_token": token, "grade": "10",
-                                                   "step": "freeze"})  # fmt: skip
+    asked = client.post(f"{url}/freeze", data={"csrf_token": token, "grade": "10",
+                                                "step": "freeze"})  # fmt: skip
+    assert asked.status_code == 200  # the freeze step asks for the place, date and jury first
+    response = client.post(f"{url}/freeze", data={
+        "sign-csrf_token": token, "sign-grade": "10", "sign-place": "Тараз қ.",
+        "sign-date": "2026-11-12", "sign-chair": "Төраға Т.", "sign-members": "Мүше М.",
+    })  # fmt: skip
     assert response.status_code == 302  # frozen and published at once
     session.expire_all()
     protocol = session.execute(select(Protocol)).scalar_one()

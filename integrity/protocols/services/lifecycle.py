@@ -23,6 +23,7 @@ from integrity.protocols.labels import state_labels
 from integrity.protocols.models import Protocol, ProtocolState, ProtocolVersion
 from integrity.protocols.services.content import build_ciphered, build_named, canonical
 from integrity.protocols.services.public import store_public_rendering
+from integrity.protocols.services.signing import Signing, keep
 from integrity.registry.models import Event, Round, Subject
 
 
@@ -42,6 +43,10 @@ def new_version(
 ) -> ProtocolVersion:
     number = len(protocol.versions) + 1
     content = {**content, "version": number}
+    # A version made without a freeze (an appeal's) keeps the signing its protocol was frozen with.
+    if "signing" not in content and protocol.current is not None:
+        if (last := json.loads(protocol.current.content).get("signing")) is not None:
+            content["signing"] = last
     text = canonical(content)
     version = ProtocolVersion(
         protocol=protocol,
@@ -58,33 +63,41 @@ def new_version(
     return version
 
 
-def freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
+def _signed(content: dict[str, Any], protocol: Protocol, signing: Signing | None) -> dict[str, Any]:
+    """The content with the place, date and jury the chair confirmed (kept by the round too)."""
+    if signing is None:
+        return content
+    keep(protocol.round, signing)
+    return {**content, "signing": signing.as_content()}
+
+
+def _frozen_data(version: ProtocolVersion, content: dict[str, Any]) -> dict[str, Any]:
+    data = {"version": version.number, "content_sha256": version.content_sha256,
+            "chain_head": version.chain_head}  # fmt: skip
+    if "signing" in content:
+        data["signing"] = content["signing"]
+    return data
+
+
+def freeze(
+    session: AnySession, *, actor: Actor, protocol: Protocol, signing: Signing | None = None
+) -> ProtocolVersion:
     """Freeze the ciphered protocol: its content hash and the audit chain head are stored (and
-    printed on every export)."""
+    printed on every export), with the place, date and jury confirmed (``signing``)."""
     _expect(protocol, ProtocolState.DRAFT)
     # A draft from protocols_of is not saved yet: save it first, or the frozen content would
     # name no protocol ("protocol": null) and never match a recomputation from the rows.
     session.add(protocol)
     session.flush()
-    version = new_version(
-        session,
-        actor=actor,
-        protocol=protocol,
-        content=build_ciphered(session, protocol),
-        reason="frozen",
-    )
+    content = _signed(build_ciphered(session, protocol), protocol, signing)
+    version = new_version(session, actor=actor, protocol=protocol, content=content,
+                          reason="frozen")  # fmt: skip
     protocol.state = ProtocolState.FROZEN
     protocol.frozen_at = version.frozen_at
     lock_marks(session, round_id=protocol.round_id, grade=protocol.grade)
     session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="protocols.frozen",
-        subject=f"protocol:{protocol.id}",
-        data={"version": version.number, "content_sha256": version.content_sha256,
-              "chain_head": version.chain_head},
-    )  # fmt: skip
+    record_event(session, actor=actor, action="protocols.frozen",
+                 subject=f"protocol:{protocol.id}", data=_frozen_data(version, content))  # fmt: skip
     return version
 
 
@@ -161,23 +174,18 @@ def mark_unsealed(session: AnySession, round_: Round) -> int:
     return moved
 
 
-def freeze_final(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
+def freeze_final(
+    session: AnySession, *, actor: Actor, protocol: Protocol, signing: Signing | None = None
+) -> ProtocolVersion:
     _expect(protocol, ProtocolState.UNSEALED)
-    version = new_version(
-        session, actor=actor, protocol=protocol, content=build_named(session, protocol),
-        reason="final, named",
-    )  # fmt: skip
+    content = _signed(build_named(session, protocol), protocol, signing)
+    version = new_version(session, actor=actor, protocol=protocol, content=content,
+                          reason="final, named")  # fmt: skip
     protocol.state = ProtocolState.FINAL
     protocol.final_frozen_at = version.frozen_at
     session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="protocols.final_frozen",
-        subject=f"protocol:{protocol.id}",
-        data={"version": version.number, "content_sha256": version.content_sha256,
-              "chain_head": version.chain_head},
-    )  # fmt: skip
+    record_event(session, actor=actor, action="protocols.final_frozen",
+                 subject=f"protocol:{protocol.id}", data=_frozen_data(version, content))  # fmt: skip
     return version
 
 
@@ -192,13 +200,15 @@ def publish_final(session: AnySession, *, actor: Actor, protocol: Protocol) -> P
     return protocol
 
 
-def advance_freeze(session: AnySession, *, actor: Actor, protocol: Protocol) -> ProtocolVersion:
+def advance_freeze(
+    session: AnySession, *, actor: Actor, protocol: Protocol, signing: Signing | None = None
+) -> ProtocolVersion:
     """`freeze` on the page and the command: the named protocol once unsealed; otherwise the
     ciphered one, published on the public site at once (late publication is a corruption risk the
     centre's analysis names, so there is no gap to leave)."""
     if protocol.state is ProtocolState.UNSEALED:
-        return freeze_final(session, actor=actor, protocol=protocol)
-    version = freeze(session, actor=actor, protocol=protocol)
+        return freeze_final(session, actor=actor, protocol=protocol, signing=signing)
+    version = freeze(session, actor=actor, protocol=protocol, signing=signing)
     publish(session, actor=actor, protocol=protocol)
     return version
 

@@ -108,8 +108,11 @@ def _live_difference(session: AnySession, protocol: Protocol, version: ProtocolV
         live = (build_named if version.named else build_ciphered)(session, protocol)
     except DomainError as exc:
         return f"the live rows cannot be read as a protocol: {exc.message}"
-    live = json.loads(canonical({**live, "version": version.number}))
     stored = json.loads(version.content)
+    # The place, date and jury were confirmed at the freeze: facts of the version, not of the rows.
+    if "signing" in stored:
+        live["signing"] = stored["signing"]
+    live = json.loads(canonical({**live, "version": version.number}))
     if live == stored:
         return ""
     by_cipher = {r["cipher"]: r for r in stored.get("rows", [])}

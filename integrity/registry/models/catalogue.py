@@ -107,6 +107,12 @@ class Round(Base):
     answer_pages: Mapped[int] = mapped_column(Integer, nullable=False, default=4)
     # Set when the round's score protocol is frozen; the identity vault opens only after it.
     results_frozen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # What a protocol of the round is signed with, as last confirmed at a protocol's freeze (each
+    # frozen version keeps its own copy): the place it is drawn up in, the jury's chair and its
+    # members, one name a line.
+    place: Mapped[str | None] = mapped_column(String(300))
+    jury_chair: Mapped[str | None] = mapped_column(String(200))
+    jury_members: Mapped[str | None] = mapped_column(Text)
 
     subject: Mapped[Subject] = relationship(back_populates="rounds")
     tasks: Mapped[list[Task]] = relationship(

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
+from integrity.registry.domain.dates import official_date
 from integrity.scans.domain.codes import (
     CodeType,
     access_code_valid,
@@ -100,7 +101,12 @@ def _subject(header: KitHeader) -> str:
 
 
 def _round_and_date(header: KitHeader) -> str:
-    held = header.held_on.strftime("%d.%m.%Y") if header.held_on else "—"
+    """The round and its date in the centre's words, both languages; a line to write the date on
+    by hand when the round has none yet."""
+    if header.held_on is None:
+        held = "_______________"
+    else:
+        held = f"{official_date(header.held_on, 'kk')} / {official_date(header.held_on, 'ru')}"
     return f"Тур: {header.round_number}   ·   Күні / Дата: {held}"
 
 
@@ -174,7 +180,8 @@ def _draw_stub(pen: Pen, kit: KitSpec) -> None:
     c.restoreState()
 
     y = pen.block(box.bottom + 8, f"Пән / Предмет: {_subject(h)}", 11, lines=1)
-    y = pen.block(y, f"{h.event_title_kk}   ·   {_round_and_date(h)}", 9, lines=1)
+    y = pen.block(y, h.event_title_kk, 9, lines=1)
+    y = pen.block(y, _round_and_date(h), 9, lines=1)
     keep = "Бұл үзіндіні сақтаңыз / Сохраните этот корешок"
     pen.text(CENTRE_MM, y + 3, keep, 12, FONT_BOLD, "centre")
     advice = "Кодты басқаларға көрсетпеңіз / Не показывайте код другим"
