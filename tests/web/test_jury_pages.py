@@ -161,7 +161,11 @@ def test_the_chair_runs_the_ceremony_on_its_pages_and_the_public_sees_its_hashes
     for name, value in (("Observer A", "6 6 2"), ("Parent B", "4 1 3")):
         client.post(f"{url}/contributions", data={"roll-csrf_token": token, "roll-contributor": name,
                                "roll-value": value})  # fmt: skip
-    client.post(f"{url}/reveal", data={"csrf_token": token, "step": "reveal"})
+    asked = client.post(f"{url}/reveal", data={"csrf_token": token, "step": "reveal"})
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.get_data(as_text=True)
+    session.expire_all()
+    assert session.execute(select(Draw)).scalar_one().state is DrawState.COMMITTED
+    client.post(f"{url}/reveal", data={"csrf_token": token, "confirm": "reveal"})
     session.expire_all()
     draw = session.execute(select(Draw)).scalar_one()
     assert draw.state is DrawState.REVEALED and len(draw.contributions) == 2
