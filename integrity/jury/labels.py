@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from integrity.jury.domain.conflicts import Reason
-from integrity.jury.models import DrawState
-from integrity.jury.services.marking.sheets import MarkingState
+from integrity.jury.models import DrawState, MarkingState
 
 
 def reason_labels() -> dict[str, str]:

@@ -36,7 +36,6 @@ from integrity.jury.services.marking.reconciling import reconcile, tolerance
 from integrity.jury.services.marking.sheets import (
     Discrepancy,
     MarkerPoints,
-    MarkingState,
     discrepancies,
     markings_of,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "JurorProgress",
     "Line",
     "MarkerPoints",
-    "MarkingState",
     "chair_decide",
     "discrepancies",
     "home",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,6 +18,7 @@ from integrity.jury.models import (
     AssignmentRole,
     Draw,
     DrawState,
+    MarkingState,
     ScoreStatus,
     TaskScore,
 )
@@ -26,12 +26,6 @@ from integrity.jury.services.draws.inputs import manifest_of
 from integrity.jury.services.marking.reconciling import tolerance
 from integrity.registry.models import Juror, Round
 from integrity.scans.models import Work
-
-
-class MarkingState(StrEnum):
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
 
 
 @dataclass(frozen=True)
