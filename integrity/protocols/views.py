@@ -311,12 +311,11 @@ UNSEAL_CONFIRMED = "unseal"  # the confirmation page's button posts confirm=unse
 @roles(Role.CHAIR)
 def confirm_unseal(round_id: int) -> Any:
     """Unsealing cannot be undone: a page says what it does and asks for the key; only its
-    button unseals. A round that cannot be unsealed now goes back to the vault, saying why."""
+    button unseals. For a round that cannot be unsealed now, the page says why."""
     round_ = db.session.get(Round, round_id) or abort(404)
     vault_url = url_for("vault.event_vault", event_id=round_.subject.event_id)
+    # A refusal is flashed on this page, which then offers no form, only the way back.
     sealed = attempt(None, lambda: check_unsealable(db.session, round_, actor=acting()))
-    if sealed is None:
-        return redirect(vault_url)
     return render_template(
         "protocols/confirm_unseal.html",
         round=round_,

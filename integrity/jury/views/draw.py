@@ -113,13 +113,13 @@ def confirm_reveal(round_id: int) -> Any:
     """The reveal cannot be undone: a page says what it does, and only its button reveals."""
     round_ = get_round(round_id)
     draw = draws.active_draw(db.session, round_)
-    if draw is None or draw.state is not DrawState.COMMITTED:
-        return redirect(url_for(".round_draw", round_id=round_id))
+    if draw is not None and draw.state is not DrawState.COMMITTED:
+        draw = None  # nothing awaits its reveal: the page says so
     return render_template(
         "jury/confirm_reveal.html",
         round=round_,
         draw=draw,
-        ready=len(draw.contributions) >= draws.MIN_CONTRIBUTIONS,
+        ready=draw is not None and len(draw.contributions) >= draws.MIN_CONTRIBUTIONS,
         min_contributions=draws.MIN_CONTRIBUTIONS,
         confirmed=CONFIRMED,
     )
