@@ -104,6 +104,19 @@ class ReturnForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
+class ReturnRowForm(FlaskForm):
+    """A discrepancy row's return: the button pressed names the marking, the reason is typed."""
+
+    assignment_id = IntegerField(validators=[InputRequired()])
+    reason = StringField(
+        _l("Why it goes back to its juror"),
+        validators=[
+            DataRequired(_l("Give the reason for returning the marking.")),
+            Length(max=500),
+        ],
+    )
+
+
 def _half_points(form: FlaskForm, field: Field) -> None:
     if field.data:
         try:

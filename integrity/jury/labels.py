@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from integrity.jury.domain.conflicts import Reason
-from integrity.jury.models import DrawState
+from integrity.jury.models import DrawState, MarkingState
 
 
 def reason_labels() -> dict[str, str]:
@@ -31,6 +31,15 @@ def state_labels() -> dict[DrawState, str]:
         DrawState.COMMITTED: str(_l("committed, taking contributions")),
         DrawState.REVEALED: str(_l("revealed")),
         DrawState.CANCELLED: str(_l("cancelled")),
+    }
+
+
+def marking_state_labels() -> dict[MarkingState, str]:
+    """Where one juror's marking of one work stands (the chair's discrepancy rows)."""
+    return {
+        MarkingState.NOT_STARTED: str(_l("not started")),
+        MarkingState.DRAFT: str(_l("draft saved")),
+        MarkingState.SUBMITTED: str(_l("submitted")),
     }
 
 

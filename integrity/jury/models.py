@@ -173,6 +173,14 @@ class Assignment(Base):
         return {int(n) for n in self.tasks.split(",")} if self.tasks else None
 
 
+class MarkingState(StrEnum):
+    """Where one juror's marking of one work stands (derived, never stored)."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
 class Mark(Base):
     """One juror's points for one task of one work: per criterion, in half-point units."""
 

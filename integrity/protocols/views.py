@@ -27,6 +27,7 @@ from integrity.accounts.domain import Role
 from integrity.db import utcnow
 from integrity.extensions import address_and, address_limit, db, limiter
 from integrity.jury.domain import format_sixtieths
+from integrity.jury.labels import marking_state_labels
 from integrity.jury.services import marking
 from integrity.jury.views import private_jpeg
 from integrity.protocols import services
@@ -34,7 +35,7 @@ from integrity.protocols.forms import AccessCodeForm, AppealForm, FreezeForm, de
 from integrity.protocols.labels import outcome_labels, state_labels, version_reason
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ProtocolVersion
 from integrity.protocols.services import appeals, queries, signing
-from integrity.protocols.services.unsealing import unseal_round
+from integrity.protocols.services.unsealing import check_unsealable, unseal_round
 from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Event, Round
 from integrity.scans.models import Work
@@ -73,6 +74,10 @@ def _round_page(round_: Round, typed: dict[int, dict[str, str]] | None = None) -
         # For the commission: the score each task of the appealed work has now, and its members.
         current=page.current,
         members=page.members,
+        markings=page.markings,
+        pages=page.pages,
+        units_to_points=units_to_points,
+        marking_states=marking_state_labels(),
         format_sixtieths=format_sixtieths,
         typed=typed or {},
     )
@@ -320,18 +325,53 @@ def decide_appeal(appeal_id: int) -> Response | tuple[str, int]:
     return _round_page(round_, {appeal.id: typed}), 422
 
 
+@bp.route("/appeals/<int:appeal_id>/pages/<int:number>.jpg")
+@roles(*ACTORS)
+def appeal_work_page(appeal_id: int, number: int) -> Response:
+    """A page of the appealed work, ciphered and masked as its markers saw it, for the
+    commission."""
+    appeal = db.session.get(Appeal, appeal_id) or abort(404)
+    settings = settings_of(current_app)
+    return private_jpeg(marking.masked_page(db.session, appeal.work, number, settings=settings))
+
+
+UNSEAL_CONFIRMED = "unseal"  # the confirmation page's button posts confirm=unseal
+
+
+@bp.route("/rounds/<int:round_id>/unseal")
+@roles(Role.CHAIR)
+def confirm_unseal(round_id: int) -> Any:
+    """Unsealing cannot be undone: a page says what it does and asks for the key; only its
+    button unseals. For a round that cannot be unsealed now, the page says why."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    vault_url = url_for("vault.event_vault", event_id=round_.subject.event_id)
+    # A refusal is flashed on this page, which then offers no form, only the way back.
+    sealed = attempt(None, lambda: check_unsealable(db.session, round_, actor=acting()))
+    return render_template(
+        "protocols/confirm_unseal.html",
+        round=round_,
+        sealed=sealed,
+        form=UnsealForm(),
+        confirmed=UNSEAL_CONFIRMED,
+        vault_url=vault_url,
+    )
+
+
 @bp.route("/rounds/<int:round_id>/unseal", methods=["POST"])
 @roles(Role.CHAIR)
 def unseal(round_id: int) -> Response:
-    """The chair unseals a round from the vault's page (see
-    ``integrity.protocols.services.unsealing``)."""
+    """The chair unseals a round from its confirmation page (see
+    ``integrity.protocols.services.unsealing``); any other POST goes to that page first."""
     round_ = db.session.get(Round, round_id) or abort(404)
     form = UnsealForm()
+    if request.form.get("confirm") != UNSEAL_CONFIRMED:
+        return redirect(url_for(".confirm_unseal", round_id=round_id))
     if form.validate_on_submit():
         lines = [line.strip() for line in (form.shares.data or "").splitlines() if line.strip()]
         count = attempt(None, lambda: unseal_round(db.session, actor=acting(), round_=round_,
                                                    passphrase=form.passphrase.data or None,
                                                    shares=lines))  # fmt: skip
-        if count is not None:
-            flash(_("%(n)d works unsealed.", n=count), "success")
+        if count is None:
+            return redirect(url_for(".confirm_unseal", round_id=round_id))
+        flash(_("%(n)d works unsealed.", n=count), "success")
     return redirect(url_for("vault.event_vault", event_id=round_.subject.event_id))

@@ -10,7 +10,7 @@ from integrity.accounts.domain import Role
 from integrity.extensions import db
 from integrity.registry.models import Event
 from integrity.vault import services
-from integrity.vault.forms import CreateVaultForm, UnsealForm
+from integrity.vault.forms import CreateVaultForm
 from integrity.web.access import roles
 from integrity.web.forms import acting, attempt
 
@@ -28,7 +28,6 @@ def _page(event: Event, form: CreateVaultForm, shares: Sequence[str] = ()) -> st
         rounds=page.rounds,
         sealed=page.sealed,
         opened=page.opened,
-        unseal_form=UnsealForm(),
     )
 
 

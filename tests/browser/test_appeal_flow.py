@@ -57,7 +57,7 @@ def test_a_participant_appeals_with_the_access_code_and_the_commission_decides(
     appeal_id = session.execute(select(Appeal.id)).scalar_one()
     card = chair_page.get_by_test_id(f"appeal-{appeal_id}")
     card.locator(f"input[name=task-{task_id}]").fill("9.5")
-    card.locator("input[name=reason]").fill("Комиссия: 4-қадам дұрыс")
+    card.locator("textarea[name=reason]").fill("Комиссия: 4-қадам дұрыс")
     card.locator("input[name=password]").fill(PASSWORD)
     card.locator("button[type=submit]").click()
     expect(chair_page.get_by_test_id(f"appeal-{appeal_id}").get_by_test_id("outcome")).to_have_text(

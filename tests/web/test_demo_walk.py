@@ -22,7 +22,7 @@ from integrity.diplomas.models import Batch, Diploma
 from integrity.diplomas.services.rendering import link
 from integrity.extensions import db
 from integrity.jury.models import Assignment, Draw
-from integrity.protocols.models import Protocol
+from integrity.protocols.models import Appeal, Protocol
 from integrity.registry.models import (
     Entry,
     Event,
@@ -60,6 +60,7 @@ def argument_values() -> dict[str, list[Any]]:
     host = settings_of(current_app).host
     return {
         "analysis_id": ids(Analysis.id),
+        "appeal_id": ids(Appeal.id),
         "assignment_id": ids(Assignment.id),
         "batch_id": ids(Batch.id),
         "cipher": ids(Work.cipher)[:5],

@@ -12,7 +12,7 @@ from integrity.accounts.domain import Role
 from integrity.jury.models import Assignment, Draw, DrawState
 from integrity.registry.models import Participant, School
 from integrity.scans.domain.codes import format_serial
-from integrity.scans.models import Booklet, ScanPage
+from integrity.scans.models import Booklet, ScanPage, Work
 from tests import factories as f
 from tests.conftest import login
 from tests.factories import ceremony
@@ -161,7 +161,11 @@ def test_the_chair_runs_the_ceremony_on_its_pages_and_the_public_sees_its_hashes
     for name, value in (("Observer A", "6 6 2"), ("Parent B", "4 1 3")):
         client.post(f"{url}/contributions", data={"roll-csrf_token": token, "roll-contributor": name,
                                "roll-value": value})  # fmt: skip
-    client.post(f"{url}/reveal", data={"csrf_token": token, "step": "reveal"})
+    asked = client.post(f"{url}/reveal", data={"csrf_token": token, "step": "reveal"})
+    assert asked.status_code == 200 and 'data-testid="confirm"' in asked.get_data(as_text=True)
+    session.expire_all()
+    assert session.execute(select(Draw)).scalar_one().state is DrawState.COMMITTED
+    client.post(f"{url}/reveal", data={"csrf_token": token, "confirm": "reveal"})
     session.expire_all()
     draw = session.execute(select(Draw)).scalar_one()
     assert draw.state is DrawState.REVEALED and len(draw.contributions) == 2
@@ -258,3 +262,38 @@ def test_the_chair_returns_a_submitted_marking_with_a_reason_and_its_juror_submi
         select(AuditEvent).where(AuditEvent.action == "jury.marking_returned")
     ).scalar_one()
     assert "typed as 8" in str(event.data)
+
+
+def test_a_discrepancy_rows_return_button_needs_a_reason_and_names_the_marking_itself(
+    client: FlaskClient, session: Any, users: Any
+) -> None:
+    from integrity.jury.models import AssignmentRole
+    from integrity.jury.services import marking
+    from tests.factories import full_marks
+
+    world = f.drawable_round(session)
+    ceremony(session, world)
+    work = session.execute(select(Work).order_by(Work.cipher)).scalars().first()
+    pair = session.execute(
+        select(Assignment)
+        .where(Assignment.work_id == work.id, Assignment.role == AssignmentRole.MARKER)
+        .order_by(Assignment.position)
+    ).scalars().all()  # fmt: skip
+    for a, units in zip(pair, (4, 18), strict=True):
+        marking.save(session, actor=f.ACTOR, assignment=a, submit=True,
+                     values=full_marks(session, a, {1: units, 2: 10}))  # fmt: skip
+    session.commit()
+    login(client, users.make(Role.CHAIR))
+    url = f"/jury/rounds/{world.round.id}/marking"
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="row-assignment_id" value="{pair[1].id}"' in page
+    refused = client.post(f"{url}/return-row", data={"row-assignment_id": pair[1].id,
+                                                     "row-reason": " "})  # fmt: skip
+    assert refused.status_code == 200
+    session.rollback()
+    assert session.get(Assignment, pair[1].id).submitted_at is not None
+    done = client.post(f"{url}/return-row", data={"row-assignment_id": pair[1].id,
+                                                  "row-reason": "9 typed for 2"})  # fmt: skip
+    assert done.status_code == 302
+    session.rollback()
+    assert session.get(Assignment, pair[1].id).submitted_at is None

@@ -153,3 +153,28 @@ def test_the_unseal_command_opens_the_round_and_lets_its_protocols_be_named(
         session.scalar(select(func.count()).select_from(IdentityLink)) == 6
     )  # every work of the marked round
     assert protocols.protocols_of(session, world.round)[0].state is ProtocolState.UNSEALED
+
+
+def test_a_post_to_unseal_without_the_confirmation_page_unseals_nothing_and_asks_first(
+    client: FlaskClient, session: Any, users: Any
+) -> None:
+    import datetime as dt
+
+    from integrity.protocols import services as protocols
+    from integrity.vault.models import IdentityLink
+    from tests import factories as f
+
+    world, protocol = f.published(session)
+    protocols.close_appeals(session, actor=f.ACTOR, protocol=protocol,
+                            now=protocol.appeals_until + dt.timedelta(minutes=1))  # fmt: skip
+    session.commit()
+    login(client, users.make(Role.CHAIR))
+    url = f"/protocols/rounds/{world.round.id}/unseal"
+    asked = client.post(url, data={"passphrase": f.PASSPHRASE}, follow_redirects=True)
+    page = asked.get_data(as_text=True)
+    assert 'data-testid="confirm-unseal"' in page and 'name="confirm" value="unseal"' in page
+    assert session.scalar(select(func.count()).select_from(IdentityLink)) == 0
+    done = client.post(url, data={"passphrase": f.PASSPHRASE, "confirm": "unseal"})
+    assert done.status_code == 302
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(IdentityLink)) == 6

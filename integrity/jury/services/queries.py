@@ -41,18 +41,22 @@ def draw_page(session: AnySession, round_: Round) -> DrawPage:
 @dataclass(frozen=True)
 class MarkingPage:
     progress: list[marking.JurorProgress]
-    open_scores: list[tuple[TaskScore, str]]
     stats: list[domain.JurorStats]
     jurors: dict[int, Juror]  # the round's markers, by id
+    discrepancies: list[marking.Discrepancy]
+
+    @property
+    def stats_by_juror(self) -> dict[int, domain.JurorStats]:
+        return {s.juror_id: s for s in self.stats}
 
 
 def marking_page(session: AnySession, round_: Round) -> MarkingPage:
     progress = marking.progress(session, round_)
     return MarkingPage(
         progress=progress,
-        open_scores=marking.open_scores(session, round_),
         stats=marking.statistics(session, round_),
         jurors={p.juror.id: p.juror for p in progress},
+        discrepancies=marking.discrepancies(session, round_),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -104,9 +104,33 @@ def contribute_to_draw(round_id: int) -> Any:
     )  # fmt: skip
 
 
+CONFIRMED = "reveal"  # the confirmation page's button posts confirm=reveal
+
+
+@bp.route("/rounds/<int:round_id>/draw/reveal")
+@roles(*CHAIR)
+def confirm_reveal(round_id: int) -> Any:
+    """The reveal cannot be undone: a page says what it does, and only its button reveals."""
+    round_ = get_round(round_id)
+    draw = draws.active_draw(db.session, round_)
+    if draw is not None and draw.state is not DrawState.COMMITTED:
+        draw = None  # nothing awaits its reveal: the page says so
+    return render_template(
+        "jury/confirm_reveal.html",
+        round=round_,
+        draw=draw,
+        ready=draw is not None and len(draw.contributions) >= draws.MIN_CONTRIBUTIONS,
+        min_contributions=draws.MIN_CONTRIBUTIONS,
+        confirmed=CONFIRMED,
+    )
+
+
 @bp.route("/rounds/<int:round_id>/draw/reveal", methods=["POST"])
 @roles(*CHAIR)
 def reveal_draw(round_id: int) -> Any:
+    """The reveal, on the confirmation page's POST only; any other POST shows that page."""
+    if request.form.get("confirm") != CONFIRMED:
+        return confirm_reveal(round_id)
     settings = settings_of(current_app)
     return _step(
         round_id,

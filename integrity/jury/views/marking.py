@@ -12,9 +12,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from integrity.extensions import db
-from integrity.jury.forms import ChairDecisionForm, ReturnForm
+from integrity.jury.forms import ChairDecisionForm, ReturnForm, ReturnRowForm
+from integrity.jury.labels import marking_state_labels
 from integrity.jury.services import marking, queries
 from integrity.jury.views.blueprint import CHAIR, WATCHERS, bp, get_round
+from integrity.registry.domain.kinds import units_to_points
 from integrity.registry.models import Round
 from integrity.web.access import roles
 from integrity.web.forms import acting, perform
@@ -38,16 +40,18 @@ def _marking_page(round_: Round, **posted: FlaskForm) -> str:
     forms: dict[str, FlaskForm] = {
         "form": ChairDecisionForm(prefix="decide"),
         "return_form": _return_form(page.progress),
+        "row_form": ReturnRowForm(prefix="row"),
         **posted,
     }
     return render_template(
         "jury/marking.html",
         round=round_,
         progress=page.progress,
-        open_scores=page.open_scores,
-        stats=page.stats,
+        discrepancies=page.discrepancies,
+        stats=page.stats_by_juror,
+        marking_states=marking_state_labels(),
+        units_to_points=units_to_points,
         can_act=current_user.has_role(*CHAIR),
-        jurors=page.jurors,
         **forms,
     )
 
@@ -66,6 +70,22 @@ def return_marking(round_id: int) -> Any:
         flash(_("The marking is back with its juror."), "success")
         return redirect(url_for(".round_marking", round_id=round_id))
     return _marking_page(round_, return_form=form)
+
+
+@bp.route("/rounds/<int:round_id>/marking/return-row", methods=["POST"])
+@roles(*CHAIR)
+def return_row_marking(round_id: int) -> Any:
+    """A discrepancy row's button: that marking goes back to its juror, no cipher typed."""
+    round_, form = get_round(round_id), ReturnRowForm(prefix="row")
+    if form.validate() and perform(
+        form,
+        lambda: marking.return_assignment(db.session, actor=acting(), round_=round_,
+                                          assignment_id=form.assignment_id.data or 0,
+                                          reason=form.reason.data or ""),
+    ):  # fmt: skip
+        flash(_("The marking is back with its juror."), "success")
+        return redirect(url_for(".round_marking", round_id=round_id))
+    return _marking_page(round_, row_form=form)
 
 
 @bp.route("/rounds/<int:round_id>/marking/decide", methods=["POST"])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from integrity.db import AnySession, utcnow
-from integrity.jury.services.marking import pages_of
+from integrity.jury.services.marking import MarkerPoints, markings_of, pages_of
 from integrity.protocols.models import Appeal, Protocol, ProtocolState, ScoreEvent
 from integrity.protocols.services import appeals
 from integrity.protocols.services.content import effective_scores, protocols_of
@@ -23,20 +23,26 @@ class RoundPage:
     appeals: dict[int, list[Appeal]]  # by grade
     current: dict[int, dict[int, int | None]]  # per appeal: the score each task has now
     members: dict[int, list[Juror | None]]  # per appeal: its commission
+    markings: dict[int, list[MarkerPoints]]  # per appeal: the markers' points per task
+    pages: dict[int, int]  # per appeal: the work's ciphered pages
 
 
 def round_page(session: AnySession, round_: Round) -> RoundPage:
     """The round's protocols and appeals, with what the commission needs to decide each appeal:
-    the score each task of the appealed work has now, and its members."""
+    the score each task of the appealed work has now, its members, the markers' points per task
+    and the number of the work's ciphered pages."""
     found = protocols_of(session, round_)
     listed = {p.grade: appeals.pending(session, p) if p.id else [] for p in found}
     every = [a for group in listed.values() for a in group]
     scores = effective_scores(session, [a.work for a in every])
+    sheets = markings_of(session, [a.work_id for a in every])
     return RoundPage(
         protocols=found,
         appeals=listed,
         current={a.id: scores[a.work_id] for a in every},
         members={a.id: [session.get(Juror, j) for j in a.commission_ids] for a in every},
+        markings={a.id: sheets[a.work_id] for a in every},
+        pages={a.id: len(pages_of(session, a.work)) for a in every},
     )
 
 

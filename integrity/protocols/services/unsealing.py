@@ -22,23 +22,16 @@ from integrity.errors import Conflict
 from integrity.protocols.services.lifecycle import mark_unsealed
 from integrity.registry.models import Round
 from integrity.scans.models import Work
-from integrity.vault.models import IdentityLink
+from integrity.vault.models import IdentityLink, SealedLink
 from integrity.vault.services import open_links, open_private_key, vault_for_round
 
 log = logging.getLogger("integrity")
 
 
-def unseal_round(
-    session: AnySession,
-    *,
-    actor: Actor,
-    round_: Round,
-    passphrase: str | None = None,
-    shares: Sequence[str] = (),
-) -> int:
-    """Open the round's sealed links with the chair's passphrase or k of the n key shares, record
-    each work's entry, and let the round's protocols whose appeals are closed be named. Allowed only
-    once the round's results are frozen; a refusal is logged. Returns how many works were opened."""
+def check_unsealable(session: AnySession, round_: Round, *, actor: Actor) -> int:
+    """The number of the round's sealed links, once it may be unsealed; refused (and logged) when
+    its appeals are still open, or it is unsealed already. The confirmation page asks this before
+    it asks for the key."""
     if round_.results_frozen_at is None:
         log.warning(
             "unseal refused: the round's appeals are not closed",
@@ -53,6 +46,26 @@ def unseal_round(
         select(func.count()).select_from(IdentityLink).where(IdentityLink.round_id == round_.id)
     ):
         raise Conflict(_l("This round is already unsealed."))
+    return (
+        session.scalar(
+            select(func.count()).select_from(SealedLink).where(SealedLink.round_id == round_.id)
+        )
+        or 0
+    )
+
+
+def unseal_round(
+    session: AnySession,
+    *,
+    actor: Actor,
+    round_: Round,
+    passphrase: str | None = None,
+    shares: Sequence[str] = (),
+) -> int:
+    """Open the round's sealed links with the chair's passphrase or k of the n key shares, record
+    each work's entry, and let the round's protocols whose appeals are closed be named. Allowed only
+    once the round's results are frozen; a refusal is logged. Returns how many works were opened."""
+    check_unsealable(session, round_, actor=actor)
     vault = vault_for_round(session, round_)
     private = open_private_key(vault, passphrase=passphrase, shares=shares)
     records = open_links(session, round_, private)

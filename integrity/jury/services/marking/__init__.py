@@ -11,6 +11,7 @@ from integrity.jury.services.marking.chair import (
     chair_decide,
     lock_marks,
     reopen_submitted,
+    return_assignment,
     return_marking,
     submitted_marking,
 )
@@ -32,14 +33,24 @@ from integrity.jury.services.marking.progress import (
     statistics,
 )
 from integrity.jury.services.marking.reconciling import reconcile, tolerance
+from integrity.jury.services.marking.sheets import (
+    Discrepancy,
+    MarkerPoints,
+    discrepancies,
+    markings_of,
+)
 
 __all__ = [
+    "Discrepancy",
     "JurorProgress",
     "Line",
+    "MarkerPoints",
     "chair_decide",
+    "discrepancies",
     "home",
     "juror_of",
     "lock_marks",
+    "markings_of",
     "masked_page",
     "open_scores",
     "own_assignment",
@@ -47,6 +58,7 @@ __all__ = [
     "progress",
     "reconcile",
     "reopen_submitted",
+    "return_assignment",
     "return_marking",
     "save",
     "saved_values",

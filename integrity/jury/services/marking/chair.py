@@ -108,6 +108,18 @@ def reopen_submitted(
     )  # fmt: skip
 
 
+def return_assignment(
+    session: AnySession, *, actor: Actor, round_: Round, assignment_id: int, reason: str
+) -> Assignment:
+    """The chair returns a juror's submitted marking chosen on the page (a button beside the
+    marking, no cipher typed), with the reason (see ``reopen_submitted``)."""
+    found = session.get(Assignment, assignment_id)
+    if found is None or found.work.round_id != round_.id:
+        raise NotFound(_l("That juror has no marking of that cipher in this round."))
+    reopen_submitted(session, actor=actor, assignment=found, reason=reason)
+    return found
+
+
 def return_marking(
     session: AnySession, *, actor: Actor, round_: Round, cipher: str, juror_id: int, reason: str
 ) -> None:
