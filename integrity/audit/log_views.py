@@ -140,7 +140,8 @@ def _table(
     data: Mapping[str, Any], hidden: frozenset[str], names: _Names
 ) -> list[tuple[str, list[Shown]]]:
     rows = []
-    for key, value in data.items():
+    # The data is stored with its keys sorted; "before" and "from" read better first.
+    for key, value in sorted(data.items(), key=lambda kv: kv[0] not in ("before", "from")):
         label = str(labels.KEYS.get(key, key))
         if key in hidden:
             rows.append((label, [Shown(_("hidden"))]))

@@ -101,4 +101,4 @@ def raw_text(
     """The event as stored (the data as the reader may see it), for auditors."""
     record = {"seq": seq, "at": at, "actor_id": actor_id, "actor": actor, "action": action,
               "subject": subject, "data": dict(data), "prev_hash": prev_hash, "hash": hash}  # fmt: skip
-    return json.dumps(record, ensure_ascii=False, indent=2)
+    return json.dumps(record, ensure_ascii=False)
