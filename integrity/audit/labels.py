@@ -292,6 +292,12 @@ KEYS: Mapping[str, Any] = {
     "fields": _l("Fields"),
     "lights": _l("Lights"),
     "proposed": _l("Proposed findings"),
+    "period": _l("Period"),
+    "previous": _l("Previous analysis"),
+    "carried_findings": _l("Findings carried over"),
+    "carried_recommendations": _l("Recommendations carried over"),
+    "jurors_checked": _l("Jurors checked for conflicts"),
+    "conflicts_excluded": _l("Conflicts excluded"),
     "period_start": _l("Period from"),
     "period_end": _l("Period to"),
     # Keys naming another record: the log shows that record's name (see ``LINKED_KEYS``).
@@ -346,6 +352,10 @@ VALUES: Mapping[str, Any] = {
     "suspended": _l("suspended"),
     "annulled": _l("annulled"),
     "superseded": _l("superseded"),
+    "checked": _l("checked"),
+    "applied": _l("imported"),
+    "double": _l("double blind marking"),
+    "panel": _l("a panel drawn by lot"),
 }
 
 

@@ -5,6 +5,7 @@ pupil's page gets no pupil's name, nor free text about a pupil, in words or in t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +32,9 @@ from integrity.audit.domain.reading import (
 from integrity.audit.models import AuditEvent
 from integrity.audit.wiring import subject_namers_of
 from integrity.db import AnySession
+from integrity.settings import settings_of
 from integrity.web.access import access_of
+from integrity.web.times import local_text, zone_label
 
 # The page whose access decides whether a reader may see pupils' identities.
 IDENTITIES = "registry.participant"
@@ -114,6 +117,20 @@ def _points(units: Any) -> str:
     return f"{whole}" if half == 0 else f"{whole}.5"
 
 
+def _moment(text: str) -> str | None:
+    """A stored moment (ISO 8601 with its offset) in the centre's time, with the zone's label."""
+    if len(text) < 19 or text[10:11] != "T":
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    zone = settings_of(current_app).zone
+    return f"{local_text(zone, moment)} ({zone_label(zone, moment)})"
+
+
 def _value_words(key: str, value: Any) -> list[Shown]:
     if value is None or value == "" or value == [] or value == {}:
         return [Shown("—")]
@@ -131,6 +148,9 @@ def _value_words(key: str, value: Any) -> list[Shown]:
         return [Shown(str(ROLES[next(r for r in ROLES if r.value == text)]))]
     if text in labels.VALUES:
         return [Shown(str(labels.VALUES[text]))]
+    moment = _moment(text)
+    if moment is not None:
+        return [Shown(moment)]
     if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
         return [Shown(f"{text[:16]}…")]  # a hash; whole in the raw form
     return [Shown(text)]

@@ -72,8 +72,11 @@ def world(session: Any) -> dict[str, Any]:
 
 
 def test_the_log_shows_actions_in_words_and_subjects_as_named_links_with_the_raw_form_folded(
-    client: FlaskClient, users: Users, world: dict[str, Any]
+    client: FlaskClient, users: Users, world: dict[str, Any], session: Any
 ) -> None:
+    record_event(session, actor=f.ACTOR, action="protocols.published", subject="protocol:99",
+                 data={"appeals_until": "2026-12-01T10:00:00+00:00"})  # fmt: skip
+    session.commit()
     login(client, users.make(Role.ADMIN, locale="ru"))
     html = client.get("/audit/").get_data(as_text=True)
     shown = visible(html)
@@ -91,6 +94,10 @@ def test_the_log_shows_actions_in_words_and_subjects_as_named_links_with_the_raw
     assert f'"subject": "participant:{pupil.id}"' in unescape(html)
     # Data as a small table of translated keys and values: "disqualified" in words.
     assert "Причина" in shown and SECRET_NOTE in shown
+    assert "дисквалифицирован" in shown and '"after": "disqualified"' in unescape(html)
+    # Times in the centre's zone: the event's own (|when) and one in its data.
+    assert "время Алматы (UTC+5)" in shown
+    assert "Апелляции до 2026-12-01 15:00 (время Алматы (UTC+5))" in " ".join(shown.split())
 
 
 @pytest.mark.parametrize(("role", "sees"), [(Role.ADMIN, True), (Role.DIRECTOR, True),

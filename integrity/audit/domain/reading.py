@@ -41,6 +41,7 @@ LINKED_KEYS: Mapping[str, str] = {
     "protocol_id": "protocol",
     "work_id": "work",
     "analysis": "risk_analysis",
+    "previous": "risk_analysis",
 }
 
 HIDDEN = "…"  # what the raw form shows in place of a hidden value
