@@ -36,6 +36,7 @@ from integrity.registry.models import (
     Task,
     Venue,
 )
+from integrity.risk.domain.indicators import REGISTRY as INDICATORS
 from integrity.risk.models import Analysis, Finding, Recommendation
 from integrity.scans.models import Upload, Work
 
@@ -218,3 +219,8 @@ NAMERS: Mapping[str, Namer] = {
     "risk_finding": _in_analysis(Finding),
     "risk_recommendation": _in_analysis(Recommendation),
 }
+
+
+def value_words(locale: str) -> dict[str, str]:
+    """The risk indicators' names by their codes (a computation's lights, a finding's indicator)."""
+    return {indicator.code: indicator.name(locale) for indicator in INDICATORS}

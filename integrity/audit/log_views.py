@@ -30,7 +30,7 @@ from integrity.audit.domain.reading import (
     redacted,
 )
 from integrity.audit.models import AuditEvent
-from integrity.audit.wiring import subject_namers_of
+from integrity.audit.wiring import subject_namers_of, value_words_of
 from integrity.db import AnySession
 from integrity.settings import settings_of
 from integrity.web.access import access_of
@@ -69,6 +69,7 @@ class _Names:
     def __init__(self, session: AnySession, wanted: Mapping[str, set[int]], user: Any) -> None:
         namers, locale = subject_namers_of(current_app), str(get_locale() or "kk")
         self.user, self.identities = user, sees_identities(user)
+        self.words = value_words_of(current_app, locale)
         self.found: dict[str, Mapping[int, Named]] = {
             kind: namers[kind](session, sorted(ids), locale)
             for kind, ids in wanted.items() if kind in namers and ids
@@ -131,15 +132,15 @@ def _moment(text: str) -> str | None:
     return f"{local_text(zone, moment)} ({zone_label(zone, moment)})"
 
 
-def _value_words(key: str, value: Any) -> list[Shown]:
+def _value_words(key: str, value: Any, words: Mapping[str, str]) -> list[Shown]:
     if value is None or value == "" or value == [] or value == {}:
         return [Shown("—")]
     if isinstance(value, bool):
         return [Shown(_("yes") if value else _("no"))]
     if isinstance(value, list):
-        return [shown for item in value for shown in _value_words(key, item)]
+        return [shown for item in value for shown in _value_words(key, item, words)]
     if isinstance(value, dict):
-        return [Shown(f"{k}: {', '.join(s.text for s in _value_words(key, v))}")
+        return [Shown(f"{words.get(k, k)}: {', '.join(s.text for s in _value_words(key, v, words))}")
                 for k, v in value.items()]  # fmt: skip
     if isinstance(value, int) and key in labels.POINTS_KEYS:
         return [Shown(_points(value))]
@@ -148,6 +149,8 @@ def _value_words(key: str, value: Any) -> list[Shown]:
         return [Shown(str(ROLES[next(r for r in ROLES if r.value == text)]))]
     if text in labels.VALUES:
         return [Shown(str(labels.VALUES[text]))]
+    if text in words:
+        return [Shown(words[text])]
     moment = _moment(text)
     if moment is not None:
         return [Shown(moment)]
@@ -168,7 +171,7 @@ def _table(
         elif key in LINKED_KEYS and ids_of(value):
             rows.append((label, [names.shown(LINKED_KEYS[key], i) for i in ids_of(value)]))
         else:
-            rows.append((label, _value_words(key, value)))
+            rows.append((label, _value_words(key, value, names.words)))
     return rows
 
 

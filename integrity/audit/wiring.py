@@ -38,3 +38,17 @@ def register_subject_namers(app: Flask, namers: Mapping[str, Namer]) -> None:
 def subject_namers_of(app: Flask) -> Mapping[str, Namer]:
     found: Mapping[str, Namer] = app.extensions.get(SUBJECT_NAMERS, {})
     return found
+
+
+# Words for codes other areas put in event data (the risk indicators' codes): locale → {code: words}.
+ValueWords = Callable[[str], Mapping[str, str]]
+VALUE_WORDS = "integrity.audit.value_words"
+
+
+def register_value_words(app: Flask, words: ValueWords) -> None:
+    app.extensions[VALUE_WORDS] = words
+
+
+def value_words_of(app: Flask, locale: str) -> Mapping[str, str]:
+    words: ValueWords | None = app.extensions.get(VALUE_WORDS)
+    return {} if words is None else words(locale)

@@ -76,6 +76,9 @@ def test_the_log_shows_actions_in_words_and_subjects_as_named_links_with_the_raw
 ) -> None:
     record_event(session, actor=f.ACTOR, action="protocols.published", subject="protocol:99",
                  data={"appeals_until": "2026-12-01T10:00:00+00:00"})  # fmt: skip
+    record_event(session, actor=f.ACTOR, action="risk.indicators_computed",
+                 subject="risk_analysis:99", data={"lights": {"protocols_late": "red"},
+                                                   "proposed": ["protocols_late"]})  # fmt: skip
     session.commit()
     login(client, users.make(Role.ADMIN, locale="ru"))
     html = client.get("/audit/").get_data(as_text=True)
@@ -97,6 +100,8 @@ def test_the_log_shows_actions_in_words_and_subjects_as_named_links_with_the_raw
     assert "дисквалифицирован" in shown and '"after": "disqualified"' in unescape(html)
     # Times in the centre's zone: the event's own (|when) and one in its data.
     assert "время Алматы (UTC+5)" in shown
+    # Another area's codes in the data (a risk indicator's) are said in words too.
+    assert "Протоколы, опубликованные с опозданием" in shown and "protocols_late" not in shown
     assert "Апелляции до 2026-12-01 15:00 (время Алматы (UTC+5))" in " ".join(shown.split())
 
 
@@ -130,3 +135,15 @@ def test_the_filter_offers_areas_and_actions_by_name(
     assert "Action starts with" not in html and 'placeholder="registry."' not in html
     rows = re.findall(r'<tr id="event-\d+" data-action="([a-z_.]+)"', html)
     assert rows and all(a.startswith("registry.") for a in rows)
+
+
+def test_every_page_the_log_links_a_subject_to_exists(app: Any) -> None:
+    """A namer's endpoint that does not exist would make the log's page fail to build its link."""
+    from pathlib import Path
+
+    import integrity.audit_names as names
+
+    source = Path(names.__file__).read_text(encoding="utf-8")
+    endpoints = set(re.findall(r'"([a-z_]+\.[a-z_]+)"', source))
+    assert {"registry.participant", "registry.round_", "jury.round_draw"} <= endpoints
+    assert not sorted(endpoints - set(app.view_functions))
