@@ -120,7 +120,13 @@ def _upload_purposes() -> tuple[Any, ...]:
 
 def _jobs_and_hooks(app: Flask) -> None:
     from integrity import jobs
-    from integrity.audit.wiring import register_head_sources
+    from integrity.audit.wiring import (
+        register_head_sources,
+        register_subject_namers,
+        register_value_words,
+    )
+    from integrity.audit_names import NAMERS as AUDIT_NAMERS
+    from integrity.audit_names import value_words as audit_value_words
     from integrity.diplomas.services.keys import published_heads as status_list_heads
     from integrity.diplomas.tasks import RENDER
     from integrity.jury.services.conflicts import FREEZE_STEP
@@ -147,6 +153,9 @@ def _jobs_and_hooks(app: Flask) -> None:
     register_head_sources(
         app, (ledger_heads, draw_heads, protocol_heads, status_list_heads, report_heads)
     )
+    # The names and pages of the records audit events are about, for the audit log.
+    register_subject_namers(app, AUDIT_NAMERS)
+    register_value_words(app, audit_value_words)
 
 
 def _commands(app: Flask) -> None:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from integrity.accounts.domain import Role
+from integrity.audit.labels import AREAS, action_choices
+from integrity.audit.log_views import lines
 from integrity.audit.services import (
     chain_head,
     count_events,
@@ -28,8 +31,9 @@ def log() -> str:
     events = list_events(db.session, action=action, limit=page.size, offset=page.offset)
     seq, digest = chain_head(db.session)
     return render_template(
-        "audit/log.html", events=events, page=page, action=action, head_seq=seq, head_hash=digest
-    )
+        "audit/log.html", lines=lines(db.session, events, current_user), page=page, action=action,
+        areas=AREAS, choices=action_choices(), head_seq=seq, head_hash=digest,
+    )  # fmt: skip
 
 
 @bp.route("/verify", methods=["POST"])
