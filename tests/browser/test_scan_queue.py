@@ -137,6 +137,12 @@ def test_the_queue_shows_each_code_corner_large_beside_the_page_zooms_in_place_a
     assert page.url.startswith(queue_url + "#")
     page.keyboard.press("Escape")
 
+    # Saying the page is upside down turns its corners over, so the digits read upright.
+    item.locator("select[name=turns]").select_option("2")
+    assert corners.first.evaluate("img => getComputedStyle(img).transform") != "none"
+    item.locator("select[name=turns]").select_option("0")
+    assert corners.first.evaluate("img => getComputedStyle(img).transform") == "none"
+
     # A mistyped check digit: refused with the reason, and the typed code is still there.
     mistyped = typed[:-1] + str((int(typed[-1]) + 1) % 10)
     field = item.locator("input[name=code]")
