@@ -3,6 +3,7 @@ upload states. One place, for the screens and the commands alike."""
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 
@@ -58,9 +59,40 @@ def upload_status_labels() -> dict[str, str]:
     }
 
 
+def megabytes(size: int) -> str:
+    """A size in MiB with one decimal, with the reader's decimal sign (the script does the same
+    with ``decimal``: a browser's own number formats may lack the Kazakh one)."""
+    return str(format_decimal((size * 10 >> 20) / 10, format="0.0"))  # tenths, rounded down
+
+
+def sent_text(sent: int, length: int) -> str:
+    """How much of a file has travelled: "Sent: 12,3 / 142,0 MB (8%)"."""
+    percent = 100 * sent // max(1, length)
+    words = _l("Sent: %(sent)s / %(total)s MB", sent=megabytes(sent), total=megabytes(length))
+    return f"{words} ({percent}%)"
+
+
+def pages_text(done: int, total: int | None) -> str:
+    """How much of a file has been read: "Pages read: 3/10"."""
+    return str(_l("Pages read: %(done)s/%(total)s", done=done, total=total or "?"))
+
+
+def transfer_labels() -> dict[str, str]:
+    return {"receiving": _l("sending…"), "finishing": _l("received; storing…")}
+
+
+def labelled_totals(totals: dict[str, int], works: int) -> list[tuple[str, int]]:
+    """The round's page totals as the page lists them: pages by status, then works."""
+    labels = page_status_labels()
+    rows = [(str(labels.get(status, status)), count) for status, count in sorted(totals.items())]
+    return [*(rows or [(str(_l("Pages")), 0)]), (str(_l("Works")), works)]
+
+
 def sending_labels() -> dict[str, str]:
     """What the upload form says while a file travels (the page's script shows them)."""
     return {
+        "sent": str(_l("Sent: %(sent)s / %(total)s MB")),
+        "decimal": megabytes(3 << 19)[1:2],  # 1.5 MB in the reader's format: its decimal sign
         "sending": str(_l("sending…")),
         "resuming": str(_l("connection lost; resuming…")),
         "storing": str(_l("received; storing…")),

@@ -56,6 +56,7 @@ KK = {
     "Page discarded.": "Бет алып тасталды.",
     "The queue is empty.": "Кезек бос.",
     "Freeze the round and publish the ledger": "Турды бекітіп, хэштер тізілімін жариялау",
+    "Freeze and publish the ledger": "Бекітіп, хэштер тізілімін жариялау",
     "The round's ingest is frozen and its ledger is public.": (
         "Тур бойынша сканерлерді жүктеу бекітілді, хэштер тізілімі жарияланды."
     ),
@@ -164,7 +165,7 @@ def test_it_specialist_uploads_scans_watches_progress_and_clears_the_page_queue(
     expect(item_with_status(page, KK["unreadable"])).to_have_count(1)
     expect(item_with_status(page, KK["duplicate"])).to_have_count(1)
     for n in range(2):
-        thumbnail = queue_items(page).nth(n).get_by_role("img")
+        thumbnail = queue_items(page).nth(n).locator(".queue-page img")  # the page, by its corners
         expect(thumbnail).to_have_attribute("src", re.compile(r"^/scans/pages/\d+/image\.jpg$"))
         thumbnail.evaluate("img => img.decode()")  # resolves once loaded and decoded
         assert thumbnail.evaluate("img => img.complete && img.naturalWidth") > 0
@@ -199,7 +200,9 @@ def test_it_specialist_uploads_scans_watches_progress_and_clears_the_page_queue(
     page.get_by_role("main").get_by_role("link", name=round_heading).click()
     expect(page).to_have_url(f"{live_server}/scans/rounds/{round_id}")
     expect(freeze).to_be_enabled()
-    freeze.click()
+    freeze.click()  # freezing asks first, on a page of its own
+    expect(page).to_have_url(re.compile(rf"/scans/rounds/{round_id}/freeze\??$"))
+    page.get_by_role("button", name=KK["Freeze and publish the ledger"], exact=True).click()
     expect(page).to_have_url(f"{live_server}/ledger/rounds/{round_id}")
     expect(page.get_by_role("status")).to_have_text(
         KK["The round's ingest is frozen and its ledger is public."]

@@ -83,6 +83,7 @@ def test_a_job_whose_worker_was_lost_runs_again_after_its_lease_from_its_checkpo
     job = ingest_job(session, upload)
     # Worker A claims the job, commits two checkpoints of three pages, and is never heard of again.
     monkeypatch.setattr(ingest.reading, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(ingest.reading, "CHECKPOINT_SECONDS", 3600.0)  # by count only, here
     claimed = services.claim(job.id, "worker-a", dt.timedelta(seconds=60))
     assert claimed is not None
     run = services.Run(job.id, "worker-a", 1, False, dt.timedelta(seconds=60))

@@ -127,7 +127,7 @@ def test_the_queue_shows_thumbnails_and_a_person_clears_it_then_freezes_and_the_
     for item in queued:
         client.post(f"/scans/pages/{item.id}/discard", data={"reason": "re-scanned below"})
     # The discarded unreadable page leaves its booklet short of a page: scan it again by itself.
-    blocked = client.post(f"/scans/rounds/{round_id}/freeze")
+    blocked = client.post(f"/scans/rounds/{round_id}/freeze", data={"confirmed": "yes"})
     assert blocked.status_code == 302
     assert (
         session.scalar(select(func.count()).select_from(Work).where(Work.work_hash.isnot(None)))

@@ -52,6 +52,18 @@ def _status_totals(rows: Sequence[Any]) -> dict[str, int]:
     return {getattr(status, "value", status): count for status, count in rows}
 
 
+def round_totals(session: AnySession, round_id: int) -> dict[str, int]:
+    """The round's pages by status, so far."""
+    return _status_totals(
+        session.execute(
+            select(ScanPage.status, func.count())
+            .join(Upload, ScanPage.upload_id == Upload.id)
+            .where(Upload.round_id == round_id)
+            .group_by(ScanPage.status)
+        ).all()
+    )
+
+
 def round_page(
     session: AnySession, round_: Round, steps: Sequence[FreezeStep], settings: Settings
 ) -> RoundPage:
@@ -66,12 +78,6 @@ def round_page(
     uploads = session.execute(
         select(Upload).where(Upload.round_id == round_.id).order_by(Upload.id.desc())
     ).scalars()
-    totals = session.execute(
-        select(ScanPage.status, func.count())
-        .join(Upload, ScanPage.upload_id == Upload.id)
-        .where(Upload.round_id == round_.id)
-        .group_by(ScanPage.status)
-    ).all()
     runs = session.execute(
         select(PrintRun).where(PrintRun.round_id == round_.id).order_by(PrintRun.id.desc())
     ).scalars()
@@ -87,10 +93,41 @@ def round_page(
         rooms=list(rooms),
         uploads=list(uploads),
         runs=list(runs),
-        totals=_status_totals(totals),
+        totals=round_totals(session, round_.id),
         booklets=booklets or 0,
         works=works or 0,
         check=freeze_check(session, round_, steps, settings) if open_ else None,
+    )
+
+
+@dataclass(frozen=True)
+class FreezeSummary:
+    """What a round's freeze would publish and seal, for the page that asks to confirm it."""
+
+    frozen: bool
+    check: FreezeCheck | None  # what blocks the freeze, while the round is open
+    works: int
+    uploads: int
+    totals: dict[str, int]  # pages by status
+
+
+def freeze_summary(
+    session: AnySession, round_: Round, steps: Sequence[FreezeStep], settings: Settings
+) -> FreezeSummary:
+    state = session.get(ScanRound, round_.id)
+    frozen = state is not None and state.frozen_at is not None
+    return FreezeSummary(
+        frozen=frozen,
+        check=None if frozen else freeze_check(session, round_, steps, settings),
+        works=session.scalar(
+            select(func.count()).select_from(Work).where(Work.round_id == round_.id)
+        )
+        or 0,
+        uploads=session.scalar(
+            select(func.count()).select_from(Upload).where(Upload.round_id == round_.id)
+        )
+        or 0,
+        totals=round_totals(session, round_.id),
     )
 
 

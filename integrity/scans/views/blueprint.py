@@ -14,12 +14,16 @@ from integrity.registry.models import Round
 from integrity.scans.forms import PrintForm, VoidForm
 from integrity.scans.labels import (
     detail_label,
+    labelled_totals,
     page_status_labels,
+    pages_text,
     scope_label,
     sending_labels,
+    sent_text,
+    transfer_labels,
     upload_status_labels,
 )
-from integrity.scans.services import queries
+from integrity.scans.services import progress, queries
 from integrity.scans.wiring import demo_scans_path, freeze_steps_of
 from integrity.settings import settings_of
 from integrity.web.forms import choice_list
@@ -37,6 +41,9 @@ def scan_labels() -> dict[str, object]:
         "detail_label": detail_label,
         "scope_label": scope_label,
         "upload_status_labels": upload_status_labels(),
+        "transfer_labels": transfer_labels(),
+        "pages_text": pages_text,
+        "sent_text": sent_text,
     }
 
 
@@ -65,6 +72,7 @@ def round_page(round_: Round, **forms: Any) -> str:
         booklets=page.booklets,
         works=page.works,
         uploads=page.uploads,
-        totals=page.totals,
+        transfers=progress.round_progress(db.session, round_).transfers,
+        totals=labelled_totals(page.totals, page.works),
         check=page.check,
     )

@@ -17,13 +17,15 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from integrity.extensions import db
+from integrity.registry.models import Round
 from integrity.scans.domain.codes import format_serial
 from integrity.scans.domain.reader import thumbnail
 from integrity.scans.forms import AttachForm, DiscardForm, ResolveForm
 from integrity.scans.labels import page_status_labels
-from integrity.scans.models import PageStatus, ScanPage, Upload
-from integrity.scans.services import kits, queue
+from integrity.scans.models import PageStatus, ScanPage, ScanRound, Upload
+from integrity.scans.services import corners, kits, queue
 from integrity.scans.views.blueprint import STAFF, bp, round_or_404
+from integrity.scans.wiring import freeze_steps_of
 from integrity.settings import settings_of
 from integrity.web.access import roles
 from integrity.web.forms import acting, attempt, perform, settle
@@ -31,19 +33,35 @@ from integrity.web.forms import acting, attempt, perform, settle
 THUMB_WIDTH = 360
 
 
-@bp.route("/rounds/<int:round_id>/queue")
-@roles(*STAFF)
-def page_queue(round_id: int) -> str:
-    round_ = round_or_404(round_id)
+def queue_page(round_: Round, kept: dict[int, ResolveForm] | None = None) -> str:
+    """The round's queue; ``kept`` holds a refused code form by its page, to show it again with
+    what was typed and why it was refused. Once the queue is empty, the freeze is the next step."""
+    settings = settings_of(current_app)
+    pages = queue.queue(db.session, round_)
+    state = db.session.get(ScanRound, round_.id)
+    frozen = state is not None and state.frozen_at is not None
+    check = None
+    if not pages and not frozen:
+        check = queue.freeze_check(db.session, round_, freeze_steps_of(current_app), settings)
     return render_template(
         "scans/queue.html",
         round=round_,
-        pages=queue.queue(db.session, round_),
-        resolve_form=ResolveForm(),
+        pages=pages,
+        corners={p.id: corners.code_corners(p, settings) for p in pages},
+        kept=kept or {},
+        frozen=frozen,
+        check=check,
+        resolve_form=ResolveForm(formdata=None),
         attach_form=AttachForm(),
         discard_form=DiscardForm(),
         format_serial=format_serial,
     )
+
+
+@bp.route("/rounds/<int:round_id>/queue")
+@roles(*STAFF)
+def page_queue(round_id: int) -> str:
+    return queue_page(round_or_404(round_id))
 
 
 @bp.route("/pages/<int:page_id>/image.jpg")
@@ -62,6 +80,26 @@ def page_image(page_id: int) -> Response:
     return response
 
 
+@bp.route("/pages/<int:page_id>/corner-<int:corner>.jpg")
+@roles(*STAFF)
+def page_corner(page_id: int, corner: int) -> Response:
+    """A code corner of a page shown as scanned, at the scan's resolution, to read its digits."""
+    page = db.session.get(ScanPage, page_id) or abort(404)
+    if page.work_id is not None:
+        abort(404)
+    data = settle(lambda: corners.corner_image(page, corner, settings_of(current_app)))
+    response = make_response(data.value or abort(404))
+    response.headers["Content-Type"] = "image/jpeg"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _round_of(page: ScanPage) -> Round:
+    upload = db.session.get(Upload, page.upload_id)
+    assert upload is not None
+    return round_or_404(upload.round_id)
+
+
 def _queued(page_id: int) -> tuple[ScanPage, Response]:
     """The page, and the way back to its round's queue."""
     page = db.session.get(ScanPage, page_id) or abort(404)
@@ -72,17 +110,17 @@ def _queued(page_id: int) -> tuple[ScanPage, Response]:
 
 @bp.route("/pages/<int:page_id>/resolve", methods=["POST"])
 @roles(*STAFF)
-def resolve_page(page_id: int) -> Response:
+def resolve_page(page_id: int) -> str | Response:
+    """A refused code comes back in its field, as typed, with the reason beside it."""
     page, back = _queued(page_id)
     form = ResolveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    status = attempt(None, lambda: queue.resolve_typed(
+    status = form.validate_on_submit() and attempt(form, lambda: queue.resolve_typed(
         db.session, actor=acting(), page=page, text=form.code.data or "",
         quarter_turns=form.turns.data or 0, settings=settings_of(current_app),
     ))  # fmt: skip
-    if status is not None:
-        flash(_("Page resolved: %(status)s.", status=page_status_labels()[status.value]), "success")
+    if not status:
+        return queue_page(_round_of(page), kept={page.id: form})
+    flash(_("Page resolved: %(status)s.", status=page_status_labels()[status.value]), "success")
     return back
 
 

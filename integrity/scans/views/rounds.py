@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -43,21 +52,28 @@ def demo_scans(round_id: int) -> Response:
     return response
 
 
+@bp.route("/rounds/<int:round_id>/freeze")
+@roles(*STAFF)
+def confirm_freeze(round_id: int) -> str:
+    """Freezing cannot be undone: this page says what it does and what it will publish first."""
+    round_ = round_or_404(round_id)
+    summary = queries.freeze_summary(
+        db.session, round_, freeze_steps_of(current_app), settings_of(current_app)
+    )
+    return render_template("scans/freeze.html", round=round_, summary=summary)
+
+
 @bp.route("/rounds/<int:round_id>/freeze", methods=["POST"])
 @roles(*STAFF)
 def freeze(round_id: int) -> Response:
     round_ = round_or_404(round_id)
-    frozen = perform(
-        None,
-        lambda: queue.freeze_round(
-            db.session,
-            actor=acting(),
-            round_=round_,
-            steps=freeze_steps_of(current_app),
-            settings=settings_of(current_app),
-        ),
-    )
+    if request.form.get("confirmed") != "yes":  # only the confirmation page's button freezes
+        return redirect(url_for("scans.confirm_freeze", round_id=round_.id))
+    frozen = perform(None, lambda: queue.freeze_round(
+        db.session, actor=acting(), round_=round_, steps=freeze_steps_of(current_app),
+        settings=settings_of(current_app),
+    ))  # fmt: skip
     if not frozen:
-        return redirect(url_for("scans.round_", round_id=round_.id))
+        return redirect(url_for("scans.confirm_freeze", round_id=round_.id))
     flash(_("The round's ingest is frozen and its ledger is public."), "success")
     return redirect(url_for("ledger.round_", round_id=round_.id))

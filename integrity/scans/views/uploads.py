@@ -15,9 +15,15 @@ from integrity.audit.domain.chain import Actor
 from integrity.extensions import db
 from integrity.registry.models import Round
 from integrity.scans.domain.codes import format_serial
-from integrity.scans.labels import upload_status_labels
+from integrity.scans.labels import (
+    labelled_totals,
+    pages_text,
+    sent_text,
+    transfer_labels,
+    upload_status_labels,
+)
 from integrity.scans.models import Upload
-from integrity.scans.services import ingest, queries
+from integrity.scans.services import ingest, progress, queries
 from integrity.scans.tasks import read_later
 from integrity.scans.views.blueprint import STAFF, bp, round_or_404
 from integrity.settings import Settings, settings_of
@@ -83,6 +89,38 @@ def upload(round_id: int) -> Response | tuple[Response, int]:
         return jsonify({"accepted": accepted, "refused": refused}), status
     _flash_outcome(accepted, refused)
     return redirect(url_for("scans.round_", round_id=round_.id, _anchor="uploads"))
+
+
+def _progress_answer(now: progress.RoundProgress) -> dict[str, Any]:
+    """The round's uploads as the page's script shows them: each with its words ready."""
+    states, statuses = transfer_labels(), upload_status_labels()
+    return {
+        "transfers": [
+            {"id": t.id, "file": t.filename, "sent": t.sent, "length": t.length,
+             "state": t.state, "state_label": str(states.get(t.state, t.state)),
+             "text": sent_text(t.sent, t.length)}
+            for t in now.transfers
+        ],
+        "uploads": [
+            {"id": u.id, "via": now.via.get(u.id), "file": u.filename, "status": u.status,
+             "status_label": str(statuses.get(u.status, u.status)), "error": u.error,
+             "pages_done": u.pages_done, "pages_total": u.pages_total,
+             "text": pages_text(u.pages_done, u.pages_total),
+             "report": url_for("scans.upload_report", upload_id=u.id)}
+            for u in now.uploads
+        ],
+        "totals": labelled_totals(now.totals, now.works),
+        "busy": now.busy,
+    }  # fmt: skip
+
+
+@bp.route("/rounds/<int:round_id>/progress.json")
+@roles(*STAFF)
+def round_progress(round_id: int) -> Response:
+    """What the round's page shows of its uploads, polled while files travel or are read."""
+    answer = jsonify(_progress_answer(progress.round_progress(db.session, round_or_404(round_id))))
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
 
 
 @bp.route("/uploads/<int:upload_id>.json")

@@ -1,12 +1,18 @@
 // Scan upload: drag and drop, resumable upload in chunks without leaving the page (tus, see
-// integrity/uploads), a progress bar per file while it is sent and while its pages are read.
-// Without JavaScript the form still works: it posts the files whole and the page reloads.
+// integrity/uploads). Each file's row shows its transfer from the first byte (MB sent of all,
+// percent), then its reading (pages read of all); the round's page totals move with it. The page
+// polls the round's progress (scans.round_progress) while anything travels or is read, so a file
+// sent from another tab or by a colleague shows too. Without JavaScript the form still works: it
+// posts the files whole and the page reloads.
 (function () {
   "use strict";
 
+  var list, totalsBox, progressUrl, labels = {};
+  var polling = false, sawBusy = false, reloadTimer = null;
+  var POLL_MS = 700;
+
   // Once every file is read the page reloads to show the server's view (the queue link, the
   // freeze button). A person who follows a link meanwhile must not be pulled back by it.
-  var reloadTimer = null;
   function scheduleReload() {
     if (reloadTimer === null) {
       reloadTimer = window.setTimeout(function () { window.location.reload(); }, 600);
@@ -16,44 +22,25 @@
     if (reloadTimer !== null) { window.clearTimeout(reloadTimer); }
   });
 
-  function poll(row) {
-    var url = row.getAttribute("data-upload");
-    var bar = row.querySelector("progress");
-    var text = row.querySelector("[data-progress-text]");
-    var state = row.querySelector("[data-upload-state]");
-    function tick() {
-      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          bar.max = data.pages_total || 1;
-          bar.value = data.pages_done;
-          text.textContent = data.pages_done + "/" + (data.pages_total || "?");
-          state.textContent = (data.status_label || data.status) + (data.error ? ": " + data.error : "");
-          row.setAttribute("data-status", data.status);
-          if (data.status === "done" || data.status === "failed") {
-            if (!document.querySelector("[data-upload][data-status=queued], [data-upload][data-status=processing]")) {
-              scheduleReload();
-            }
-            return;
-          }
-          window.setTimeout(tick, 700);
-        })
-        .catch(function () { window.setTimeout(tick, 2000); });
-    }
-    tick();
+  // One decimal, with the page's decimal sign (given by the server: a browser may not know kk's).
+  function megabytes(bytes) {
+    return (Math.floor(bytes / 104857.6) / 10).toFixed(1).replace(".", labels.decimal || ".");
   }
 
-  function addRow(list, item) {
+  function sentText(sent, total) {
+    var words = labels.sent.replace("%(sent)s", megabytes(sent)).replace("%(total)s", megabytes(total));
+    return words + " (" + Math.floor(100 * sent / (total || 1)) + "%)";
+  }
+
+  function addRow(file) {
     var empty = list.querySelector("tr.empty");
     if (empty) { empty.remove(); }
     var row = document.createElement("tr");
-    row.setAttribute("data-upload", "/scans/uploads/" + item.id + ".json");
-    row.setAttribute("data-status", "queued");
     var name = document.createElement("td");
-    name.textContent = item.file;
+    name.textContent = file;
     var progress = document.createElement("td");
     var bar = document.createElement("progress");
-    bar.max = item.pages || 1;
+    bar.max = 1;
     bar.value = 0;
     var text = document.createElement("span");
     text.className = "muted";
@@ -70,11 +57,111 @@
     return row;
   }
 
+  function show(row, max, value, text, state, status) {
+    var bar = row.querySelector("progress");
+    bar.max = max || 1;
+    bar.value = value;
+    bar.textContent = text;
+    row.querySelector("[data-progress-text]").textContent = text;
+    if (state !== null) { row.querySelector("[data-upload-state]").textContent = state; }
+    row.setAttribute("data-status", status);
+  }
+
+  function rowWith(name, value) {
+    var rows = list.querySelectorAll("tr[" + name + "]");
+    for (var i = 0; i < rows.length; i += 1) {
+      if (rows[i].getAttribute(name) === String(value)) { return rows[i]; }
+    }
+    return null;
+  }
+
+  // A file this page sends, before the server's answer named its transfer.
+  function unnamedHere(file) {
+    var rows = list.querySelectorAll("tr[data-local=sending]:not([data-transfer])");
+    for (var i = 0; i < rows.length; i += 1) {
+      if (rows[i].cells[0].textContent === file) { return rows[i]; }
+    }
+    return null;
+  }
+
+  function sendingHere() {
+    return list.querySelector("tr[data-local=sending]") !== null;
+  }
+
+  function showTotals(totals) {
+    if (!totalsBox) { return; }
+    while (totalsBox.firstChild) { totalsBox.removeChild(totalsBox.firstChild); }
+    totals.forEach(function (pair) {
+      var term = document.createElement("dt");
+      term.textContent = pair[0];
+      var value = document.createElement("dd");
+      value.textContent = pair[1];
+      totalsBox.appendChild(term);
+      totalsBox.appendChild(value);
+    });
+  }
+
+  function apply(data) {
+    data.transfers.forEach(function (t) {
+      var row = rowWith("data-transfer", t.id) || unnamedHere(t.file);
+      if (!row) { row = addRow(t.file); }
+      row.setAttribute("data-transfer", t.id);
+      if (row.getAttribute("data-local") === "sending") { return; }  // this page's own bytes are fresher
+      show(row, t.length, t.sent, t.text, t.state_label, t.state === "receiving" ? "sending" : "storing");
+    });
+    data.uploads.forEach(function (u) {
+      var row = rowWith("data-upload-id", u.id) || (u.via && rowWith("data-transfer", u.via));
+      if (!row) {
+        if (u.status === "done" || u.status === "failed") { return; }  // shown as the page loaded
+        row = addRow(u.file);
+      }
+      row.setAttribute("data-upload-id", u.id);
+      row.removeAttribute("data-local");
+      if (!row.cells[0].querySelector("a")) {  // the file's report, as on a row the server drew
+        var link = document.createElement("a");
+        link.href = u.report;
+        link.textContent = u.file;
+        row.cells[0].textContent = "";
+        row.cells[0].appendChild(link);
+      }
+      show(row, u.pages_total, u.pages_done, u.text,
+        u.status_label + (u.error ? ": " + u.error : ""), u.status);
+    });
+    showTotals(data.totals);
+    return data.busy;
+  }
+
+  function poll() {
+    if (polling) { return; }
+    polling = true;
+    function tick() {
+      fetch(progressUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var busy = apply(data) || sendingHere();
+          if (busy) {
+            sawBusy = true;
+            window.setTimeout(tick, POLL_MS);
+            return;
+          }
+          polling = false;
+          if (sawBusy && !list.querySelector("tr[data-status=failed][data-local]")) { scheduleReload(); }
+        })
+        .catch(function () { window.setTimeout(tick, 2000); });
+    }
+    tick();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("[data-upload-form]");
-    var list = document.querySelector("[data-upload-list]");
-    document.querySelectorAll("[data-upload][data-status=queued], [data-upload][data-status=processing]").forEach(poll);
-    if (!form || !list) { return; }
+    list = document.querySelector("[data-upload-list]");
+    totalsBox = document.querySelector("[data-page-totals]");
+    if (!list) { return; }
+    progressUrl = list.getAttribute("data-progress-url");
+    if (list.querySelector("[data-status=queued], [data-status=processing], [data-status=sending], [data-status=storing]")) {
+      poll();
+    }
+    if (!form) { return; }
     var input = form.querySelector("input[type=file]");
 
     ["dragenter", "dragover"].forEach(function (name) {
@@ -93,47 +180,42 @@
     // connection is retried from the server's offset, and the same file chosen again after a
     // reload continues where it stopped. Without it, the form posts the files whole.
     if (!(window.tus && window.tus.isSupported)) { return; }
-    var labels = JSON.parse(form.getAttribute("data-labels"));
+    labels = JSON.parse(form.getAttribute("data-labels"));
     var csrf = form.querySelector("input[name=csrf_token]").value;
 
+    // What became of a file once all of it arrived: taken (the round's progress shows its
+    // reading), known already, or refused with the server's reason.
     function verdictOf(uploadUrl, row) {
       var id = uploadUrl.split("/").pop();
       var url = form.getAttribute("data-verdict-url").replace("__id__", id);
-      var state = row.querySelector("[data-upload-state]");
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (data.state === "finishing" || data.state === "receiving") {
-            state.textContent = labels.storing;
-            window.setTimeout(function () { verdictOf(uploadUrl, row); }, 700);
+            window.setTimeout(function () { verdictOf(uploadUrl, row); }, POLL_MS);
             return;
           }
           if (data.state === "done" && data.result) {
             if (!data.result["new"]) {
-              state.textContent = labels.known;
+              row.querySelector("[data-upload-state]").textContent = labels.known;
               row.setAttribute("data-status", "done");
               scheduleReload();
               return;
             }
-            row.setAttribute("data-upload", form.getAttribute("data-progress-url").replace("__id__", String(data.result.upload_id)));
-            row.setAttribute("data-status", "queued");
-            poll(row);
+            if (!row.hasAttribute("data-upload-id")) { row.setAttribute("data-upload-id", data.result.upload_id); }
+            poll();
             return;
           }
           row.setAttribute("data-status", "failed");
-          state.textContent = (data.result && data.result.message) || data.error || labels.failed;
+          row.querySelector("[data-upload-state]").textContent = (data.result && data.result.message) || data.error || labels.failed;
         })
         .catch(function () { window.setTimeout(function () { verdictOf(uploadUrl, row); }, 2000); });
     }
 
     function send(file) {
-      var row = addRow(list, { id: 0, file: file.name, pages: 0 });
-      row.setAttribute("data-status", "sending");
-      row.removeAttribute("data-upload");
-      var bar = row.querySelector("progress");
-      var text = row.querySelector("[data-progress-text]");
-      var state = row.querySelector("[data-upload-state]");
-      state.textContent = labels.sending;
+      var row = addRow(file.name);
+      row.setAttribute("data-local", "sending");
+      show(row, file.size, 0, sentText(0, file.size), labels.sending, "sending");
       var upload = new window.tus.Upload(file, {
         endpoint: form.getAttribute("data-tus-endpoint"),
         chunkSize: parseInt(form.getAttribute("data-chunk-size"), 10),
@@ -141,10 +223,11 @@
         removeFingerprintOnSuccess: true,
         metadata: { filename: file.name, purpose: "scans", round_id: form.getAttribute("data-round-id") },
         headers: { "X-CSRFToken": csrf },
+        onUploadUrlAvailable: function () {
+          row.setAttribute("data-transfer", upload.url.split("/").pop());
+        },
         onProgress: function (sent, total) {
-          bar.max = total || 1;
-          bar.value = sent;
-          text.textContent = Math.floor(100 * sent / (total || 1)) + "%";
+          show(row, total, sent, sentText(sent, total), null, "sending");
         },
         // A resumed upload is the same file for the same round: another round's page starts anew.
         fingerprint: function (f) {
@@ -155,7 +238,7 @@
           var status = err.originalResponse ? err.originalResponse.getStatus() : 0;
           var method = err.originalRequest ? err.originalRequest.getMethod() : "";
           if (status === 0 || status >= 500 || status === 423 || (status === 409 && method === "PATCH")) {
-            state.textContent = labels.resuming;
+            row.querySelector("[data-upload-state]").textContent = labels.resuming;
             return true;
           }
           return false;
@@ -164,10 +247,15 @@
           var message = labels.failed;
           try { message = JSON.parse(err.originalResponse.getBody()).error || message; } catch (ignored) { /* no answer */ }
           row.setAttribute("data-status", "failed");
-          state.textContent = message;
+          row.setAttribute("data-local", "failed");
+          row.querySelector("[data-upload-state]").textContent = message;
         },
         onSuccess: function () {
-          state.textContent = labels.storing;
+          if (row.getAttribute("data-local") === "sending") {
+            row.setAttribute("data-local", "sent");
+            row.setAttribute("data-status", "storing");
+            row.querySelector("[data-upload-state]").textContent = labels.storing;
+          }
           verdictOf(upload.url, row);
         }
       });
@@ -175,6 +263,7 @@
         if (previous.length) { upload.resumeFromPreviousUpload(previous[0]); }
         upload.start();
       });
+      poll();
     }
 
     form.addEventListener("submit", function (e) {

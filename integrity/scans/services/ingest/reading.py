@@ -11,6 +11,7 @@ import concurrent.futures
 import itertools
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +36,9 @@ from integrity.settings import Settings
 from integrity.vault.services import vault_for_round
 
 CHECKPOINT_EVERY = 100
+# ...and at least this often, so the upload's bar and the round's page totals move as pages are
+# read (a checkpoint commits what was read: a second's worth of pages costs one commit).
+CHECKPOINT_SECONDS = 2.0
 # Pages a worker process reads per task, as the benchmark's floor does (pool.map, chunksize 4).
 TASK_PAGES = 4
 # A task of TASK_PAGES pages takes well under a second a page; one that runs this long is a
@@ -130,15 +134,17 @@ def process_upload(
         checkpoint()
         ingest = PageIngest(session, upload, round_, state, vault, settings)
         todo = [i for i in range(upload.pages_total or 0) if i not in done]
+        last = time.monotonic()
         for count, result in enumerate(
             _results(path, todo, default_workers() if workers is None else workers, ingest.keys()),
             start=1,
         ):
             report.lines.append(ingest.store(result))
             upload.pages_done += 1
-            if count % CHECKPOINT_EVERY == 0:
+            if count % CHECKPOINT_EVERY == 0 or time.monotonic() - last >= CHECKPOINT_SECONDS:
                 session.flush()
                 checkpoint()
+                last = time.monotonic()
     except reader.UnreadableFile as exc:
         if path != kept:
             path.unlink(missing_ok=True)
