@@ -33,7 +33,7 @@ def render_pdf(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
                             topMargin=18 * mm, bottomMargin=30 * mm, title=t["title"],
                             author="Integrity")  # fmt: skip
     footer = _footer(seal, t)
-    doc.build(_flow(blocks_for(snap, lang, seal), doc.width, doc.height), onFirstPage=footer,
+    doc.build(_flow(blocks_for(snap, lang, seal), doc.width), onFirstPage=footer,
               onLaterPages=footer)  # fmt: skip
     return out.getvalue()
 
@@ -48,21 +48,26 @@ CELL_SIZES = (8.0, 7.5, 7.0, 6.5)  # a table's text shrinks before a word would 
 CELL_PADDING = 8.0  # the table's own padding (3 pt a side) and a little air
 
 
-def _flow(blocks: list[Block], width: float, height: float) -> list[Any]:
+def _flow(blocks: list[Block], width: float) -> list[Any]:
     """The blocks as ReportLab flowables: paragraphs in their styles (a heading kept with what
     follows it), tables whose columns fit their content and repeat their header row on every
     page."""
-    from reportlab.platypus import CondPageBreak, Paragraph, Spacer
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
     from reportlab.platypus import PageBreak as RLPageBreak
 
     from integrity.scans.domain.kits import FONT, FONT_BOLD
 
     flow: list[Any] = []
-    for block in blocks:
+    soft_from = None  # where the rest of the document is kept together
+    for n, block in enumerate(blocks):
+        before_table = n + 1 < len(blocks) and isinstance(blocks[n + 1], Table)
         if isinstance(block, PageBreak):
-            # CondPageBreak(h) breaks when less than h is left on the page.
-            flow.append(CondPageBreak(height * (1 - block.unless_below)) if block.unless_below
-                        else RLPageBreak())  # fmt: skip
+            if block.soft:
+                soft_from = len(flow)
+                flow.append(Spacer(1, 10 * mm))
+            else:
+                flow.append(RLPageBreak())
         elif isinstance(block, Para):
             from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 
@@ -71,13 +76,23 @@ def _flow(blocks: list[Block], width: float, height: float) -> list[Any]:
                 "p", fontName=FONT_BOLD if block.bold or block.heading else FONT, fontSize=size,
                 leading=size * 1.3, alignment={"left": 0, "centre": 1, "right": 2}[block.align],
                 spaceBefore=8 if block.heading else 1, spaceAfter=4 if block.heading else 1,
-                keepWithNext=1 if block.heading or (block.bold and block.align == "left") else 0,
+                keepWithNext=block.keep
+                or (not before_table and (block.heading or (block.bold and block.align == "left"))),
             )  # fmt: skip
+            if before_table:
+                # A heading over a table: on a new page when the header and a few rows do not
+                # fit under it (kept with the whole table it would leave half a page empty).
+                flow.append(CondPageBreak(40 * mm))
             flow.append(Paragraph(_text(block.text), style))
         else:
-            from reportlab.lib.units import mm
-
-            flow += [Spacer(1, 2 * mm), _table(block, width, FONT, FONT_BOLD), Spacer(1, 3 * mm)]
+            # Space as the table's own, so that a heading kept with the next flowable keeps
+            # with the table itself.
+            table = _table(block, width, FONT, FONT_BOLD)
+            table.spaceBefore, table.spaceAfter = 2 * mm, 3 * mm
+            flow.append(table)
+    if soft_from is not None:
+        # On this page when it fits whole, else from the top of the next one.
+        flow[soft_from:] = [KeepTogether(flow[soft_from:])]
     return flow
 
 

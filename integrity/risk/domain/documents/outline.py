@@ -20,6 +20,7 @@ class Para:
     align: str = "left"  # left | right | centre
     size: float = 11
     heading: int = 0  # 0: body; 1 or 2: a heading of that level
+    keep: bool = False  # on the same page as the block after it (a signature block)
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,10 @@ class Table:
 
 @dataclass(frozen=True)
 class PageBreak:
-    """A new page, unless the current one is filled less than ``unless_below`` (a share of the
-    page): then what follows goes on it, and no page is left nearly empty."""
+    """A new page; a ``soft`` one only when the rest of the document does not fit whole on the
+    current page, so that no page is left nearly empty before a short appendix."""
 
-    unless_below: float = 0.0
+    soft: bool = False
 
 
 def _words(text: str) -> list[str]:
@@ -252,9 +253,10 @@ def _recommendations(snap: dict[str, Any], t: dict[str, str]) -> list[Block]:
 def _closing(snap: dict[str, Any], t: dict[str, str]) -> list[Block]:
     """The members' signatures, then the appendix of positions on a page of its own."""
     return [
-        Para(t["agreed"], bold=True),
-        *[Para(f"{m['position']}   ____________   {m['name']}") for m in snap["members"]],
-        PageBreak(unless_below=0.4),
+        Para(t["agreed"], bold=True, keep=True),
+        *[Para(f"{m['position']}   ____________   {m['name']}", keep=n < len(snap["members"]))
+          for n, m in enumerate(snap["members"], start=1)],
+        PageBreak(soft=True),
         Para(t["appendix_note"], align="right", size=9),
         Para(t["appendix"], bold=True, align="centre", heading=2),
         Table(["№", t["position"], t["competence"], t["risks"]],
