@@ -173,6 +173,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Indicator thresholds overriding the defaults: `code=amber/red; …` (see the risk report).",
     ),
     Setting(
+        "RISK_MIN_COUNT",
+        int,
+        5,
+        "A share of fewer things than this (appeals decided, protocols, pages) is shown as too "
+        "few to judge, without a light.",
+    ),
+    Setting(
         "ORGANISATION_KK",
         str,
         "«Жамбыл дарыны» аймақтық ғылыми-практикалық орталығы",
@@ -282,6 +289,8 @@ def _check(values: Mapping[str, Any]) -> None:
         raise ConfigError("DIPLOMA_ISSUER must be three capital Latin letters, e.g. ZHD")
     if int(values["JOBS_LEASE_SECONDS"]) < 2:
         raise ConfigError("JOBS_LEASE_SECONDS must be at least 2")
+    if int(values["RISK_MIN_COUNT"]) < 1:
+        raise ConfigError("RISK_MIN_COUNT must be at least 1")
 
 
 def _place_in_instance(values: dict[str, Any], instance_path: Path) -> None:

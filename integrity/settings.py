@@ -52,6 +52,7 @@ class Settings:
     risk_protocol_hours: int
     risk_appeal_hours: int
     risk_thresholds: str
+    risk_min_count: int
     organisation_kk: str
     organisation_ru: str
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from integrity.cli import carry_out, cli_actor, echo_json
 from integrity.extensions import db
+from integrity.risk.domain import wording
 from integrity.settings import Settings, settings_of
 
 
@@ -58,9 +59,10 @@ def indicators_command(start: str, end: str, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    for row in rows:
+    for row, r in zip(rows, readings, strict=True):
         value = "—" if row["value"] is None else f"{row['value']:g}"
-        click.echo(f"{row['light']:<6} {row['code']:<30} {value:>8}  {row['detail']}")
+        said = wording.detail(r.indicator.code, r.value.detail, "en")
+        click.echo(f"{row['light']:<6} {row['code']:<30} {value:>8}  {said}")
 
 
 @risk.command("new")
@@ -106,7 +108,8 @@ def compute_command(analysis_id: int, as_user: str | None) -> None:
     analysis, proposed = _step(analysis_id, as_user, "compute", settings=_settings())
     for reading in analysis.readings:
         value = "—" if reading.value is None else f"{reading.value:g}"
-        click.echo(f"{reading.light:<6} {reading.code:<30} {value:>8}  {reading.detail}")
+        said = wording.detail_of_stored(reading.code, reading.detail, "en")
+        click.echo(f"{reading.light:<6} {reading.code:<30} {value:>8}  {said}")
     click.echo(f"{len(proposed)} findings proposed")
 
 

@@ -12,7 +12,10 @@ LIGHT_NAMES = {
     "amber": _l("amber"),
     "red": _l("red"),
     "none": _l("no data"),
+    "few": _l("too few to judge"),
+    "info": _l("for information"),
 }
+UNIT_NAMES = {"%": _l("per cent of the whole"), "count": _l("a count")}
 STATE_NAMES = {
     AnalysisState.DRAFT: _l("draft"),
     AnalysisState.IN_REVIEW: _l("in review"),

@@ -29,7 +29,14 @@ from integrity.errors import InvalidInput
 from integrity.extensions import db
 from integrity.risk import domain, services
 from integrity.risk.domain import indicators
-from integrity.risk.labels import LEVEL_NAMES, LIGHT_NAMES, ROLE_NAMES, STATE_NAMES, STATUS_NAMES
+from integrity.risk.labels import (
+    LEVEL_NAMES,
+    LIGHT_NAMES,
+    ROLE_NAMES,
+    STATE_NAMES,
+    STATUS_NAMES,
+    UNIT_NAMES,
+)
 from integrity.risk.models import (
     Analysis,
     AnalysisState,
@@ -83,21 +90,13 @@ def dashboard() -> str:
 @bp.route("/indicators/<string:code>")
 @roles(*READERS)
 def indicator(code: str) -> str:
-    found = indicators.BY_CODE.get(code) or abort(404)
-    start, end = _year()
-    measured = services.measure(db.session, start, end, _settings())
-    (reading,) = [r for r in measured if r.indicator.code == code]
-    history = [
-        (a, next((r for r in a.readings if r.code == code), None))
-        for a in services.history(db.session, limit=10)
-    ]
+    if code not in indicators.BY_CODE:
+        abort(404)
+    page = services.indicator_page(
+        db.session, _settings(), code, today=_today(), locale=select_locale()
+    )
     return render_template(
-        "risk/indicator.html",
-        indicator=found,
-        reading=reading,
-        history=history,
-        period=(start, end),
-        light_names=LIGHT_NAMES,
+        "risk/indicator.html", **page.context(), light_names=LIGHT_NAMES, unit_names=UNIT_NAMES
     )
 
 
@@ -359,7 +358,7 @@ def analysis(analysis_id: int) -> str:
     return render_template(
         "risk/analysis.html",
         analysis=analysis,
-        **services.analysis_page(analysis).context(),
+        **services.analysis_page(analysis, select_locale()).context(),
         **ANALYSIS_PAGE_WORDS,
         today=_today(),
         can_edit=current_user.has_role(*EDITORS),

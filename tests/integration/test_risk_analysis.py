@@ -17,6 +17,7 @@ from sqlalchemy import select
 from integrity.errors import Conflict, InvalidInput
 from integrity.risk import services
 from integrity.risk.domain import Direction, MemberRole, documents
+from integrity.risk.domain.facts import Process
 from integrity.risk.models import Analysis, AnalysisState, FindingStatus, RecommendationStatus
 from integrity.risk.services import facts
 from integrity.scans.models import ScanRound
@@ -55,7 +56,9 @@ def test_the_indicators_read_the_platforms_own_records_of_the_period(
         .frozen_at.date()
     )
     found = facts.gather(session, *YEAR, settings())
-    assert [p.process for p in found.protocols] == [f"{protocol.round.subject.code} · 1 · 10"]
+    subject = protocol.round.subject  # named as people name it, not by its code
+    names = (subject.name("kk"), subject.name("ru"), subject.name("en"))
+    assert [p.process for p in found.protocols] == [Process(names, 1, 10)]
     assert found.protocols[0].published is not None and found.chain_ok
     assert found.task_scores == 12 and found.jurors_drawn >= 2
     assert found.jurors_undeclared == 0  # the factory's jurors declare before the draw

@@ -21,6 +21,7 @@ from integrity.risk.domain.indicators import (
     CriticalActionFact,
     Facts,
     MarkerFact,
+    Process,
     ProtocolFact,
     ScoreChangeFact,
     VenueFact,
@@ -42,20 +43,35 @@ def hours(n: float) -> dt.timedelta:
     return dt.timedelta(hours=n)
 
 
+SUBJECTS = {"MATH": ("Математика", "Математика", "Mathematics"), "PHYS": ("Физика", "Физика",
+            "Physics"), "CHEM": ("Химия", "Химия", "Chemistry"), "BIO": ("Биология", "Биология",
+            "Biology")}  # fmt: skip
+
+
+def process(code: str, round_: int = 1, grade: int = 9) -> Process:
+    return Process(SUBJECTS[code], round_, grade)
+
+
 def test_a_protocol_published_after_its_deadline_is_late_and_the_worst_delay_is_named() -> None:
     f = facts(protocols=(
-        ProtocolFact("MATH · 1 · 9", due=T0, published=T0 - hours(1)),
-        ProtocolFact("PHYS · 1 · 10", due=T0, published=T0 + hours(30)),
-        ProtocolFact("CHEM · 1 · 11", due=T0, published=T0 + hours(2)),
-        ProtocolFact("BIO · 1 · 9", due=T0, published=T0),  # on the dot is on time
+        ProtocolFact(process("MATH", 1, 9), due=T0, published=T0 - hours(1)),
+        ProtocolFact(process("PHYS", 1, 10), due=T0, published=T0 + hours(30)),
+        ProtocolFact(process("CHEM", 1, 11), due=T0, published=T0 + hours(2)),
+        ProtocolFact(process("BIO", 1, 9), due=T0, published=T0),  # on the dot is on time
     ))  # fmt: skip
     value = ind.protocols_late(f)
-    assert value.value == 50.0 and value.detail == "PHYS · 1 · 10: +30 h"
+    # What the number is made of is kept as numbers and said in words, the late ones listed.
+    assert value.value == 50.0 and value.detail == {"n": 2, "of": 4, "hours": 30}
+    late = [i.what for i in value.items if i.counted]
+    assert late == [("Физика, 1-тур, 10-сынып", "Физика, тур 1, 10 класс",
+                     "Physics, round 1, grade 10"),
+                    ("Химия, 1-тур, 11-сынып", "Химия, тур 1, 11 класс",
+                     "Chemistry, round 1, grade 11")]  # fmt: skip
     assert light("protocols_late", f) is Light.RED
 
 
 def test_what_is_not_done_yet_is_judged_as_of_the_reading_not_the_periods_end() -> None:
-    waiting = facts(protocols=(ProtocolFact("MATH", due=T0, published=None),),
+    waiting = facts(protocols=(ProtocolFact(process("MATH"), due=T0, published=None),),
                     appeals=(AppealFact(T0, None, None),))  # fmt: skip
     early = Facts(period_start=START, period_end=END, protocols=waiting.protocols,
                   appeals=waiting.appeals, as_of=T0 + hours(1))  # fmt: skip
@@ -65,8 +81,8 @@ def test_what_is_not_done_yet_is_judged_as_of_the_reading_not_the_periods_end() 
 
 
 def test_a_protocol_never_published_counts_as_late_until_the_period_ends() -> None:
-    f = facts(protocols=(ProtocolFact("MATH", due=T0, published=None),
-                         *[ProtocolFact(f"P{n}", due=T0, published=T0) for n in range(19)]))  # fmt: skip
+    f = facts(protocols=(ProtocolFact(process("MATH"), due=T0, published=None),
+                         *[ProtocolFact(process("BIO", 1, n % 12 + 1), due=T0, published=T0) for n in range(19)]))  # fmt: skip
     assert ind.protocols_late(f).value == 5.0
     assert light("protocols_late", f) is Light.AMBER  # 5 % is amber's threshold, inclusive
 
@@ -100,7 +116,7 @@ def test_detected_conflicts_inform_and_one_that_reached_marking_is_red() -> None
         conflicts=(ConflictFact(True, False), ConflictFact(True, True), ConflictFact(False, False))
     )
     assert ind.conflicts_detected(f).value == 2.0
-    assert light("conflicts_detected", f) is Light.NONE  # information, not a risk in itself
+    assert light("conflicts_detected", f) is Light.INFO  # information, not a risk in itself
     assert ind.conflicts_reached_marking(f).value == 1.0
     assert light("conflicts_reached_marking", f) is Light.RED
 
@@ -137,7 +153,7 @@ def test_marker_divergence_is_the_share_needing_a_third_marker() -> None:
 def test_an_outlier_juror_is_counted_and_never_named() -> None:
     markers = tuple(MarkerFact(d, 10) for d in (0.1, -0.2, 0.0, 0.15, -0.1, 0.05, 2.5))
     value = ind.outlier_jurors(facts(markers=markers))
-    assert value.value == 1.0 and value.detail == ""
+    assert value.value == 1.0 and value.detail == {"of": 7} and not value.items  # never who
     few = tuple(MarkerFact(d, 10) for d in (0.1, 3.0, 0.0))
     assert ind.outlier_jurors(facts(markers=few)).value is None  # too few to say anything
     light_ = light("outlier_jurors", facts(markers=markers))
@@ -173,7 +189,7 @@ def test_critical_actions_done_alone_are_counted_by_kind() -> None:
         CriticalActionFact("score_change_after_freeze", second_person=False),
     ))  # fmt: skip
     value = ind.critical_alone(f)
-    assert value.value == 2.0 and value.detail == "score_change_after_freeze ×1, unseal ×1"
+    assert value.value == 2.0 and value.detail == {"score_change_after_freeze": 1, "unseal": 1}
 
 
 def test_the_worst_venue_for_disqualifications_is_a_place() -> None:
@@ -181,7 +197,7 @@ def test_the_worst_venue_for_disqualifications_is_a_place() -> None:
         venues=(VenueFact("Тараз №5", 100, 2), VenueFact("Қордай", 40, 4), VenueFact("Small", 5, 5))
     )
     value = ind.disqualifications_per_venue(f)
-    assert value.value == 10.0 and value.detail.startswith("Қордай")  # tiny venues left out
+    assert value.value == 10.0 and value.detail["venue"] == "Қордай"  # tiny venues left out
     assert light("disqualifications_per_venue", f) is Light.RED
 
 
@@ -249,3 +265,45 @@ def test_a_direction_without_risks_gets_the_centres_own_sentence() -> None:
     )
     assert no_risk_sentence(Direction.PERMITS, "ru") == (
         "По направлению «Реализация разрешительных функций» коррупционные риски не выявлены.")  # fmt: skip
+
+
+def test_a_share_of_fewer_things_than_the_minimum_is_too_few_to_judge_not_red() -> None:
+    one_of_one = facts(appeals=(AppealFact(T0, T0 + hours(2), "raised", process("CHEM", 1, 11)),))
+    upheld = ind.BY_CODE["appeals_upheld"]
+    value, light_ = upheld.evaluate(one_of_one, min_count=5)
+    assert value.value == 100.0 and value.base == 1 and light_ is Light.FEW
+    assert upheld.evaluate(one_of_one, min_count=1)[1] is Light.RED
+    # The drill-down lists the appeal behind the number, counted, in words.
+    (item,) = value.items
+    assert (
+        item.counted and item.what[1] == "Химия, тур 1, 11 класс" and item.note[1] == "балл повышен"
+    )
+    lights = {r.indicator.code: r.light for r in ind.evaluate_all(one_of_one, min_count=5)}
+    assert lights["appeals_upheld"] is Light.FEW
+    assert lights["appeals_filed"] is Light.INFO  # a count for information is not "no data"
+    assert lights["protocols_late"] is Light.NONE  # nothing measured: no data
+
+
+def test_values_and_details_read_in_words_in_kazakh_and_russian_with_no_codes() -> None:
+    from integrity.risk.domain import wording
+
+    parts = {"n": 3, "of": 8, "hours": 30}
+    assert wording.detail("protocols_late", parts, "kk") == (
+        "кешіккені: 8 ішінен 3; ең ұзақ кешігу — 30\u00a0сағат"
+    )
+    assert wording.detail("protocols_late", parts, "ru") == (
+        "с опозданием: 3 из 8; наибольшая задержка — 30\u00a0часов"
+    )
+    assert [wording.hours_text(n, "ru") for n in (1, 3, 11, 22, 48)] == [
+        "1\u00a0час", "3\u00a0часа", "11\u00a0часов", "22\u00a0часа", "48\u00a0часов"
+    ]  # fmt: skip
+    assert wording.value_text(37.5, "%", "ru") == "37,5\u00a0%"
+    assert wording.value_text(35.0, "%", "kk") == "35\u00a0%"  # the previous period too
+    assert wording.detail("critical_alone", {"unseal": 1}, "kk") == "шифрды ашу: 1"
+    for indicator in ind.REGISTRY:
+        for lang in ("kk", "ru"):
+            text = wording.definition(indicator.code, lang, protocol_hours=72, appeal_hours=48)
+            assert "RISK_" not in text and "{" not in text
+            assert not any("a" <= c.lower() <= "z" for c in text.replace("QR", "")), text
+    assert "72\u00a0сағат" in wording.definition("protocols_late", "kk", protocol_hours=72,
+                                                 appeal_hours=48)  # fmt: skip

@@ -80,12 +80,22 @@ def appeal_page(session: AnySession, work: Work) -> AppealPage:
 # What the risk analysis reads of the protocols (integrity.risk.services.facts): plain rows, no models.
 
 
+Named = tuple[tuple[str, str, str], int, int]  # the subject's names (kk, ru, en), round, grade
+
+
+def _named(protocol: Protocol) -> Named:
+    subject = protocol.round.subject
+    names = (subject.name("kk"), subject.name("ru"), subject.name("en"))
+    return names, protocol.round.number, protocol.grade
+
+
 def protocols_of_rounds(
     session: AnySession, round_ids: Sequence[int]
-) -> list[tuple[str, int, dt.datetime | None]]:
-    """Each protocol of the rounds: (subject code · round number · grade, round id, published)."""
+) -> list[tuple[Named, int, dt.datetime | None]]:
+    """Each protocol of the rounds: (its subject's names, round number and grade; round id;
+    published)."""
     return [
-        (f"{p.round.subject.code} · {p.round.number} · {p.grade}", p.round_id, p.published_at)
+        (_named(p), p.round_id, p.published_at)
         for p in session.execute(
             select(Protocol).where(Protocol.round_id.in_(list(round_ids))).order_by(Protocol.id)
         ).scalars()
@@ -111,10 +121,11 @@ def score_changes(
 
 def appeals_filed(
     session: AnySession, since: dt.datetime, until: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime | None, str | None]]:
-    """Each appeal filed in the period: (filed, decided, outcome)."""
+) -> list[tuple[dt.datetime, dt.datetime | None, str | None, Named]]:
+    """Each appeal filed in the period: (filed, decided, outcome, its protocol's subject names,
+    round and grade)."""
     return [
-        (a.filed_at, a.decided_at, a.outcome)
+        (a.filed_at, a.decided_at, a.outcome, _named(a.protocol))
         for a in session.execute(
             select(Appeal).where(Appeal.filed_at >= since, Appeal.filed_at < until)
         ).scalars()

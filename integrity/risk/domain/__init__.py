@@ -171,6 +171,8 @@ class Light(StrEnum):
     AMBER = "amber"
     RED = "red"
     NONE = "none"  # nothing to measure in the period
+    FEW = "few"  # a share of too few things to judge (fewer than the RISK_MIN_COUNT setting)
+    INFO = "info"  # for information: a high count is no risk in itself
 
 
 @dataclass(frozen=True)

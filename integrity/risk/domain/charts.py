@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-COLOURS = {"green": "#1d7a46", "amber": "#c58a00", "red": "#b3261e", "none": "#9aa4b1"}
+COLOURS = {
+    "green": "#1d7a46",
+    "amber": "#c58a00",
+    "red": "#b3261e",
+    "none": "#9aa4b1",
+    "few": "#7b8794",
+    "info": "#4a78b0",
+}
 
 
 def trend(

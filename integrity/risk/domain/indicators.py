@@ -9,101 +9,40 @@ may override the thresholds.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from integrity.risk.domain import Direction, Light, Thresholds
+from integrity.risk.domain.facts import (
+    AppealFact,
+    ConflictFact,
+    CriticalActionFact,
+    Facts,
+    Item,
+    MarkerFact,
+    Process,
+    ProtocolFact,
+    ScoreChangeFact,
+    Value,
+    VenueFact,
+)
+from integrity.risk.domain.wording import ACTIONS, OUTCOMES, hours_text
 
-# ---------------------------------------------------------------- facts
-
-
-@dataclass(frozen=True)
-class ProtocolFact:
-    process: str  # e.g. "MATH · round 1 · grade 9"
-    due: dt.datetime  # when it should have been published at the latest
-    published: dt.datetime | None  # None: not published yet
-
-
-@dataclass(frozen=True)
-class ScoreChangeFact:
-    kind: str  # appeal | chair
-    after_publication: bool
-
-
-@dataclass(frozen=True)
-class AppealFact:
-    filed: dt.datetime
-    decided: dt.datetime | None
-    outcome: str | None  # unchanged | raised | lowered
-
-
-@dataclass(frozen=True)
-class ConflictFact:
-    hard: bool  # a hard conflict, or a potential one the chair barred
-    reached_marking: bool  # the juror was nevertheless assigned the work
-
-
-@dataclass(frozen=True)
-class MarkerFact:
-    """One juror's mean deviation from the co-marker (in points), anonymous."""
-
-    deviation: float
-    marked: int
-
-
-@dataclass(frozen=True)
-class CriticalActionFact:
-    action: str  # unseal | score_change_after_freeze | diploma_batch
-    second_person: bool
-
-
-@dataclass(frozen=True)
-class VenueFact:
-    venue: str
-    entries: int
-    disqualified: int
-
-
-@dataclass(frozen=True)
-class Facts:
-    period_start: dt.date
-    period_end: dt.date
-    protocols: tuple[ProtocolFact, ...] = ()
-    score_changes: tuple[ScoreChangeFact, ...] = ()
-    appeals: tuple[AppealFact, ...] = ()
-    diplomas_issued: int = 0
-    diplomas_unverifiable: int = 0
-    conflicts: tuple[ConflictFact, ...] = ()
-    jurors_drawn: int = 0
-    jurors_undeclared: int = 0
-    task_scores: int = 0
-    task_scores_third: int = 0  # needed a third marker
-    markers: tuple[MarkerFact, ...] = ()
-    pages: int = 0
-    pages_by_hand: int = 0
-    pages_discarded: int = 0
-    critical_actions: tuple[CriticalActionFact, ...] = ()
-    venues: tuple[VenueFact, ...] = ()
-    chain_ok: bool = True
-    settings: Mapping[str, float] = field(default_factory=dict)  # hours, limits
-    # The moment the facts were read: what is not done by then is judged as of then, or as of
-    # the period's end when that came first.
-    as_of: dt.datetime | None = None
-
-    @property
-    def cutoff(self) -> dt.datetime:
-        end = dt.datetime.combine(self.period_end, dt.time.max, tzinfo=dt.UTC)
-        return min(end, self.as_of) if self.as_of else end
-
-
-@dataclass(frozen=True)
-class Value:
-    value: float | None  # None: nothing to measure in the period
-    detail: str = ""  # what the number means here, e.g. the worst delay; never a person
-
+__all__ = [
+    "AppealFact",
+    "ConflictFact",
+    "CriticalActionFact",
+    "Facts",
+    "Item",
+    "MarkerFact",
+    "Process",
+    "ProtocolFact",
+    "ScoreChangeFact",
+    "Value",
+    "VenueFact",
+]
 
 # ---------------------------------------------------------------- the functions
 
@@ -112,20 +51,36 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 1)
 
 
+def _late_by(hours: float) -> tuple[str, str, str]:
+    return tuple(  # type: ignore[return-value]
+        text.format(hours_text(hours, lang))
+        for text, lang in (("{} кешікті", "kk"), ("с опозданием на {}", "ru"), ("{} late", "en"))
+    )
+
+
+ON_TIME = ("уақытында", "вовремя", "on time")
+NOT_PUBLISHED = ("әлі жарияланбаған", "ещё не опубликован", "not published yet")
+NOT_DECIDED = ("әлі қаралмаған", "ещё не рассмотрена", "not decided yet")
+
+
 def protocols_late(f: Facts) -> Value:
-    now = f.cutoff
-    delays = []
-    for p in f.protocols:
-        at = p.published or now
-        delays.append(((at - p.due).total_seconds() / 3600, p))
-    late = [(hours, p) for hours, p in delays if hours > 0]
     if not f.protocols:
         return Value(None)
-    detail = ""
-    if late:
-        hours, worst = max(late, key=lambda item: item[0])
-        detail = f"{worst.process}: +{hours:.0f} h"
-    return Value(_share(len(late), len(f.protocols)), detail)
+    now = f.cutoff
+    items, worst = [], 0.0
+    for p in f.protocols:
+        hours = ((p.published or now) - p.due).total_seconds() / 3600
+        late = hours > 0
+        worst = max(worst, hours)
+        note = _late_by(hours) if late else ON_TIME
+        if p.published is None:
+            note = tuple(f"{a}, {b}" for a, b in zip(NOT_PUBLISHED, note, strict=True))  # type: ignore[assignment]
+        items.append(Item(p.process.words(), note, late, p.published))
+    n = sum(1 for i in items if i.counted)
+    detail: dict[str, float | str] = {"n": n, "of": len(items)}
+    if n:
+        detail["hours"] = round(worst)
+    return Value(_share(n, len(items)), detail, tuple(items), base=len(items))
 
 
 def score_changes_without_appeal(f: Facts) -> Value:
@@ -137,7 +92,9 @@ def score_changes_without_appeal(f: Facts) -> Value:
 def diplomas_unverifiable(f: Facts) -> Value:
     if f.diplomas_issued == 0:
         return Value(None)
-    return Value(float(f.diplomas_unverifiable), f"{f.diplomas_unverifiable} / {f.diplomas_issued}")
+    return Value(
+        float(f.diplomas_unverifiable), {"n": f.diplomas_unverifiable, "of": f.diplomas_issued}
+    )
 
 
 def conflicts_detected(f: Facts) -> Value:
@@ -151,30 +108,50 @@ def conflicts_reached_marking(f: Facts) -> Value:
 def jurors_undeclared(f: Facts) -> Value:
     if f.jurors_drawn == 0:
         return Value(None)
-    return Value(float(f.jurors_undeclared), f"{f.jurors_undeclared} / {f.jurors_drawn}")
+    return Value(float(f.jurors_undeclared), {"n": f.jurors_undeclared, "of": f.jurors_drawn})
+
+
+def _appeal(a: AppealFact, counted: bool, note: tuple[str, str, str]) -> Item:
+    return Item(a.process.words(), note, counted, a.filed)
+
+
+def _outcome(a: AppealFact) -> tuple[str, str, str]:
+    return OUTCOMES.get(a.outcome or "", NOT_DECIDED) if a.decided else NOT_DECIDED
 
 
 def appeals_filed(f: Facts) -> Value:
-    return Value(float(len(f.appeals)))
+    items = tuple(_appeal(a, True, _outcome(a)) for a in sorted(f.appeals, key=lambda a: a.filed))
+    return Value(float(len(f.appeals)), items=items)
 
 
 def appeals_upheld(f: Facts) -> Value:
-    decided = [a for a in f.appeals if a.decided is not None]
-    changed = sum(1 for a in decided if a.outcome in ("raised", "lowered"))
-    return Value(_share(changed, len(decided)), f"{changed} / {len(decided)}" if decided else "")
+    decided = sorted((a for a in f.appeals if a.decided is not None), key=lambda a: a.filed)
+    items = tuple(_appeal(a, a.outcome in ("raised", "lowered"), _outcome(a)) for a in decided)
+    changed = sum(1 for i in items if i.counted)
+    detail = {"n": changed, "of": len(decided)} if decided else {}
+    return Value(_share(changed, len(decided)), detail, items, base=len(decided))
 
 
 def appeals_late(f: Facts) -> Value:
     hours = f.settings.get("appeal_decision_hours", 48.0)
     now = f.cutoff
-    late = sum(
-        1 for a in f.appeals if ((a.decided or now) - a.filed).total_seconds() > hours * 3600
-    )
-    return Value(float(late), f"> {hours:.0f} h" if late else "")
+    items = []
+    for a in sorted(f.appeals, key=lambda a: a.filed):
+        took = ((a.decided or now) - a.filed).total_seconds() / 3600
+        note = _outcome(a) if a.decided else NOT_DECIDED
+        words = tuple(f"{o}, {hours_text(took, lang)}"
+                      for o, lang in zip(note, ("kk", "ru", "en"), strict=True))  # fmt: skip
+        items.append(_appeal(a, took > hours, words))  # type: ignore[arg-type]
+    late = sum(1 for i in items if i.counted)
+    return Value(float(late), {"hours": hours} if late else {}, tuple(items))
 
 
 def marker_divergence(f: Facts) -> Value:
-    return Value(_share(f.task_scores_third, f.task_scores))
+    return Value(
+        _share(f.task_scores_third, f.task_scores),
+        {"n": f.task_scores_third, "of": f.task_scores} if f.task_scores else {},
+        base=f.task_scores,
+    )
 
 
 def outlier_jurors(f: Facts) -> Value:
@@ -190,21 +167,32 @@ def outlier_jurors(f: Facts) -> Value:
         others = counted[:n] + counted[n + 1 :]
         centre, spread = statistics.fmean(others), max(statistics.pstdev(others), 0.25)
         outliers += abs(deviation - centre) >= 2 * spread
-    return Value(float(outliers))
+    return Value(float(outliers), {"of": len(counted)})
 
 
 def pages_by_hand(f: Facts) -> Value:
-    return Value(_share(f.pages_by_hand, f.pages), f"{f.pages_by_hand} / {f.pages}")
+    return Value(_share(f.pages_by_hand, f.pages), {"n": f.pages_by_hand, "of": f.pages},
+                 base=f.pages)  # fmt: skip
 
 
 def pages_discarded(f: Facts) -> Value:
-    return Value(_share(f.pages_discarded, f.pages), f"{f.pages_discarded} / {f.pages}")
+    return Value(_share(f.pages_discarded, f.pages), {"n": f.pages_discarded, "of": f.pages},
+                 base=f.pages)  # fmt: skip
 
 
 def critical_alone(f: Facts) -> Value:
     alone = [a for a in f.critical_actions if not a.second_person]
     kinds = Counter(a.action for a in alone)
-    return Value(float(len(alone)), ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())))
+    items = tuple(
+        Item(ACTIONS.get(a.action, (a.action,) * 3), ALONE if not a.second_person else SECOND,
+             not a.second_person)
+        for a in f.critical_actions
+    )  # fmt: skip
+    return Value(float(len(alone)), dict(sorted(kinds.items())), items)
+
+
+ALONE = ("бір адам", "один человек", "one person")
+SECOND = ("екінші адаммен", "со вторым лицом", "with a second person")
 
 
 def disqualifications_per_venue(f: Facts) -> Value:
@@ -214,7 +202,13 @@ def disqualifications_per_venue(f: Facts) -> Value:
         return Value(None)
     worst = max(counted, key=lambda v: v.disqualified / v.entries)
     share = _share(worst.disqualified, worst.entries)
-    return Value(share, f"{worst.venue}: {worst.disqualified} / {worst.entries}" if share else "")
+    items = tuple(
+        Item((v.venue,) * 3, (f"{v.disqualified} / {v.entries}",) * 3, v is worst) for v in counted
+    )
+    detail: dict[str, float | str] = (
+        {"venue": worst.venue, "n": worst.disqualified, "of": worst.entries} if share else {}
+    )
+    return Value(share, detail, items, base=worst.entries)
 
 
 def audit_chain(f: Facts) -> Value:
@@ -240,10 +234,19 @@ class Indicator:
         kk, ru, en = self.names
         return {"kk": kk, "ru": ru}.get(locale, en)
 
-    def evaluate(self, facts: Facts, thresholds: Thresholds | None = None) -> tuple[Value, Light]:
+    def evaluate(
+        self, facts: Facts, thresholds: Thresholds | None = None, min_count: int = 1
+    ) -> tuple[Value, Light]:
+        """The value and its light: none when there was nothing to measure, for information
+        when high is no risk in itself, too few to judge when a share is of fewer than
+        ``min_count`` things (one upheld appeal of one is not 100 % of anything)."""
         value = self.compute(facts)
-        if self.informative:
+        if value.value is None:
             return value, Light.NONE
+        if self.informative:
+            return value, Light.INFO
+        if value.base is not None and value.base < min_count:
+            return value, Light.FEW
         return value, (thresholds or self.thresholds).light(value.value)
 
 
@@ -252,8 +255,8 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("protocols_late",
               ("Кешіктіріп жарияланған хаттамалар", "Протоколы, опубликованные с опозданием",
                "Protocols published late"),
-              "Share of the period's ciphered protocols published after their deadline "
-              "(RISK_PROTOCOL_HOURS after the round), or still unpublished past it; the worst delay.",
+              "Share of the period's ciphered protocols published after their deadline (the "
+              "protocol hours after the round), or still unpublished past it; the worst delay.",
               "%", D.CONTROL, Thresholds(5, 20), protocols_late),
     Indicator("score_changes_without_appeal",
               ("Апелляциясыз өзгертілген баллдар", "Изменения баллов без апелляции",
@@ -294,7 +297,7 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("appeals_late",
               ("Кешіктіріп қаралған апелляциялар", "Апелляции, рассмотренные с опозданием",
                "Appeals decided late"),
-              "Appeals decided (or still open) more than RISK_APPEAL_HOURS after filing.",
+              "Appeals decided (or still open) more than the appeal hours after filing.",
               "count", D.CONTROL, Thresholds(1, 3), appeals_late),
     Indicator("marker_divergence",
               ("Бағалаушылар арасындағы алшақтық", "Расхождение оценок проверяющих",
@@ -343,9 +346,12 @@ class Reading:
 
 
 def evaluate_all(
-    facts: Facts, overrides: Mapping[str, tuple[float, float]] | None = None
+    facts: Facts,
+    overrides: Mapping[str, tuple[float, float]] | None = None,
+    min_count: int = 1,
 ) -> list[Reading]:
-    """Every indicator on one period's facts, with thresholds overridden where configured."""
+    """Every indicator on one period's facts, with thresholds overridden where configured; a
+    share of fewer than ``min_count`` things is too few to judge."""
     readings = []
     unknown = set(overrides or {}) - set(BY_CODE)
     if unknown:
@@ -355,6 +361,6 @@ def evaluate_all(
         if overrides and indicator.code in overrides:
             amber, red = overrides[indicator.code]
             thresholds = Thresholds(amber, red, indicator.thresholds.higher_is_worse)
-        value, light = indicator.evaluate(facts, thresholds)
+        value, light = indicator.evaluate(facts, thresholds, min_count)
         readings.append(Reading(indicator, value, light, thresholds))
     return readings

@@ -32,9 +32,11 @@ from integrity.risk.services.measuring import (
 from integrity.risk.services.pages import (
     AnalysisPage,
     Dashboard,
+    IndicatorPage,
     analysis_page,
     dashboard,
     history,
+    indicator_page,
 )
 from integrity.risk.services.signing import (
     SNAPSHOT_FORMAT,
@@ -54,6 +56,7 @@ __all__ = [
     "SNAPSHOT_FORMAT",
     "AnalysisPage",
     "Dashboard",
+    "IndicatorPage",
     "analysis_page",
     "close_finding",
     "compute",
@@ -61,6 +64,7 @@ __all__ = [
     "dashboard",
     "dismiss_finding",
     "history",
+    "indicator_page",
     "matrix",
     "measure",
     "measure_with_facts",

@@ -3,7 +3,7 @@
 A round belongs to the period its ``held_on`` date (else its event's first day) falls in; events
 with a time of their own (a publication, an appeal, an issued diploma, an audit event) belong to
 the period that time falls in. Nothing read here names a person: the facts carry counts, times,
-processes ("MATH · round 1 · grade 9") and venues.
+processes (a subject's names, round and grade) and venues.
 
 Each area's records are read through that area's read side (its ``services.queries``, or the
 diplomas' ``services.pages``), which answers in plain rows; this module only turns them into the
@@ -32,6 +32,7 @@ from integrity.risk.domain.indicators import (
     CriticalActionFact,
     Facts,
     MarkerFact,
+    Process,
     ProtocolFact,
     ScoreChangeFact,
     VenueFact,
@@ -79,7 +80,10 @@ def gather(session: AnySession, start: dt.date, end: dt.date, settings: Settings
         period_end=end,
         protocols=_protocols(session, zone, days, float(settings.risk_protocol_hours)),
         score_changes=tuple(changes),
-        appeals=tuple(AppealFact(*row) for row in protocols.appeals_filed(session, since, until)),
+        appeals=tuple(
+            AppealFact(filed, decided, outcome, Process(*named))
+            for filed, decided, outcome, named in protocols.appeals_filed(session, since, until)
+        ),
         diplomas_issued=issued,
         diplomas_unverifiable=unverifiable,
         conflicts=tuple(ConflictFact(*row) for row in jury.conflicts_of_rounds(session, round_ids)),
@@ -107,11 +111,11 @@ def _protocols(
     """Each protocol of the period's rounds, due ``protocol_hours`` after its round's day."""
     return tuple(
         ProtocolFact(
-            process,
+            Process(*named),
             start_of(zone, days[round_id]).astimezone(dt.UTC) + dt.timedelta(hours=protocol_hours),
             published_at,
         )
-        for process, round_id, published_at in protocols.protocols_of_rounds(session, list(days))
+        for named, round_id, published_at in protocols.protocols_of_rounds(session, list(days))
     )
 
 

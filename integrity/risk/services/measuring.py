@@ -7,7 +7,7 @@ import datetime as dt
 from integrity.audit.domain.chain import Actor
 from integrity.db import AnySession
 from integrity.risk import domain
-from integrity.risk.domain import indicators
+from integrity.risk.domain import indicators, wording
 from integrity.risk.models import (
     Analysis,
     Finding,
@@ -34,7 +34,10 @@ def measure_with_facts(
     session: AnySession, start: dt.date, end: dt.date, settings: Settings
 ) -> tuple[list[indicators.Reading], indicators.Facts]:
     found = facts.gather(session, start, end, settings)
-    return indicators.evaluate_all(found, thresholds_overrides(settings)), found
+    readings = indicators.evaluate_all(
+        found, thresholds_overrides(settings), settings.risk_min_count
+    )
+    return readings, found
 
 
 def compute(
@@ -51,7 +54,7 @@ def compute(
             IndicatorReading(
                 code=r.indicator.code,
                 value=r.value.value,
-                detail=r.value.detail,
+                detail=wording.stored(r.value.detail),
                 light=r.light.value,
                 amber=r.thresholds.amber,
                 red=r.thresholds.red,
@@ -61,14 +64,14 @@ def compute(
     proposed = []
     for r in readings:
         if r.light is domain.Light.RED and r.indicator.code not in proposed_for:
-            value = "—" if r.value.value is None else f"{r.value.value:g}"
-            unit = "%" if r.indicator.unit == "%" else ""
+            value = wording.value_text(r.value.value, r.indicator.unit, "kk")
+            detail = wording.detail(r.indicator.code, r.value.detail, "kk")
             proposed.append(
                 Finding(
                     direction=r.indicator.direction.value,
-                    description=f"{r.indicator.name('kk')}: {value}{unit}"
-                    + (f" ({r.value.detail})" if r.value.detail else ""),
-                    evidence=f"indicator:{r.indicator.code}",
+                    description=f"{r.indicator.name('kk')}: {value}"
+                    + (f" ({detail})" if detail else ""),
+                    evidence="Платформа деректері бойынша көрсеткіш",  # the finding keeps the code
                     process=r.indicator.name("kk"),
                     likelihood=3,
                     impact=3,

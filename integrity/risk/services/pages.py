@@ -12,8 +12,8 @@ from sqlalchemy import select
 from integrity.audit.services import chain_head
 from integrity.db import AnySession
 from integrity.risk import domain
-from integrity.risk.domain import charts
-from integrity.risk.domain.documents import localise_detail
+from integrity.risk.domain import charts, indicators, wording
+from integrity.risk.domain.facts import say
 from integrity.risk.models import (
     Analysis,
     Finding,
@@ -68,7 +68,7 @@ def dashboard(session: AnySession, settings: Settings, *, today: dt.date, locale
     previous = earlier[-1] if earlier else None
     rows = []
     for reading in live:
-        code = reading.indicator.code
+        code, unit = reading.indicator.code, reading.indicator.unit
         past = [
             (f"{a.period_start:%Y}", r.value, r.light)
             for a in earlier
@@ -78,9 +78,10 @@ def dashboard(session: AnySession, settings: Settings, *, today: dt.date, locale
         before = past[-1][1] if past else None
         rows.append({
             "reading": reading,
-            "before": before,
+            "value": wording.value_text(reading.value.value, unit, locale),
+            "before": wording.value_text(before, unit, locale),
             "trend": _trend(reading.value.value, before),
-            "detail": localise_detail(reading.value.detail, locale),
+            "detail": wording.detail(code, reading.value.detail, locale),
             # charts.trend escapes every text it draws.
             "chart": Markup(charts.trend(  # noqa: S704
                 [*past, (f"{start:%Y}", reading.value.value, reading.light.value)],
@@ -108,6 +109,63 @@ def dashboard(session: AnySession, settings: Settings, *, today: dt.date, locale
 
 
 @dataclass(frozen=True)
+class IndicatorPage(_Context):
+    """One indicator: what it means, its value now with the things behind the number, and the
+    values the analyses kept (each as computed on its day)."""
+
+    indicator: indicators.Indicator
+    reading: indicators.Reading
+    value: str
+    detail: str
+    definition: str
+    items: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    period: tuple[dt.date, dt.date]
+    min_count: int
+
+
+def indicator_page(
+    session: AnySession, settings: Settings, code: str, *, today: dt.date, locale: str
+) -> IndicatorPage:
+    found = indicators.BY_CODE[code]
+    period = (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+    (reading,) = [r for r in measure_with_facts(session, *period, settings)[0]
+                  if r.indicator.code == code]  # fmt: skip
+    kept = []
+    for a in history(session, limit=10):
+        r = next((r for r in a.readings if r.code == code), None)
+        kept.append({
+            "analysis": a, "reading": r,
+            "value": wording.value_text(r.value, found.unit, locale) if r else "—",
+            "detail": wording.detail_of_stored(code, r.detail, locale) if r else "",
+        })  # fmt: skip
+    return IndicatorPage(
+        indicator=found,
+        reading=reading,
+        value=wording.value_text(reading.value.value, found.unit, locale),
+        detail=wording.detail(code, reading.value.detail, locale),
+        definition=wording.definition(
+            code,
+            locale,
+            protocol_hours=settings.risk_protocol_hours,
+            appeal_hours=settings.risk_appeal_hours,
+        ),
+        items=[
+            {
+                "what": say(i.what, locale),
+                "note": say(i.note, locale),
+                "counted": i.counted,
+                "at": i.at,
+            }
+            for i in reading.value.items
+        ],
+        history=kept,
+        period=period,
+        min_count=settings.risk_min_count,
+    )
+
+
+@dataclass(frozen=True)
 class AnalysisPage(_Context):
     """An analysis's page: its findings by direction, notes, readings and scale, and the working
     group and positions as the text the forms edit."""
@@ -115,18 +173,27 @@ class AnalysisPage(_Context):
     by_direction: dict[domain.Direction, list[Finding]]
     notes: dict[int, Any]
     readings: dict[str, IndicatorReading]
+    reading_words: dict[str, tuple[str, str]]  # each kept value and what it is made of, in words
     matrix: domain.Matrix
     members_text: str
     positions_text: str
 
 
-def analysis_page(analysis: Analysis) -> AnalysisPage:
+def analysis_page(analysis: Analysis, locale: str) -> AnalysisPage:
+    units = {i.code: i.unit for i in indicators.REGISTRY}
     return AnalysisPage(
         by_direction={
             d: [f for f in analysis.findings if f.direction == d.value] for d in domain.Direction
         },
         notes={n.direction: n for n in analysis.examined},
         readings={r.code: r for r in analysis.readings},
+        reading_words={
+            r.code: (
+                wording.value_text(r.value, units.get(r.code, ""), locale),
+                wording.detail_of_stored(r.code, r.detail, locale),
+            )
+            for r in analysis.readings
+        },
         matrix=matrix(analysis),
         members_text="\n".join(
             f"{m.name} | {m.position} | {m.role.value}" for m in analysis.members

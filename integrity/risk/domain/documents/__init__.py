@@ -16,12 +16,12 @@ from integrity.risk.domain.documents.outline import (
     Seal,
     Table,
     blocks_for,
+    fit_widths,
     outline,
 )
-from integrity.risk.domain.documents.words import ACTIONS, LABELS, localise_detail
+from integrity.risk.domain.documents.words import LABELS
 
 __all__ = [
-    "ACTIONS",
     "LABELS",
     "Block",
     "PageBreak",
@@ -29,7 +29,7 @@ __all__ = [
     "Seal",
     "Table",
     "blocks_for",
-    "localise_detail",
+    "fit_widths",
     "outline",
     "render_docx",
     "render_pdf",

@@ -5,8 +5,20 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from integrity.risk.domain.documents.outline import PageBreak, Para, Seal, blocks_for, seal_line
+from integrity.risk.domain.documents.outline import (
+    PageBreak,
+    Para,
+    Seal,
+    blocks_for,
+    fit_widths,
+    seal_line,
+)
 from integrity.risk.domain.documents.words import LABELS
+
+
+def _estimate(text: str, bold: bool) -> float:
+    """A text's width in millimetres at 11 pt, near enough for Word to lay the table out."""
+    return len(text) * (2.1 if bold else 1.95)
 
 
 def render_docx(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
@@ -53,9 +65,12 @@ def render_docx(snap: dict[str, Any], lang: str, seal: Seal) -> bytes:
                     if index in block.bold_rows:
                         for run in cell.paragraphs[0].runs:
                             run.bold = True
-            for column, share in zip(table.columns, block.widths, strict=True):
+            widths = fit_widths(block, width, _estimate, 2.5) or [width / len(block.headers)] * len(
+                block.headers
+            )
+            for column, mm in zip(table.columns, widths, strict=True):
                 for cell in column.cells:
-                    cell.width = Mm(width * share)
+                    cell.width = Mm(mm)
     footer = section.footer.paragraphs[0]
     footer.text = f"{seal_line(seal, lang)} · {LABELS[lang]['check']}: {seal.link}"
     for run in footer.runs:

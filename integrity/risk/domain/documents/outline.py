@@ -4,11 +4,12 @@ snapshot alone; the DOCX and the PDF are two writings of it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from integrity.risk.domain import SOURCES, Direction, no_risk_sentence
-from integrity.risk.domain.documents.words import LABELS, localise_detail
+from integrity.risk.domain import SOURCES, Direction, no_risk_sentence, wording
+from integrity.risk.domain.documents.words import LABELS
 from integrity.risk.domain.indicators import BY_CODE
 
 
@@ -19,19 +20,63 @@ class Para:
     align: str = "left"  # left | right | centre
     size: float = 11
     heading: int = 0  # 0: body; 1 or 2: a heading of that level
+    keep: bool = False  # on the same page as the block after it (a signature block)
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table with a heading for every column; its column widths follow from its content
+    (``fit_widths``), so that no word and no date breaks inside a cell."""
+
     headers: list[str]
     rows: list[list[str]]
-    widths: list[float]  # shares of the text width, summing to 1
     bold_rows: frozenset[int] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """A new page; a ``soft`` one only when the rest of the document does not fit whole on the
+    current page, so that no page is left nearly empty before a short appendix."""
+
+    soft: bool = False
+
+
+def _words(text: str) -> list[str]:
+    """What may not break: the text between ordinary spaces (a no-break space holds)."""
+    return [w for w in text.replace("\n", " ").split(" ") if w]
+
+
+def fit_widths(
+    table: Table, total: float, measure: Callable[[str, bool], float], padding: float
+) -> list[float] | None:
+    """Column widths from the content, as a browser lays out a table: every column at least as
+    wide as its widest word or date, the room left shared by how much more each would like.
+    ``measure(text, bold)`` is a text's width; None when even the widest words do not fit."""
+    narrowest, widest = [], []
+    for n, header in enumerate(table.headers):
+        cells = [(header, True)] + [
+            (row[n], i in table.bold_rows) for i, row in enumerate(table.rows)
+        ]
+        narrowest.append(
+            padding
+            + max(
+                (measure(word, bold) for text, bold in cells for word in _words(text)), default=0.0
+            )
+        )
+        widest.append(
+            padding
+            + max(
+                (measure(line, bold) for text, bold in cells for line in text.splitlines()),
+                default=0.0,
+            )
+        )
+    if sum(narrowest) > total:
+        return None
+    if sum(widest) <= total:
+        return [w * total / sum(widest) for w in widest]
+    wants = [w - n for w, n in zip(widest, narrowest, strict=True)]
+    room = total - sum(narrowest)
+    return [n + room * want / sum(wants) for n, want in zip(narrowest, wants, strict=True)]
 
 
 Block = Para | Table | PageBreak
@@ -137,7 +182,7 @@ def _sources(snap: dict[str, Any], lang: str, t: dict[str, str]) -> list[Block]:
                             t["used"] if s["used"] else t["na"], note])  # fmt: skip
     return [
         Para(t["sources"], heading=2, bold=True),
-        Table(["№", t["source"], "", t["note"]], source_rows, [0.05, 0.55, 0.15, 0.25]),
+        Table(["№", t["source"], t["use"], t["note"]], source_rows),
     ]
 
 
@@ -168,21 +213,26 @@ def _findings(snap: dict[str, Any], lang: str, t: dict[str, str]) -> list[Block]
 
 def _indicators(snap: dict[str, Any], lang: str, t: dict[str, str]) -> list[Block]:
     rows = []
+
+    def said(value: str | None, unit: str) -> str:
+        return wording.value_text(None if value is None else float(value), unit, lang)
+
     for r in snap["indicators"]:
         indicator = BY_CODE.get(r["code"])
         name = indicator.name(lang) if indicator else r["code"]
-        unit = "%" if indicator and indicator.unit == "%" else ""
-        value = "—" if r["value"] is None else f"{r['value']}{unit}"
+        unit = indicator.unit if indicator else ""
         light = t[r["light"]] if r["light"] in t else r["light"]
-        previous = "—" if r["previous"] is None else f"{r['previous']}{unit}"
-        threshold = "—" if indicator and indicator.informative else f"{r['amber']} / {r['red']}"
-        detail = localise_detail(r["detail"], lang)
-        rows.append([name, value + (f"\n{detail}" if detail else ""), threshold, light, previous])
+        threshold = (
+            "—" if indicator and indicator.informative
+            else f"{said(r['amber'], '')} / {said(r['red'], '')}"
+        )  # fmt: skip
+        detail = wording.detail_of_stored(r["code"], r["detail"], lang)
+        value = said(r["value"], unit) + (f"\n{detail}" if detail else "")
+        rows.append([name, value, threshold, light, said(r["previous"], unit)])
     return [
         Para(t["indicators"], heading=2, bold=True),
-        Table([t["indicator"], t["value"], t["threshold"], t["light"], t["previous"]], rows,
-              [0.34, 0.24, 0.14, 0.12, 0.16]),
-    ]  # fmt: skip
+        Table([t["indicator"], t["value"], t["threshold"], t["light"], t["previous"]], rows),
+    ]
 
 
 def _recommendations(snap: dict[str, Any], t: dict[str, str]) -> list[Block]:
@@ -196,19 +246,19 @@ def _recommendations(snap: dict[str, Any], t: dict[str, str]) -> list[Block]:
     return [
         Para(t["recommendations"], heading=2, bold=True),
         Table(["№", t["measure"], t["risk_col"], t["responsible"], t["deadline"], t["status"]],
-              rec_rows, [0.05, 0.31, 0.22, 0.17, 0.11, 0.14], frozenset(late)),
+              rec_rows, frozenset(late)),
     ]  # fmt: skip
 
 
 def _closing(snap: dict[str, Any], t: dict[str, str]) -> list[Block]:
     """The members' signatures, then the appendix of positions on a page of its own."""
     return [
-        Para(t["agreed"], bold=True),
-        *[Para(f"{m['position']}   ____________   {m['name']}") for m in snap["members"]],
-        PageBreak(),
+        Para(t["agreed"], bold=True, keep=True),
+        *[Para(f"{m['position']}   ____________   {m['name']}", keep=n < len(snap["members"]))
+          for n, m in enumerate(snap["members"], start=1)],
+        PageBreak(soft=True),
         Para(t["appendix_note"], align="right", size=9),
         Para(t["appendix"], bold=True, align="centre", heading=2),
         Table(["№", t["position"], t["competence"], t["risks"]],
-              [[str(p["number"]), p["position"], p["competence"], p["risk"]] for p in snap["positions"]],
-              [0.06, 0.26, 0.34, 0.34]),
+              [[str(p["number"]), p["position"], p["competence"], p["risk"]] for p in snap["positions"]]),
     ]  # fmt: skip

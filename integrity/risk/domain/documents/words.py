@@ -1,6 +1,6 @@
 """The report's own words, in Kazakh and Russian (the printed document follows the model rules'
-wording, so these are not interface translations), and the critical actions an indicator's
-detail may name."""
+wording, so these are not interface translations). What an indicator's value is made of is
+said by ``risk.domain.wording``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
         "indicator": "Көрсеткіш", "value": "Мәні", "threshold": "Шегі (сары / қызыл)",
         "light": "Белгісі", "previous": "Алдыңғы кезең",
         "green": "жасыл", "amber": "сары", "red": "қызыл", "none": "деректер жоқ",
+        "few": "бағалау үшін тым аз", "info": "ақпарат үшін", "use": "Пайдаланылуы",
         "conclusions": "ҚОРЫТЫНДЫ",
         "recommendations": "Ұсынымдар",
         "measure": "Ұсыным (жою жөніндегі шара)", "risk_col": "Анықталған сыбайлас жемқорлық тәуекелі",
@@ -68,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "indicator": "Показатель", "value": "Значение", "threshold": "Порог (жёлтый / красный)",
         "light": "Сигнал", "previous": "Предыдущий период",
         "green": "зелёный", "amber": "жёлтый", "red": "красный", "none": "нет данных",
+        "few": "слишком мало для оценки", "info": "для сведения", "use": "Использование",
         "conclusions": "ЗАКЛЮЧЕНИЕ",
         "recommendations": "Рекомендации",
         "measure": "Рекомендация (мера по устранению)", "risk_col": "Выявленный коррупционный риск",
@@ -85,20 +87,3 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "стр.", "draft": "ПРОЕКТ: не подписан, не является официальным документом",
     },
 }  # fmt: skip
-
-
-# The critical actions an indicator's detail may name.
-ACTIONS = {
-    "score_change_after_freeze": {"kk": "хаттамадан кейін балл өзгерту",
-                                  "ru": "изменение балла после протокола",
-                                  "en": "score change after the protocol"},
-    "diploma_batch": {"kk": "дипломдар топтамасы", "ru": "пакет дипломов", "en": "diploma batch"},
-    "unseal": {"kk": "шифрды ашу", "ru": "вскрытие шифров", "en": "unsealing"},
-}  # fmt: skip
-
-
-def localise_detail(detail: str, lang: str) -> str:
-    """An indicator's detail with the critical actions it names in words of the language."""
-    for code, words in ACTIONS.items():
-        detail = detail.replace(code, words.get(lang, words["en"]))
-    return detail
