@@ -112,6 +112,8 @@ POLICY: dict[str, Any] = {
     "jury.work": {R.JUROR},
     "jury.save_marks": {R.JUROR},
     "jury.page_image": {R.JUROR},
+    "jury.confirm_submission": {R.JUROR},
+    "jury.submit_marks": {R.JUROR},
     "draws.public_draw": PUBLIC,
     "draws.public_record": PUBLIC,
     "draws.verify_script": PUBLIC,

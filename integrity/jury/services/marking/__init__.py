@@ -15,15 +15,19 @@ from integrity.jury.services.marking.chair import (
     submitted_marking,
 )
 from integrity.jury.services.marking.juror import (
+    SHOWS,
     Line,
+    Works,
     home,
     juror_of,
     masked_page,
+    next_to_do,
     own_assignment,
     pages_of,
     save,
     saved_values,
     tasks_of,
+    works,
 )
 from integrity.jury.services.marking.progress import (
     JurorProgress,
@@ -34,13 +38,16 @@ from integrity.jury.services.marking.progress import (
 from integrity.jury.services.marking.reconciling import reconcile, tolerance
 
 __all__ = [
+    "SHOWS",
     "JurorProgress",
     "Line",
+    "Works",
     "chair_decide",
     "home",
     "juror_of",
     "lock_marks",
     "masked_page",
+    "next_to_do",
     "open_scores",
     "own_assignment",
     "pages_of",
@@ -54,4 +61,5 @@ __all__ = [
     "submitted_marking",
     "tasks_of",
     "tolerance",
+    "works",
 ]
