@@ -48,6 +48,7 @@ POLICY: dict[str, Any] = {
     "registry.round_": CATALOGUE,
     "registry.task": CATALOGUE,
     "registry.freeze_task": EDITORS,
+    "registry.correct_wording": EDITORS,
     "registry.districts": CATALOGUE,
     "registry.schools": CATALOGUE,
     "registry.venues": CATALOGUE,

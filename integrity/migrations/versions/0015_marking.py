@@ -60,6 +60,11 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("task", schema=None) as batch_op:
-        batch_op.drop_column("scheme_sha256")
-        batch_op.drop_column("scheme_version")
+    # Dropped in place, never by copying the table: on SQLite a batch copy would drop the old
+    # "task" table and, with foreign keys on, cascade away every task's criteria.
+    if op.get_bind().dialect.name == "sqlite":  # 3.35+ drops a plain column in place
+        op.execute("ALTER TABLE task DROP COLUMN scheme_sha256")
+        op.execute("ALTER TABLE task DROP COLUMN scheme_version")
+        return
+    op.drop_column("task", "scheme_sha256")
+    op.drop_column("task", "scheme_version")
