@@ -105,22 +105,21 @@ class ReturnForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
-def _half_points(form: FlaskForm, field: Field) -> None:
-    if field.data:
-        try:
-            points_to_units(field.data)
-        except ValueError:
-            raise ValidationError(_l("Whole or half points, e.g. 3 or 3.5.")) from None
-
-
 def _at_most(task: Task, criterion: TaskCriterion) -> Callable[[FlaskForm, Field], None]:
-    """Points within the criterion's 0–max: checked on every field at once, beside the format."""
+    """Whole or half points within the criterion's 0–max, each message naming its task and
+    criterion (the summary above the form lists them all)."""
 
     def check(form: FlaskForm, field: Field) -> None:
         try:
             units = points_to_units(field.data) if field.data else None
         except ValueError:
-            return  # the format's own message stands
+            raise ValidationError(
+                _l(
+                    "Task %(task)d, criterion %(c)d: whole or half points, e.g. 3 or 3.5.",
+                    task=task.number,
+                    c=criterion.number,
+                )
+            ) from None
         if units is not None and not 0 <= units <= criterion.max_units:
             raise ValidationError(
                 _l(
@@ -167,7 +166,7 @@ def marking_form(tasks: Sequence[Task], *, complete: bool = False) -> FlaskForm:
     fields = {
         criterion_field(task, c.number): StringField(
             filters=[_stripped],
-            validators=[*([_given(task, c)] if complete else []), _half_points, _at_most(task, c)],
+            validators=[*([_given(task, c)] if complete else []), _at_most(task, c)],
         )
         for task in tasks
         for c in task.criteria
