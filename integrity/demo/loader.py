@@ -244,7 +244,10 @@ def _subjects(
                 title_kk=t.title_kk,
                 title_ru=t.title_ru,
                 max_units=t.max_points * 2,
-                criteria=[(text, text, points * 2) for text, points in t.criteria],
+                criteria=[
+                    (kk, ru, points * 2)
+                    for (kk, points), ru in zip(t.criteria, t.criteria_ru, strict=True)
+                ],
             )
 
 

@@ -3,7 +3,7 @@ so a view only passes the result on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,13 +15,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from integrity.jury.domain import parse_capacities
 from integrity.jury.labels import DECISIONS, MODES
-from integrity.registry.domain.kinds import points_to_units
-from integrity.registry.models import Task
+from integrity.registry.domain.kinds import points_to_units, units_to_points
+from integrity.registry.models import Task, TaskCriterion
 from integrity.web.forms import choice_list
 
 
@@ -117,12 +118,49 @@ class ReturnRowForm(FlaskForm):
     )
 
 
-def _half_points(form: FlaskForm, field: Field) -> None:
-    if field.data:
+def _at_most(task: Task, criterion: TaskCriterion) -> Callable[[FlaskForm, Field], None]:
+    """Whole or half points within the criterion's 0–max, each message naming its task and
+    criterion (the summary above the form lists them all)."""
+
+    def check(form: FlaskForm, field: Field) -> None:
         try:
-            points_to_units(field.data)
+            units = points_to_units(field.data) if field.data else None
         except ValueError:
-            raise ValidationError(_l("Whole or half points, e.g. 3 or 3.5.")) from None
+            raise ValidationError(
+                _l(
+                    "Task %(task)d, criterion %(c)d: whole or half points, e.g. 3 or 3.5.",
+                    task=task.number,
+                    c=criterion.number,
+                )
+            ) from None
+        if units is not None and not 0 <= units <= criterion.max_units:
+            raise ValidationError(
+                _l(
+                    "Task %(task)d, criterion %(c)d: points go from 0 to %(max)s.",
+                    task=task.number,
+                    c=criterion.number,
+                    max=units_to_points(criterion.max_units),
+                )
+            )
+
+    return check
+
+
+def _given(task: Task, criterion: TaskCriterion) -> Callable[[FlaskForm, Field], None]:
+    """On submission every criterion needs its points; each blank one says so."""
+
+    def check(form: FlaskForm, field: Field) -> None:
+        if not field.data:
+            raise StopValidation(
+                _l(
+                    "Task %(task)d, criterion %(c)d has no points; every criterion "
+                    "needs them before you submit.",
+                    task=task.number,
+                    c=criterion.number,
+                )
+            )
+
+    return check
 
 
 def _stripped(value: Any) -> Any:
@@ -134,11 +172,15 @@ def criterion_field(task: Task, number: int) -> str:
     return f"t{task.id}c{number}"
 
 
-def marking_form(tasks: Sequence[Task]) -> FlaskForm:
+def marking_form(tasks: Sequence[Task], *, complete: bool = False) -> FlaskForm:
     """A juror's marking scheme: one field per criterion of ``tasks``, blank or whole or half
-    points."""
+    points within the criterion's maximum; with ``complete`` (a submission) none blank. Every
+    field is checked, so every problem shows at once."""
     fields = {
-        criterion_field(task, c.number): StringField(filters=[_stripped], validators=[_half_points])
+        criterion_field(task, c.number): StringField(
+            filters=[_stripped],
+            validators=[*([_given(task, c)] if complete else []), _at_most(task, c)],
+        )
         for task in tasks
         for c in task.criteria
     }

@@ -97,6 +97,18 @@ class SchemeForm(FlaskForm):
     )
 
 
+class WordingForm(FlaskForm):
+    """A frozen scheme's wording corrected: one criterion a line, points unchanged."""
+
+    wording = TextAreaField(
+        _l("Wording: one criterion a line, as “description (kk) | description (ru)”"),
+        validators=[DataRequired(), Length(max=10_000)],
+    )
+    reason = StringField(
+        _l("Why the wording changes"), validators=[DataRequired(), Length(max=500)]
+    )
+
+
 class DistrictForm(FlaskForm):
     name_kk = StringField(_l("Name (Kazakh)"), validators=[DataRequired(), Length(max=200)])
     name_ru = StringField(_l("Name (Russian)"), validators=[DataRequired(), Length(max=200)])

@@ -70,5 +70,14 @@ def test_no_page_of_the_walk_has_a_serious_or_critical_accessibility_violation(
                 for v in violations
                 if v["impact"] in SEVERE
             ]
-    assert checked > 60
+    assert checked > 40  # the demo's pages (downloads and JSON are not pages)
     assert not found, "\n".join(found)
+
+
+def test_the_checker_itself_finds_a_nameless_button_and_an_image_without_words(page: Page) -> None:
+    page.set_content(
+        '<html lang="kk"><title>t</title><main><button></button><img src="x.png"></main></html>'
+    )
+    violations = Axe().run(page).response["violations"]
+    severe = {v["id"] for v in violations if v["impact"] in SEVERE}
+    assert {"button-name", "image-alt"} <= severe

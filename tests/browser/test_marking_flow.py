@@ -67,6 +67,7 @@ def test_a_juror_marks_an_assigned_work_and_is_refused_another(
     page.locator("button[name=action][value=draft]").click()
     expect(inputs.first).to_have_value("6.5")
     page.locator("button[name=action][value=submit]").click()
+    page.get_by_test_id("confirm-submit").click()  # the submission is confirmed on its own page
     expect(inputs.first).to_be_disabled()
     expect(page.locator("button[name=action]")).to_have_count(0)
 

@@ -21,6 +21,7 @@ from integrity.registry.models import (
     Participant,
     School,
     Subject,
+    TaskCriterion,
 )
 from integrity.settings import settings_of
 
@@ -50,6 +51,11 @@ def test_the_demo_loads_a_realistic_olympiad_and_rebuilds_on_reset(
     for username in ("admin", "organiser", "itspec", "chair", "director", "observer", "juror01"):
         assert username in result.output
     assert verify(session).ok
+    wordings = session.execute(
+        select(TaskCriterion.description_kk, TaskCriterion.description_ru)
+    ).all()
+    assert wordings and all(kk and ru for kk, ru in wordings)  # each scheme in both languages
+    assert sum(kk != ru for kk, ru in wordings) > len(wordings) // 2
 
     again = runner.invoke(args=["demo", "--no-scans"])
     assert again.exit_code == 1

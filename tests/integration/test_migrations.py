@@ -37,3 +37,30 @@ def test_protocols_frozen_before_marks_locks_existed_lock_their_marks_on_upgrade
     upgrade()
     lock = session.get(MarksLock, key)
     assert lock is not None and lock.locked_at == protocol.frozen_at
+
+
+def test_schemes_frozen_before_scheme_hashes_existed_are_fingerprinted_on_upgrade(
+    app: Any, session: Any
+) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    from integrity.registry.models import Task
+    from integrity.registry.services import catalogue
+    from tests import factories as f
+
+    _, round_ = f.subject_with_round(session, f.event(session))
+    task = catalogue.add_task(
+        session, actor=f.ACTOR, round_=round_, title_kk="Есеп", title_ru="Задача", max_units=6,
+        criteria=[("Шешімі", "Решение", 4), ("Жауабы", "", 2)],
+    )  # fmt: skip
+    catalogue.freeze_scheme(session, actor=f.ACTOR, task=task)
+    session.commit()
+    task_id, expected = task.id, task.scheme_sha256
+    session.close()
+    downgrade(revision="0015")  # as an instance was before: frozen, with no hash
+    upgrade()
+    again = session.get(Task, task_id)
+    assert again is not None and again.scheme_version == 1
+    assert (
+        again.scheme_sha256 == expected == catalogue.scheme_digest(catalogue.frozen_payload(again))
+    )

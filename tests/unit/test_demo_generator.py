@@ -326,3 +326,11 @@ def test_the_generator_imports_only_the_standard_library_and_the_iin_module() ->
                     assert {a.name for a in node.names} <= allowed
                 elif isinstance(node, ast.ImportFrom):
                     assert node.module in allowed or str(node.module).startswith(own), path
+
+
+def test_each_demo_criterion_has_its_russian_wording(data: DemoData) -> None:
+    for subject in data.subjects:
+        for task in subject.tasks:
+            assert len(task.criteria_ru) == len(task.criteria)
+            assert all(ru for ru in task.criteria_ru)
+    assert data.subjects[0].tasks[0].criteria_ru[0] == "Приведение системы к удобному виду"

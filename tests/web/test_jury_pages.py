@@ -131,8 +131,16 @@ def test_a_juror_saves_a_draft_then_submits_and_the_marking_is_final(
     draft = client.post(url, data={"csrf_token": token, f"t{task_id}c1": "6.5", "action": "draft"})
     assert draft.status_code == 302
     assert 'value="6.5"' in client.get(url).get_data(as_text=True)
-    done = client.post(url, data={"csrf_token": token, f"t{task_id}c1": "6.5",
-                                  f"t{task_id}c2": "2", "action": "submit"})  # fmt: skip
+    # Submitting saves the draft and asks for confirmation on its own page; the final POST submits.
+    asked = client.post(url, data={"csrf_token": token, f"t{task_id}c1": "6.5",
+                                   f"t{task_id}c2": "2", "action": "submit"})  # fmt: skip
+    assert asked.status_code == 302 and asked.location.endswith(f"{url}/submit")
+    session.expire_all()
+    assert session.get(Assignment, assignment.id).submitted_at is None
+    confirm = client.get(f"{url}/submit").get_data(as_text=True)
+    assert 'data-testid="confirm-work-total">8.5<' in confirm
+    done = client.post(f"{url}/submit", data={"csrf_token": token, f"t{task_id}c1": "6.5",
+                                              f"t{task_id}c2": "2"})  # fmt: skip
     assert done.status_code == 302
     session.expire_all()
     assert session.get(Assignment, assignment.id).submitted_at is not None

@@ -76,6 +76,7 @@ class WorkPage:
     tasks: list[Task]
     saved: dict[tuple[int, int], int]  # (task id, criterion number) → units saved
     pages: int  # masked pages to show
+    next: Assignment | None  # the juror's next work still to do
 
 
 def work_page(session: AnySession, juror: Juror | None, assignment_id: int) -> WorkPage:
@@ -89,6 +90,7 @@ def work_page(session: AnySession, juror: Juror | None, assignment_id: int) -> W
         tasks=marking.tasks_of(round_, assignment),
         saved=marking.saved_values(assignment),
         pages=len(marking.pages_of(session, assignment.work)),
+        next=marking.next_to_do(session, assignment.juror, assignment),
     )
 
 

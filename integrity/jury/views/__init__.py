@@ -7,7 +7,17 @@ the blueprints, never this package.
 
 from __future__ import annotations
 
-from integrity.jury.views import conflicts, draw, juror, marking, public
+from integrity.jury.views import conflicts, draw, juror, marking, public, submission
 from integrity.jury.views.blueprint import bp, private_jpeg, public_bp
 
-__all__ = ["bp", "conflicts", "draw", "juror", "marking", "private_jpeg", "public", "public_bp"]
+__all__ = [
+    "bp",
+    "conflicts",
+    "draw",
+    "juror",
+    "marking",
+    "private_jpeg",
+    "public",
+    "public_bp",
+    "submission",
+]

@@ -1,6 +1,6 @@
 """documents: what a round's protocols are signed with (place, the jury's chair and members)
 
-Revision ID: 0015_documents
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-08 00:00:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0015_documents"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None

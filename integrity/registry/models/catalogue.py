@@ -142,6 +142,12 @@ class Task(Base):
     tolerance_units: Mapped[int | None] = mapped_column(Integer)
     # Set when marking starts; from then on the scheme cannot change.
     scheme_frozen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The frozen scheme's version (a wording correction after the freeze adds one) and the SHA-256
+    # of that version's canonical form (registry.domain.scheme); None until frozen.
+    scheme_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
+    scheme_sha256: Mapped[str | None] = mapped_column(String(64))
 
     round: Mapped[Round] = relationship(back_populates="tasks")
     criteria: Mapped[list[TaskCriterion]] = relationship(
@@ -166,6 +172,13 @@ class TaskCriterion(Base):
     max_units: Mapped[int] = mapped_column(Integer, nullable=False)
 
     task: Mapped[Task] = relationship(back_populates="criteria")
+
+    def description_in(self, locale: str) -> tuple[str, str | None]:
+        """The wording in the reader's language, and None; or, when that one was not entered, the
+        other language's wording and that language's code (a screen marks it "in Kazakh")."""
+        own, other = ("ru", "kk") if locale == "ru" else ("kk", "ru")
+        text = getattr(self, f"description_{own}")
+        return (text, None) if text else (getattr(self, f"description_{other}"), other)
 
     __table_args__ = (
         UniqueConstraint("task_id", "number"),

@@ -14,6 +14,7 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.domain.kinds import EventKind, Stage, academic_year_problem
+from integrity.registry.domain.scheme import scheme_digest, scheme_payload, wording_problem
 from integrity.registry.models import Event, Round, Subject, Task, TaskCriterion
 
 
@@ -224,9 +225,13 @@ def _check_scheme(max_units: int, criteria: Sequence[CriterionSpec]) -> None:
             _l("The criteria's points must add up to the task's maximum."), field="criteria"
         )
     for kk, ru, units in criteria:
-        if not kk.strip() or not ru.strip() or units <= 0:
+        if wording_problem(kk, ru) or units <= 0:
             raise InvalidInput(
-                _l("Each criterion needs a description and points above zero."), field="criteria"
+                _l(
+                    "Each criterion needs a description (in Kazakh, in Russian or both) and "
+                    "points above zero."
+                ),
+                field="criteria",
             )
 
 
@@ -313,5 +318,23 @@ def freeze_scheme(session: AnySession, *, actor: Actor, task: Task) -> None:
     if not task.criteria:
         raise Conflict(_l("A task needs a marking scheme before it can be frozen."))
     task.scheme_frozen_at = utcnow()
+    payload = frozen_payload(task)
+    task.scheme_sha256 = scheme_digest(payload)
     session.flush()
-    record_event(session, actor=actor, action="registry.freeze_scheme", subject=f"task:{task.id}")
+    record_event(
+        session,
+        actor=actor,
+        action="registry.freeze_scheme",
+        subject=f"task:{task.id}",
+        data={"sha256": task.scheme_sha256, "scheme": payload},
+    )
+
+
+def frozen_payload(task: Task) -> dict[str, Any]:
+    """The canonical form of the task's scheme as it stands (its current version)."""
+    return scheme_payload(
+        max_units=task.max_units,
+        version=task.scheme_version,
+        criteria=[(c.number, c.max_units, c.description_kk, c.description_ru)
+                  for c in task.criteria],
+    )  # fmt: skip

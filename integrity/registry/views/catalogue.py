@@ -9,16 +9,25 @@ from werkzeug.wrappers import Response
 
 from integrity.extensions import db
 from integrity.registry.domain.kinds import EventKind, Stage, points_to_units, units_to_points
-from integrity.registry.forms import EventForm, RoundForm, SchemeForm, SubjectForm, TaskForm
+from integrity.registry.forms import (
+    EventForm,
+    RoundForm,
+    SchemeForm,
+    SubjectForm,
+    TaskForm,
+    WordingForm,
+)
 from integrity.registry.models import Event, Round, Subject, Task
-from integrity.registry.services import catalogue, queries
+from integrity.registry.services import catalogue, queries, schemes
 from integrity.registry.views.blueprint import CATALOGUE_READERS, EDITORS, bp
 from integrity.web.access import roles
 from integrity.web.forms import acting, attempt, perform
 
 
 def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:
-    """Lines of “points | description (kk) | description (ru)”; the Russian part may be omitted."""
+    """Lines of “points | description (kk) | description (ru)”: either description may be left
+    empty (“3 | | Решение”) or the Russian one omitted; a screen then shows the other language's,
+    marked as such. Nothing is copied from one language into the other."""
     criteria: list[catalogue.CriterionSpec] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -32,9 +41,7 @@ def parse_scheme(text: str) -> list[catalogue.CriterionSpec]:
             raise ValueError(
                 _("Line %(n)d: points are a whole or half number.", n=number)
             ) from None
-        kk = parts[1]
-        ru = parts[2] if len(parts) > 2 and parts[2] else kk
-        criteria.append((kk, ru, units))
+        criteria.append((parts[1], parts[2] if len(parts) > 2 else "", units))
     return criteria
 
 
@@ -242,12 +249,48 @@ def task(task_id: int) -> str | Response:
     if current_user.has_role(*EDITORS) and form.validate_on_submit() and _set_scheme(task, form):
         flash(_("Marking scheme saved."), "success")
         return redirect(url_for("registry.task", task_id=task.id))
+    return _task_page(task, form=form)
+
+
+def _task_page(task: Task, **forms: object) -> str:
+    wording = WordingForm(prefix="wording", wording=wording_text(task))
     return render_template(
         "registry/task.html",
         task=task,
-        form=form,
         can_edit=current_user.has_role(*EDITORS),
+        **{"form": None, "wording_form": wording, **forms},
     )
+
+
+def wording_text(task: Task) -> str:
+    return "\n".join(f"{c.description_kk} | {c.description_ru}" for c in task.criteria)
+
+
+def parse_wording(text: str) -> list[tuple[str, str]]:
+    """Lines of “description (kk) | description (ru)”, blank lines skipped."""
+    return [
+        (kk.strip(), ru.strip())
+        for kk, _sep, ru in (line.partition("|") for line in text.splitlines() if line.strip())
+    ]
+
+
+@bp.route("/tasks/<int:task_id>/wording", methods=["POST"])
+@roles(*EDITORS)
+def correct_wording(task_id: int) -> str | Response:
+    """A frozen scheme's wording corrected: a new version, audited with the reason."""
+    task = db.session.get(Task, task_id) or abort(404)
+    form = WordingForm(prefix="wording")
+    if form.validate() and perform(
+        form,
+        lambda: schemes.correct_wording(db.session, actor=acting(), task=task,
+                                        wordings=parse_wording(form.wording.data or ""),
+                                        reason=form.reason.data or ""),
+    ):  # fmt: skip
+        flash(
+            _("Wording corrected: version %(n)d of the scheme.", n=task.scheme_version), "success"
+        )
+        return redirect(url_for("registry.task", task_id=task.id))
+    return _task_page(task, wording_form=form)
 
 
 @bp.route("/tasks/<int:task_id>/freeze", methods=["POST"])

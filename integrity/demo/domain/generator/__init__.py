@@ -94,7 +94,10 @@ def build_subjects() -> tuple[DemoSubject, ...]:
         title_kk, title_ru, criteria = row
         nfc_criteria = tuple((names.nfc(text), points) for text, points in criteria)
         total = sum(points for _, points in criteria)
-        return DemoTask(number, names.nfc(title_kk), names.nfc(title_ru), total, nfc_criteria)
+        russian = tuple(names.nfc(names.CRITERIA_RU[text]) for text, _ in criteria)
+        return DemoTask(
+            number, names.nfc(title_kk), names.nfc(title_ru), total, nfc_criteria, russian
+        )
 
     return tuple(
         DemoSubject(code, names.nfc(kk), names.nfc(ru), en, lo, hi,

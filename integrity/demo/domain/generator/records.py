@@ -15,6 +15,7 @@ class DemoTask:
     title_ru: str
     max_points: int
     criteria: tuple[tuple[str, int], ...]  # (description in Kazakh, points); sum == max_points
+    criteria_ru: tuple[str, ...] = ()  # the same criteria's wording in Russian, in order
 
 
 @dataclass(frozen=True)

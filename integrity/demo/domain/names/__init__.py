@@ -16,6 +16,7 @@ from integrity.demo.domain.names.common import (
     nfc,
     nfc_all,
 )
+from integrity.demo.domain.names.criteria_ru import CRITERIA_RU
 from integrity.demo.domain.names.people import (
     KAZAKH_BOYS,
     KAZAKH_ELDERS,
@@ -70,6 +71,7 @@ from integrity.demo.domain.names.texts import (
 )
 
 __all__ = [
+    "CRITERIA_RU",
     "DISTRICTS",
     "EVENT_TITLES",
     "KAZAKH_BOYS",

@@ -16,15 +16,19 @@ from integrity.jury.services.marking.chair import (
     submitted_marking,
 )
 from integrity.jury.services.marking.juror import (
+    SHOWS,
     Line,
+    Works,
     home,
     juror_of,
     masked_page,
+    next_to_do,
     own_assignment,
     pages_of,
     save,
     saved_values,
     tasks_of,
+    works,
 )
 from integrity.jury.services.marking.progress import (
     JurorProgress,
@@ -41,10 +45,12 @@ from integrity.jury.services.marking.sheets import (
 )
 
 __all__ = [
+    "SHOWS",
     "Discrepancy",
     "JurorProgress",
     "Line",
     "MarkerPoints",
+    "Works",
     "chair_decide",
     "discrepancies",
     "home",
@@ -52,6 +58,7 @@ __all__ = [
     "lock_marks",
     "markings_of",
     "masked_page",
+    "next_to_do",
     "open_scores",
     "own_assignment",
     "pages_of",
@@ -66,4 +73,5 @@ __all__ = [
     "submitted_marking",
     "tasks_of",
     "tolerance",
+    "works",
 ]

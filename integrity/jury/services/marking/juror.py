@@ -42,6 +42,11 @@ def own_assignment(session: AnySession, juror: Juror | None, assignment_id: int)
     return found
 
 
+# A juror's works fall in three states; "todo" on the list means every work not yet submitted.
+STATES = ("new", "draft", "submitted")
+SHOWS = ("all", "todo", "draft", "submitted")
+
+
 @dataclass(frozen=True)
 class Line:
     assignment: Assignment
@@ -53,6 +58,49 @@ class Line:
     @property
     def submitted(self) -> bool:
         return self.assignment.submitted_at is not None
+
+    @property
+    def state(self) -> str:
+        """new (nothing saved), draft (something saved) or submitted."""
+        return "submitted" if self.submitted else "draft" if self.assignment.marks else "new"
+
+    def shown_in(self, show: str) -> bool:
+        return show == "all" or self.state == show or (show == "todo" and not self.submitted)
+
+
+@dataclass(frozen=True)
+class Works:
+    """The juror's list: the lines of one filter, and how many works each filter holds."""
+
+    lines: list[Line]
+    counts: dict[str, int]  # by SHOWS
+    show: str
+
+
+def works(session: AnySession, juror: Juror, show: str) -> Works:
+    """The juror's works filtered by ``show`` (one of SHOWS; anything else shows all)."""
+    every = home(session, juror)
+    show = show if show in SHOWS else "all"
+    counts = {s: sum(1 for line in every if line.shown_in(s)) for s in SHOWS}
+    return Works([line for line in every if line.shown_in(show)], counts, show)
+
+
+def next_to_do(session: AnySession, juror: Juror, after: Assignment) -> Assignment | None:
+    """The juror's next work still to do after ``after`` (by list order, wrapping round)."""
+    waiting = list(
+        session.execute(
+            select(Assignment)
+            .where(
+                Assignment.juror_id == juror.id,
+                Assignment.submitted_at.is_(None),
+                Assignment.id != after.id,
+            )
+            .order_by(Assignment.id)
+        ).scalars()
+    )
+    later = [a for a in waiting if a.id > after.id]
+    chosen = later or waiting
+    return chosen[0] if chosen else None
 
 
 def home(session: AnySession, juror: Juror) -> list[Line]:
