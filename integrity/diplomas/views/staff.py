@@ -120,6 +120,21 @@ def _decide(batch: Batch, approve: bool) -> None:
         jobs.submit(db.session, RENDER, {"batch_id": batch.id}, actor=actor)
 
 
+@bp.route("/batches/<int:batch_id>/approve")
+@roles(*ISSUERS)
+def confirm_approval(batch_id: int) -> Any:
+    """Approving issues the documents for good: this page says how many of each, then asks."""
+    batch = db.session.get(Batch, batch_id) or abort(404)
+    protocol = db.session.get(Protocol, batch.protocol_id) or abort(404)
+    preview = attempt(None, lambda: services.preview_batch(db.session, batch))
+    if preview is None or current_user.id == batch.requested_by_id:
+        return redirect(url_for(".batch", batch_id=batch.id))
+    return render_template(
+        "diplomas/approve.html", batch=batch, protocol=protocol, preview=preview,
+        type_names=TYPE_NAMES,
+    )  # fmt: skip
+
+
 @bp.route("/batches/<int:batch_id>/decide", methods=["POST"])
 @roles(*ISSUERS)
 def decide_batch(batch_id: int) -> Response:
@@ -127,6 +142,8 @@ def decide_batch(batch_id: int) -> Response:
 
     batch = db.session.get(Batch, batch_id) or abort(404)
     approve = request.form.get("decision") == "approve"
+    if approve and request.form.get("confirmed") != "yes":  # only from the confirmation page
+        return redirect(url_for(".confirm_approval", batch_id=batch_id))
     if perform(None, lambda: _decide(batch, approve)):
         jobs.dispatch(db.session, current_app)
         if approve:
