@@ -4,7 +4,6 @@ issued until that page's button is pressed. In Kazakh and Russian."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,13 +16,12 @@ from integrity.diplomas.models import Batch, BatchState, Diploma
 from tests.conftest import PASSWORD, Users
 from tests.factories import final_protocol
 
-SHOTS = Path("/tmp/shots-public")
 ISSUED = {"kk": "Иә, 6 құжат беру", "ru": "Да, выдать 6 документов"}
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_approving_a_diploma_batch_asks_first_on_a_page_that_shows_what_will_be_issued(
-    browser: Browser, live_server: str, session: Any, users: Users, lang: str
+    browser: Browser, live_server: str, session: Any, users: Users, lang: str, artifacts: Any
 ) -> None:
     protocol = final_protocol(session)
     maker = users.make(Role.ORGANISER)
@@ -48,8 +46,7 @@ def test_approving_a_diploma_batch_asks_first_on_a_page_that_shows_what_will_be_
 
     confirm = page.get_by_test_id("confirm-approval")
     expect(confirm).to_be_visible()
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"approve-confirm-{lang}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"approve-confirm-{lang}.png"), full_page=True)
     # Two awards (I and II degree here) and four certificates of participation: six in all.
     expect(page.get_by_test_id("count-total")).to_have_text("6")
     counts = page.get_by_test_id("approval-counts")
@@ -63,12 +60,12 @@ def test_approving_a_diploma_batch_asks_first_on_a_page_that_shows_what_will_be_
     session.expire_all()
     assert session.get(Batch, batch_id).state in (BatchState.APPROVED, BatchState.DONE)
     assert session.scalar(select(func.count()).select_from(Diploma)) == 6
-    page.screenshot(path=str(SHOTS / f"approve-done-{lang}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"approve-done-{lang}.png"), full_page=True)
     context.close()
 
 
 def test_the_confirmation_page_says_the_button_in_the_readers_language(
-    browser: Browser, live_server: str, session: Any, users: Users
+    browser: Browser, live_server: str, session: Any, users: Users, artifacts: Any
 ) -> None:
     protocol = final_protocol(session)
     maker = users.make(Role.ORGANISER)
@@ -88,5 +85,5 @@ def test_the_confirmation_page_says_the_button_in_the_readers_language(
         page.goto(f"{live_server}/diplomas/batches/{batch_id}/approve")
         expect(page.get_by_test_id("confirm")).to_have_text(ISSUED[lang])
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.screenshot(path=str(SHOTS / f"approve-phone-{lang}.png"), full_page=True)
+        page.screenshot(path=str(artifacts / f"approve-phone-{lang}.png"), full_page=True)
         context.close()

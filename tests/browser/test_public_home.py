@@ -6,7 +6,6 @@ at the bottom."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import issued_batch
 
 PHONE = {"width": 390, "height": 844}
-SHOTS = Path("/tmp/shots-public")
 CAMERA = {"kk": "камера", "ru": "камер"}  # "open your phone's camera", in each language
 
 
@@ -33,7 +31,7 @@ def _bottom(page: Page, test_id: str) -> float:
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_home_page_on_a_phone_leads_to_results_a_diploma_check_an_appeal_and_the_ledger(
-    browser: Browser, live_server: str, session: Any, users: Any, lang: str
+    browser: Browser, live_server: str, session: Any, users: Any, lang: str, artifacts: Any
 ) -> None:
     protocol, _, made = issued_batch(session, users)
     doc = made[0]
@@ -45,8 +43,7 @@ def test_the_home_page_on_a_phone_leads_to_results_a_diploma_check_an_appeal_and
     session.commit()
     page = browser.new_context(viewport=PHONE).new_page()
     _in_language(page, live_server, lang)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"home-phone-{lang}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"home-phone-{lang}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The four doors are the first thing under the title.
@@ -98,14 +95,13 @@ def test_the_home_page_on_a_phone_leads_to_results_a_diploma_check_an_appeal_and
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_the_home_page_on_a_desktop_keeps_the_hash_small_at_the_bottom(
-    browser: Browser, live_server: str, session: Any, users: Any, lang: str
+    browser: Browser, live_server: str, session: Any, users: Any, lang: str, artifacts: Any
 ) -> None:
     issued_batch(session, users)
     session.commit()
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     _in_language(page, live_server, lang)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"home-desktop-{lang}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"home-desktop-{lang}.png"), full_page=True)
     for part in ("home-results", "home-diploma", "home-appeal", "home-ledger"):
         assert _bottom(page, part) < page.get_by_test_id("auditors").bounding_box()["y"]  # type: ignore[index]
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366

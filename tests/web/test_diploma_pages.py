@@ -208,7 +208,8 @@ def test_a_batch_asked_for_on_the_page_needs_another_user_and_then_downloads(
 
     doc = db.session.execute(select(Diploma)).scalars().first()
     assert doc is not None
-    client.post(f"/diplomas/{doc.id}/status", data={"action": "annulled", "reason": "withdrawn"})
+    client.post(f"/diplomas/{doc.id}/status",
+                data={"action": "annulled", "reason": "withdrawn", "kind": "revoked"})  # fmt: skip
     html = client.get(path_of(doc)).get_data(as_text=True)
     assert verdict_of(html) == "annulled"
 
