@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SECRET_KEY = "insecure-default-change-me"  # noqa: S105  (refused outside development)
+# A placeholder: diplomas are not printed with it outside development (diplomas.services.rendering).
+DEFAULT_PUBLIC_HOST = "localhost:5000"
 INSTANCE_FILE = "integrity.toml"
 ENV_PREFIX = "INTEGRITY_"
 ENVIRONMENTS = ("production", "development", "testing")
@@ -138,8 +140,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PUBLIC_HOST",
         str,
-        "localhost:5000",
-        "Host name (and port) in diplomas' QR links: `https://<host>/v/…`.",
+        DEFAULT_PUBLIC_HOST,
+        "Host name (and port) in diplomas' QR links: `https://<host>/v/…`; a whole address "
+        "`http://<host>:<port>` for a server without TLS (the demo). Diplomas are not printed "
+        "with the default outside development.",
     ),
     Setting("DIPLOMA_ISSUER", str, "ZHD", "Three-letter issuer code printed in diploma serials."),
     Setting(
@@ -287,6 +291,9 @@ def _check(values: Mapping[str, Any]) -> None:
     issuer = str(values["DIPLOMA_ISSUER"])
     if not (len(issuer) == 3 and issuer.isascii() and issuer.isalpha() and issuer.isupper()):
         raise ConfigError("DIPLOMA_ISSUER must be three capital Latin letters, e.g. ZHD")
+    host = str(values["PUBLIC_HOST"]).lower()
+    if "://" in host and not host.startswith(("http://", "https://")):
+        raise ConfigError("PUBLIC_HOST is a host name, or an address starting http:// or https://")
     if int(values["JOBS_LEASE_SECONDS"]) < 2:
         raise ConfigError("JOBS_LEASE_SECONDS must be at least 2")
     if int(values["RISK_MIN_COUNT"]) < 1:

@@ -38,6 +38,7 @@ from integrity.extensions import db, limiter
 
 PG_URL = os.environ.get("INTEGRITY_TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery"
+TEST_HOST = "olimp.example.kz"
 
 
 def _migrate(url: str, instance: Path) -> None:
@@ -57,6 +58,8 @@ def _settings(url: str, instance: Path, **extra: Any) -> dict[str, Any]:
         "DATA_DIR": str(instance / "data"),
         "RATELIMIT_STORAGE_URL": "memory://",
         "LOG_LEVEL": "WARNING",
+        # Diplomas are not printed with the built-in placeholder host outside development.
+        "PUBLIC_HOST": TEST_HOST,
         **extra,
     }
 

@@ -26,6 +26,7 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool, address: str) -
 
     from integrity.accounts.models import User
 
+    _serve_diplomas_at(address)
     if reset:
         if not yes:
             click.confirm("This deletes every record of this instance. Continue?", abort=True)
@@ -42,6 +43,20 @@ def demo(reset: bool, if_empty: bool, yes: bool, no_scans: bool, address: str) -
     _what_to_try(address)
 
 
+def _serve_diplomas_at(address: str) -> None:
+    """The demo's diplomas link to where the demo serves, so their QR codes open: with
+    PUBLIC_HOST left at its built-in placeholder, ``address`` stands in for it (scripts/demo
+    gives it, and exports the same as INTEGRITY_PUBLIC_HOST for the server it starts)."""
+    from flask import current_app
+
+    from integrity.config import DEFAULT_PUBLIC_HOST
+    from integrity.settings import install, settings_of
+
+    settings = settings_of(current_app)
+    if settings.host == DEFAULT_PUBLIC_HOST and address:
+        install(current_app, settings.replace(public_host=address.strip().rstrip("/")))
+
+
 def _drop_everything() -> None:
     db.session.remove()
     db.drop_all()
@@ -50,9 +65,20 @@ def _drop_everything() -> None:
 
 
 def _load(*, scans: bool) -> None:
+    from flask import current_app
+
     from integrity.audit.domain import Actor
     from integrity.demo.loader import load_demo
     from integrity.demo.protocols import render_demo_batches
+    from integrity.diplomas.services.rendering import placeholder_host
+    from integrity.settings import settings_of
+
+    if placeholder_host(settings_of(current_app)):  # checked before anything is loaded
+        raise click.ClickException(
+            "The demo's diplomas are printed with QR links, and PUBLIC_HOST is the built-in "
+            "default: give --address http://<host>:<port> (where the demo serves) or set "
+            "INTEGRITY_PUBLIC_HOST."
+        )
 
     click.echo("Loading the demo (the scan step takes a minute)…" if scans else "Loading the demo…")
     event = load_demo(db.session, scans=scans)
@@ -81,7 +107,7 @@ def _what_to_try(address: str) -> None:
     )
     diploma = demo_diploma_path(db.session)
     if diploma:
-        # The QR itself links to PUBLIC_HOST over https; the demo server speaks plain http here.
+        # The QR itself links to PUBLIC_HOST (the --address, when PUBLIC_HOST is not set).
         where = f"{address.rstrip('/')}{diploma}" if address else f"{diploma} at the address below"
         click.echo(
             f"Diplomas: a demo diploma's QR code opens {where} (another demo diploma is "

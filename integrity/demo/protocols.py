@@ -14,7 +14,7 @@ from integrity.db import AnySession, utcnow
 from integrity.demo.jury import freeze_clean, run_draw, settle_conflicts
 from integrity.diplomas import services as diplomas
 from integrity.diplomas.domain import to_code
-from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
+from integrity.diplomas.models import AnnulKind, Batch, BatchState, Diploma, DocumentStatus
 from integrity.jury.models import Assignment
 from integrity.jury.services import marking
 from integrity.protocols import services
@@ -145,6 +145,7 @@ def issue_demo_diplomas(
             diploma=first,
             status=DocumentStatus.ANNULLED,
             reason="Демо: қате марапат, хаттамаға сәйкес келмейді.",
+            kind=AnnulKind.ERROR,
         )
     return batches
 

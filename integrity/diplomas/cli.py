@@ -203,14 +203,18 @@ def render_command(batch_id: int, out: Path | None, as_user: str | None) -> None
         click.echo(str(out))
 
 
-def _change(serial: str, reason: str, as_user: str | None, status: str) -> None:
+def _change(
+    serial: str, reason: str, as_user: str | None, status: str, kind: str | None = None,
+    replaced_by: str | None = None,
+) -> None:  # fmt: skip
     from integrity.diplomas import services
-    from integrity.diplomas.models import DocumentStatus
+    from integrity.diplomas.models import AnnulKind, DocumentStatus
 
     doc = _doc_or_exit(serial)
     carry_out(lambda: services.set_status(
         db.session, actor=cli_actor(as_user), settings=_settings(), diploma=doc,
-        status=DocumentStatus(status), reason=reason,
+        status=DocumentStatus(status), reason=reason, kind=AnnulKind(kind) if kind else None,
+        replaced_by=replaced_by,
     ))  # fmt: skip
     click.echo(f"{doc.serial}: {doc.status.value}")
 
@@ -222,14 +226,26 @@ def _change(serial: str, reason: str, as_user: str | None, status: str) -> None:
     "--suspend", is_flag=True, help="Suspend (an appeal is pending) instead of annulling."
 )
 @click.option("--restore", is_flag=True, help="Make a suspended document valid again.")
+@click.option(
+    "--kind",
+    type=click.Choice(["error", "reissued", "revoked"]),
+    default=None,
+    help="Why it is annulled (required to annul): issued in error, re-issued, or revoked.",
+)
+@click.option(
+    "--replaced-by", default=None, help="With --kind reissued: the new document's serial."
+)
 @click.option("--as", "as_user", default=None)
 def revoke_command(
-    serial: str, reason: str, suspend: bool, restore: bool, as_user: str | None
-) -> None:
-    """Annul a document (or suspend it, or restore a suspended one), with a reason."""
+    serial: str, reason: str, suspend: bool, restore: bool, kind: str | None,
+    replaced_by: str | None, as_user: str | None,
+) -> None:  # fmt: skip
+    """Annul a document (or suspend it, or restore a suspended one), with a reason; an annulment
+    says its kind, which the public check shows."""
     if suspend and restore:
         raise click.UsageError("--suspend or --restore, not both")
-    _change(serial, reason, as_user, "suspended" if suspend else "valid" if restore else "annulled")
+    status = "suspended" if suspend else "valid" if restore else "annulled"
+    _change(serial, reason, as_user, status, kind, replaced_by)
 
 
 @diplomas.command("reissue")
@@ -278,6 +294,8 @@ def verify_command(text: str, as_json: bool) -> None:
         }
     if result.note and result.note.by:
         out["superseded_by"] = result.note.by
+    if result.note and result.note.kind:
+        out["annulled_as"] = result.note.kind
     if as_json:
         echo_json(out)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from integrity.diplomas.models import BatchState, DocumentStatus
+from integrity.diplomas.models import AnnulKind, BatchState, DocumentStatus
 
 TYPE_NAMES = {
     "D1": _l("Diploma of the I degree"),
@@ -29,6 +29,12 @@ STATUS_NAMES = {
     DocumentStatus.SUSPENDED: _l("suspended"),
     DocumentStatus.ANNULLED: _l("annulled"),
     DocumentStatus.SUPERSEDED: _l("superseded"),
+}
+# Why a document is annulled, as staff choose it (the public page says it in sentences).
+ANNUL_KIND_NAMES = {
+    AnnulKind.ERROR: _l("issued in error"),
+    AnnulKind.REISSUED: _l("re-issued: another document replaces it"),
+    AnnulKind.REVOKED: _l("revoked: the award is withdrawn"),
 }
 # A document's language, in its own words (not translated).
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}

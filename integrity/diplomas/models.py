@@ -38,6 +38,14 @@ class DocumentStatus(StrEnum):
     SUPERSEDED = "superseded"  # re-issued under a new serial
 
 
+class AnnulKind(StrEnum):
+    """Why a document was annulled, as the public check says it."""
+
+    ERROR = "error"  # issued by mistake (the default for annulments made before kinds existed)
+    REISSUED = "reissued"  # another document replaces it (``superseded_by`` when it is known)
+    REVOKED = "revoked"  # withdrawn: the award no longer stands
+
+
 class BatchState(StrEnum):
     REQUESTED = "requested"  # by the maker; waits for a checker
     REJECTED = "rejected"
@@ -100,6 +108,7 @@ class Diploma(Base):
     __table_args__ = (
         UniqueConstraint("issuer", "year", "doc_type", "sequence"),
         CheckConstraint("status != 'superseded' OR superseded_by_id IS NOT NULL", name="succ"),
+        CheckConstraint("status != 'annulled' OR annul_kind IS NOT NULL", name="annulled_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +136,9 @@ class Diploma(Base):
         enum_column(DocumentStatus, "diploma_status"), nullable=False, default=DocumentStatus.VALID
     )
     status_reason: Mapped[str | None] = mapped_column(Text)
+    annul_kind: Mapped[AnnulKind | None] = mapped_column(
+        enum_column(AnnulKind, "diploma_annul_kind")
+    )
     status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("diploma.id"))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import functools
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 
 from integrity import spreadsheets
 from integrity.cli import carry_out, cli_actor, echo_json, secret_line
 from integrity.extensions import db
 from integrity.registry.cli import round_or_exit
+from integrity.settings import settings_of
 
 
 def _chosen(round_id: int, grade: int | None) -> list[Any]:
@@ -47,7 +49,9 @@ def _step(
 
     actor = cli_actor(as_user)
     chosen = _chosen(round_id, grade)
-    action = functools.partial(getattr(services, step), **extra)
+    action = partial(getattr(services, step), **extra)
+    if step == "close_appeals":  # a refusal states the window's end in the centre's time
+        action = partial(action, zone=settings_of(current_app).zone)
     carry_out(lambda: services.advance_grades(db.session, actor=actor, protocols=chosen,
                                               step=action))  # fmt: skip
     done = [_summary(protocol) for protocol in chosen]

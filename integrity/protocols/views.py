@@ -4,6 +4,7 @@ protocol with its versions, hashes and times."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -139,7 +140,8 @@ def publish_protocol(round_id: int) -> Response:
 @bp.route("/rounds/<int:round_id>/close-appeals", methods=["POST"])
 @roles(*ACTORS)
 def close_protocol_appeals(round_id: int) -> Response:
-    return _protocol_step(round_id, services.close_appeals)
+    zone = settings_of(current_app).zone  # a refusal states the window's end in local time
+    return _protocol_step(round_id, partial(services.close_appeals, zone=zone))
 
 
 @results_bp.route("/events/<int:event_id>")

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, render_template
 
 from integrity.audit.services import chain_head
 from integrity.extensions import db
-from integrity.registry.services import queries
+from integrity.public import home as page
 from integrity.web.access import public
 
 bp = Blueprint("public", __name__)
@@ -19,9 +19,12 @@ bp = Blueprint("public", __name__)
 @public
 def home() -> str:
     seq, digest = chain_head(db.session)
-    events, counts = queries.latest_events_with_entries(db.session)
     return render_template(
-        "public/home.html", head_seq=seq, head_hash=digest, events=events, entry_counts=counts
+        "public/home.html",
+        head_seq=seq,
+        head_hash=digest,
+        events=page.event_results(db.session),
+        ledger=page.ledger_rounds(db.session),
     )
 
 

@@ -18,7 +18,7 @@ from integrity.accounts.domain import Role
 from integrity.clock import local_date, local_today
 from integrity.diplomas import services
 from integrity.diplomas.domain import DocType, Serial, from_text, published, read
-from integrity.diplomas.models import BatchState, Diploma, DocumentStatus, KeyState
+from integrity.diplomas.models import AnnulKind, BatchState, Diploma, DocumentStatus, KeyState
 from integrity.diplomas.services import keys, verifying
 from integrity.diplomas.services.rendering import link, render_batch, render_one
 from integrity.errors import Conflict, Forbidden, InvalidInput
@@ -133,9 +133,12 @@ def test_status_changes_are_audited_and_show_in_the_verdict_and_the_signed_list(
         verifying.check_link(session, link(doc, settings().host), settings().zone)[0].verdict
         is Verdict.SUSPENDED
     )
+    with pytest.raises(InvalidInput):  # an annulment says its kind
+        services.set_status(session, settings=settings(), actor=actor, diploma=doc,
+                            status=DocumentStatus.ANNULLED, reason="the award was withdrawn")  # fmt: skip
     services.set_status(session, settings=settings(), actor=actor, diploma=doc,
-                        status=DocumentStatus.ANNULLED,
-                        reason="the award was withdrawn")  # fmt: skip
+                        status=DocumentStatus.ANNULLED, reason="the award was withdrawn",
+                        kind=AnnulKind.REVOKED)  # fmt: skip
     result = verifying.check_link(session, link(doc, settings().host), settings().zone)[0]
     assert result.verdict is Verdict.ANNULLED and result.note and result.note.on
     with pytest.raises(Conflict):  # annulled is final
@@ -160,7 +163,7 @@ def test_status_changes_are_audited_and_show_in_the_verdict_and_the_signed_list(
     assert document is not None
     view = published.read_status_list(document, keys.published_keys(session, settings().zone))
     assert view.note(doc.status_index) == published.StatusNote(
-        "annulled", local_date(settings_of(current_app).zone, doc.status_at)
+        "annulled", local_date(settings_of(current_app).zone, doc.status_at), kind="revoked"
     )
     assert view.note(other.status_index).by == new.serial  # type: ignore[union-attr]
     assert view.note(new.status_index) == published.StatusNote("valid")
@@ -273,7 +276,7 @@ def test_a_rendered_diploma_scanned_at_150_dpi_gives_back_a_verifiable_qr(
     codes = zxingcpp.read_barcodes(np.asarray(image))
     (code,) = [c for c in codes if c.format == zxingcpp.BarcodeFormat.QRCode]
     assert code.text == link(doc, settings().host) and code.text == code.text.lower()
-    assert code.text.startswith("https://localhost:5000/v/")
+    assert code.text.startswith("https://olimp.example.kz/v/")
     assert code.ec_level == "Q"
     # At least 30 mm on the page: measured on the scan, corner to corner.
     xs = [p.x for p in (code.position.top_left, code.position.top_right)]
@@ -313,7 +316,10 @@ def test_the_command_line_asks_approves_verifies_revokes_and_reissues(
     doc = session.execute(select(Diploma).order_by(Diploma.id)).scalars().first()
     checked = run(args=["diplomas", "verify", link(doc, settings().host), "--json"])
     assert checked.exit_code == 0 and json.loads(checked.output)["serial"] == doc.serial
-    revoked = run(args=["diplomas", "revoke", doc.serial.lower(), "--reason", "withdrawn"])
+    unsaid = run(args=["diplomas", "revoke", doc.serial, "--reason", "withdrawn"])
+    assert unsaid.exit_code == 1  # an annulment says its kind
+    revoked = run(args=["diplomas", "revoke", doc.serial.lower(), "--reason", "withdrawn",
+                        "--kind", "revoked"])  # fmt: skip
     assert revoked.exit_code == 0, revoked.output
     assert run(args=["diplomas", "verify", link(doc, settings().host)]).exit_code == 1
     again = run(args=["diplomas", "revoke", doc.serial, "--reason", "twice"])

@@ -279,7 +279,7 @@ def test_the_signed_pdfs_qr_code_opens_the_public_check_of_that_version(session:
     image = pdf[0].render(scale=150 / 72, grayscale=True).to_pil()
     (code,) = [c for c in zxingcpp.read_barcodes(np.asarray(image))
                if c.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
-    assert code.text == f"https://localhost:5000/r/{version.content_sha256}"
+    assert code.text == f"https://olimp.example.kz/r/{version.content_sha256}"
 
 
 def test_changing_a_recommendations_status_keeps_the_finding_it_answers(session: Any) -> None:

@@ -146,6 +146,7 @@ POLICY: dict[str, Any] = {
     "diplomas.event": JURY | {R.OBSERVER},
     "diplomas.request_batch": JURY,
     "diplomas.batch": JURY | {R.OBSERVER},
+    "diplomas.confirm_approval": JURY,
     "diplomas.decide_batch": JURY,
     "diplomas.batch_archive": JURY,
     "diplomas.document": JURY | {R.OBSERVER},

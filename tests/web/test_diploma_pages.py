@@ -187,12 +187,19 @@ def test_a_batch_asked_for_on_the_page_needs_another_user_and_then_downloads(
     batch = db.session.execute(select(Batch)).scalar_one()
     assert response.status_code == 302 and batch.state is BatchState.REQUESTED
     assert "decision" not in client.get(f"/diplomas/batches/{batch.id}").get_data(as_text=True)
-    client.post(f"/diplomas/batches/{batch.id}/decide", data={"decision": "approve"})
+    client.post(f"/diplomas/batches/{batch.id}/decide",
+                data={"decision": "approve", "confirmed": "yes"})  # fmt: skip
     db.session.refresh(batch)
     assert batch.state is BatchState.REQUESTED  # the maker cannot approve their own batch
 
     login(client, users.make(Role.DIRECTOR))
-    client.post(f"/diplomas/batches/{batch.id}/decide", data={"decision": "approve"})
+    # Approving asks first: a POST without the confirmation page's answer only leads there.
+    unconfirmed = client.post(f"/diplomas/batches/{batch.id}/decide", data={"decision": "approve"})
+    assert unconfirmed.headers["Location"] == f"/diplomas/batches/{batch.id}/approve"
+    db.session.refresh(batch)
+    assert batch.state is BatchState.REQUESTED
+    client.post(f"/diplomas/batches/{batch.id}/decide",
+                data={"decision": "approve", "confirmed": "yes"})  # fmt: skip
     db.session.refresh(batch)
     assert batch.state is BatchState.DONE and batch.total == 6  # the job ran (immediate in tests)
     archive = client.get(f"/diplomas/batches/{batch.id}.zip")
@@ -201,7 +208,8 @@ def test_a_batch_asked_for_on_the_page_needs_another_user_and_then_downloads(
 
     doc = db.session.execute(select(Diploma)).scalars().first()
     assert doc is not None
-    client.post(f"/diplomas/{doc.id}/status", data={"action": "annulled", "reason": "withdrawn"})
+    client.post(f"/diplomas/{doc.id}/status",
+                data={"action": "annulled", "reason": "withdrawn", "kind": "revoked"})  # fmt: skip
     html = client.get(path_of(doc)).get_data(as_text=True)
     assert verdict_of(html) == "annulled"
 

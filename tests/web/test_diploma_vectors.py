@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from integrity.diplomas.domain import read
-from integrity.diplomas.models import Diploma, DocumentStatus, KeyState, SigningKey
+from integrity.diplomas.models import AnnulKind, Diploma, DocumentStatus, KeyState, SigningKey
 from integrity.diplomas.services import keys
 from integrity.settings import settings_of
 from integrity.vault import domain as vault_crypto
@@ -57,6 +57,8 @@ def vector_world(session: Any) -> None:
     for index_text, entry in VECTORS["status"]["entries"].items():
         doc = next(d for d in by_serial.values() if d.status_index == int(index_text))
         doc.status = DocumentStatus(entry["status"])
+        if doc.status is DocumentStatus.ANNULLED:  # the vectors' list predates annulment kinds
+            doc.annul_kind = AnnulKind(entry.get("kind", "error"))
         doc.status_at = dt.datetime.fromisoformat(entry["on"] + "T12:00:00+00:00")
         if entry.get("by"):
             doc.superseded_by_id = by_serial[entry["by"]].id

@@ -223,7 +223,10 @@ def to_code(blob: bytes) -> str:
 
 
 def to_link(host: str, blob: bytes) -> str:
-    return f"https://{host.lower()}/v/{to_code(blob)}"
+    """The QR code's link: ``https://<host>/v/<code>``; a ``host`` that names its scheme
+    (``http://127.0.0.1:8000``, a server without TLS such as the demo's) keeps it."""
+    base = host.lower().rstrip("/")
+    return f"{base if '://' in base else 'https://' + base}/v/{to_code(blob)}"
 
 
 def from_text(text: str) -> bytes:

@@ -98,6 +98,8 @@ def report(result: Result) -> dict[str, Any]:
         out["since"] = result.note.on.isoformat()
     if result.note is not None and result.note.by:
         out["superseded_by"] = result.note.by
+    if result.note is not None and result.note.kind:
+        out["annulled_as"] = result.note.kind
     if result.why:
         out["why"] = result.why
     return out

@@ -21,10 +21,13 @@ Bitstring Status List that lists only the documents that are not valid, since th
 
     {"format": "integrity-status/1", "issuer": "ZHD", "updated": "2026-11-22T10:00:00Z",
      "size": 1234,
-     "entries": {"12": {"status": "annulled", "on": "2026-11-20"},
+     "entries": {"12": {"status": "annulled", "on": "2026-11-20", "kind": "error"},
                  "13": {"status": "superseded", "on": "2026-11-21", "by": "ZHD-26-D1-000014-3"},
                  "40": {"status": "suspended", "on": "2026-11-21"}},
      "key_id": 1, "signature": "<Ed25519, base64url, no padding>"}
+
+An annulled entry says its ``kind``: ``error`` (issued by mistake), ``reissued`` (another document
+replaces it; ``by`` names it when known) or ``revoked`` (the award is withdrawn).
 
 Every status index below ``size`` that is not in ``entries`` is valid; an index at or above
 ``size`` belongs to a document issued after the list was made (its status is unknown offline).
@@ -52,6 +55,7 @@ from integrity.diplomas.domain import Payload, PayloadError, read, verify
 KEYS_FORMAT = "integrity-keys/1"
 STATUS_FORMAT = "integrity-status/1"
 STATUSES = ("valid", "suspended", "annulled", "superseded")
+ANNUL_KINDS = ("error", "reissued", "revoked")
 
 
 class Verdict(StrEnum):
@@ -91,7 +95,8 @@ class PublishedKey:
 class StatusNote:
     status: str  # one of STATUSES
     on: dt.date | None = None
-    by: str | None = None  # the superseding serial
+    by: str | None = None  # the superseding serial (or, for an annulled one, the replacing one)
+    kind: str | None = None  # an annulment's kind: one of ANNUL_KINDS
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,8 @@ def status_list(
             entry["on"] = note.on.isoformat()
         if note.by:
             entry["by"] = note.by
+        if note.kind:
+            entry["kind"] = note.kind
         entries[str(index)] = entry
     document: dict[str, Any] = {
         "format": STATUS_FORMAT,
@@ -250,6 +257,7 @@ def read_status_list(
                 status=entry["status"],
                 on=dt.date.fromisoformat(entry["on"]) if entry.get("on") else None,
                 by=entry.get("by"),
+                kind=entry.get("kind") if entry.get("kind") in ANNUL_KINDS else None,
             )
         return StatusView(int(document["size"]), notes, _parse_time(document["updated"]))
     except (KeyError, TypeError, ValueError) as exc:

@@ -6,8 +6,10 @@ Services flush and record audit events; the view, command or job commits once. T
 """
 
 from integrity.diplomas.services.batches import (
+    Preview,
     batch_documents,
     decide_batch,
+    preview_batch,
     protocol_drafts,
     request_batch,
 )
@@ -31,12 +33,14 @@ __all__ = [
     "LANGUAGES",
     "Draft",
     "EventPage",
+    "Preview",
     "batch_documents",
     "decide_batch",
     "event_page",
     "find_by_serial",
     "issue",
     "issue_one",
+    "preview_batch",
     "protocol_drafts",
     "reissue",
     "request_batch",

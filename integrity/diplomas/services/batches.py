@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,7 +14,14 @@ from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.diplomas.domain import DocType
 from integrity.diplomas.models import Batch, BatchState, Diploma
-from integrity.diplomas.services.issuing import AWARD_TYPES, CHANGEABLE, LANGUAGES, Draft, issue
+from integrity.diplomas.services.issuing import (
+    AWARD_TYPES,
+    CHANGEABLE,
+    LANGUAGES,
+    Draft,
+    issue,
+    not_yet_issued,
+)
 from integrity.errors import Conflict, Forbidden, InvalidInput, NotFound
 from integrity.protocols.models import Protocol, ProtocolState
 from integrity.registry.models import Entry, Participant
@@ -124,6 +133,32 @@ def request_batch(
         data={"protocol_id": protocol.id, "documents": len(drafts), "language": language},
     )
     return batch
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What approving a batch would issue: how many documents of each type (by type code, in the
+    order of ``DocType``), and how many of the protocol's awards already have their document."""
+
+    by_type: list[tuple[str, int]]
+    new: int
+    existing: int
+
+
+def preview_batch(session: AnySession, batch: Batch) -> Preview:
+    """The documents an approval would issue now, counted; nothing is written."""
+    if batch.state is not BatchState.REQUESTED:
+        raise Conflict(_l("This batch is already decided."), code="decided")
+    protocol = session.get(Protocol, batch.protocol_id)
+    if protocol is None:
+        raise NotFound(_l("No such protocol."))
+    drafts = protocol_drafts(
+        session, protocol, language=batch.language, participation=batch.participation
+    )
+    todo = not_yet_issued(session, drafts)
+    counts = Counter(d.doc_type for d in todo)
+    by_type = [(t.code, counts[t]) for t in DocType if counts[t]]
+    return Preview(by_type, len(todo), len(drafts) - len(todo))
 
 
 def decide_batch(

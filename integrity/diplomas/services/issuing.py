@@ -63,7 +63,7 @@ def _check_draft(draft: Draft) -> None:
         raise InvalidInput(_l("The language must be kk or ru."), field="language")
 
 
-def _not_yet_issued(session: AnySession, drafts: list[Draft]) -> list[Draft]:
+def not_yet_issued(session: AnySession, drafts: list[Draft]) -> list[Draft]:
     """The drafts whose source has no document yet: issuing again never duplicates."""
     sources = [d.source for d in drafts if d.source]
     existing = set(
@@ -138,7 +138,7 @@ def issue(
     Drafts whose source already has a document are skipped: issuing again never duplicates."""
     for draft in drafts:
         _check_draft(draft)
-    todo = _not_yet_issued(session, drafts)
+    todo = not_yet_issued(session, drafts)
     if not todo:
         return []
     issued_on = issued_on or local_today(settings.zone)

@@ -172,17 +172,23 @@ def status_notes(session: AnySession, zone: ZoneInfo) -> dict[int, published.Sta
 
 
 def note(
-    zone: ZoneInfo, status: DocumentStatus, status_at: dt.datetime | None, successor: str | None
+    zone: ZoneInfo,
+    status: DocumentStatus,
+    status_at: dt.datetime | None,
+    successor: str | None,
+    kind: str | None = None,
 ) -> published.StatusNote:
     """A document's status as the status list and the verdict state it: a change's local date,
-    and the superseding serial."""
+    the superseding (or replacing) serial, and an annulment's kind."""
     on = local_date(zone, status_at) if status_at and status is not DocumentStatus.VALID else None
-    return published.StatusNote(status=status.value, on=on, by=successor)
+    kind = kind if status is DocumentStatus.ANNULLED else None
+    return published.StatusNote(status=status.value, on=on, by=successor, kind=kind)
 
 
 def note_of(zone: ZoneInfo, doc: Diploma) -> published.StatusNote:
     successor = doc.superseded_by.serial if doc.superseded_by else None
-    return note(zone, doc.status, doc.status_at, successor)
+    kind = doc.annul_kind.value if doc.annul_kind else None
+    return note(zone, doc.status, doc.status_at, successor, kind)
 
 
 def publish_status_list(session: AnySession, *, actor: Actor, settings: Settings) -> StatusList:

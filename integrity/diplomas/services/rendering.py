@@ -15,13 +15,17 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 
+from flask_babel import lazy_gettext as _l
+
 from integrity import spreadsheets
 from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
+from integrity.config import DEFAULT_PUBLIC_HOST
 from integrity.db import AnySession
 from integrity.diplomas import services
 from integrity.diplomas.domain import DocType, documents, to_link
 from integrity.diplomas.models import Batch, BatchState, Diploma
+from integrity.errors import Conflict
 from integrity.extensions import db
 from integrity.registry.models import Event
 from integrity.settings import Settings
@@ -33,7 +37,26 @@ def link(doc: Diploma, host: str) -> str:
     return to_link(host, doc.payload)
 
 
+def placeholder_host(settings: Settings) -> bool:
+    """Whether a QR code would carry the built-in placeholder host (development may)."""
+    return settings.env != "development" and settings.host == DEFAULT_PUBLIC_HOST
+
+
+def require_public_host(settings: Settings) -> None:
+    """Refuse to print the built-in placeholder host in a QR code: such a diploma would lead
+    nowhere. Development may; the demo sets PUBLIC_HOST to the address it serves."""
+    if placeholder_host(settings):
+        raise Conflict(
+            _l("Diplomas are not printed while PUBLIC_HOST is the built-in default (%(host)s): "
+               "their QR codes would lead nowhere. Set INTEGRITY_PUBLIC_HOST (or public_host in "
+               "integrity.toml) to the address of this site's public pages.",
+               host=DEFAULT_PUBLIC_HOST),
+            code="placeholder_host",
+        )  # fmt: skip
+
+
 def printable(doc: Diploma, event: Event, settings: Settings) -> documents.Printable:
+    require_public_host(settings)
     ru = doc.language == "ru"
     return documents.Printable(
         serial=doc.serial,

@@ -8,9 +8,9 @@ from integrity.audit.domain.chain import Actor
 from integrity.audit.services import record_event
 from integrity.db import AnySession, utcnow
 from integrity.diplomas.domain import DocType
-from integrity.diplomas.models import Diploma, DocumentStatus
+from integrity.diplomas.models import AnnulKind, Diploma, DocumentStatus
 from integrity.diplomas.services import keys
-from integrity.diplomas.services.issuing import CHANGEABLE, Draft, issue
+from integrity.diplomas.services.issuing import CHANGEABLE, Draft, find_by_serial, issue
 from integrity.errors import Conflict, InvalidInput
 from integrity.registry.domain import normalise_name
 from integrity.settings import Settings
@@ -24,8 +24,12 @@ def set_status(
     diploma: Diploma,
     status: DocumentStatus,
     reason: str,
+    kind: AnnulKind | None = None,
+    replaced_by: str | None = None,
 ) -> Diploma:
-    """Suspend, annul or restore a document; superseding is ``reissue``'s business."""
+    """Suspend, annul or restore a document; superseding is ``reissue``'s business. Annulling
+    says its ``kind``; a document annulled as re-issued may name the document that replaces it
+    (``replaced_by``, a serial), which its public check then links to."""
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_l("Give a reason for the change."), field="reason")
@@ -37,20 +41,50 @@ def set_status(
         )
     if diploma.status is status:
         raise Conflict(_l("The document already has this status."), code="same_status")
+    data: dict[str, str] = {}
+    if status is DocumentStatus.ANNULLED:
+        data = _annulment(session, diploma, kind, replaced_by)
     before = diploma.status
     diploma.status = status
     diploma.status_reason = reason
     diploma.status_at = utcnow()
     session.flush()
+    session.expire(diploma, ["superseded_by"])  # a replacing document named just now
     record_event(
         session,
         actor=actor,
         action="diploma.status_changed",
         subject=f"diploma:{diploma.id}",
-        data={"serial": diploma.serial, "from": before.value, "to": status.value, "reason": reason},
-    )
+        data={"serial": diploma.serial, "from": before.value, "to": status.value, "reason": reason,
+              **data},
+    )  # fmt: skip
     keys.publish_status_list(session, actor=actor, settings=settings)
     return diploma
+
+
+def _annulment(
+    session: AnySession, diploma: Diploma, kind: AnnulKind | None, replaced_by: str | None
+) -> dict[str, str]:
+    """Set an annulment's kind (and replacing document); what the audit event adds."""
+    if kind is None:
+        raise InvalidInput(_l("Say why the document is annulled."), field="kind")
+    diploma.annul_kind = kind
+    data = {"kind": kind.value}
+    serial = (replaced_by or "").strip().upper()
+    if serial and kind is not AnnulKind.REISSUED:
+        raise InvalidInput(
+            _l("Only a re-issued document names the one that replaces it."), field="replaced_by"
+        )
+    if serial:
+        new = find_by_serial(session, serial)
+        if new is None or new.id == diploma.id or new.status not in CHANGEABLE:
+            raise InvalidInput(
+                _l("No valid document has the serial %(serial)s.", serial=serial),
+                field="replaced_by",
+            )
+        diploma.superseded_by_id = new.id
+        data["replaced_by"] = new.serial
+    return data
 
 
 def reissue(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from integrity.db import AnySession
 from integrity.diplomas.domain import Payload, PayloadError, Serial, from_text, published, to_code
-from integrity.diplomas.models import Diploma, DocumentStatus
+from integrity.diplomas.models import AnnulKind, Diploma, DocumentStatus
 from integrity.diplomas.services import keys
 from integrity.registry.domain import name_key
 from integrity.registry.models import Event
@@ -62,7 +62,8 @@ class Found:
 _successor = aliased(Diploma)
 _LOOKUP = (
     select(
-        Diploma.id, Diploma.payload, Diploma.status, Diploma.status_at, Diploma.school,
+        Diploma.id, Diploma.payload, Diploma.status, Diploma.status_at, Diploma.annul_kind,
+        Diploma.school,
         Event.title_kk, Event.title_ru, Event.title_en, _successor.serial,
         _successor.payload.label("successor_payload"),
     )
@@ -90,7 +91,8 @@ def check_blob(
         found.append(
             Found(row.id, row.school, (row.title_kk, row.title_ru, row.title_en), successor)
         )
-        return keys.note(zone, DocumentStatus(row.status), row.status_at, row.serial)
+        kind = AnnulKind(row.annul_kind).value if row.annul_kind else None
+        return keys.note(zone, DocumentStatus(row.status), row.status_at, row.serial, kind)
 
     key_id = int.from_bytes(blob[1:3]) if len(blob) > 3 else None
     known = (cache or KeyCache()).keys(session, zone, key_id)

@@ -24,8 +24,8 @@ from integrity.accounts.domain import Role
 from integrity.diplomas import services
 from integrity.diplomas.domain import DocType, to_code
 from integrity.diplomas.forms import IssueForm
-from integrity.diplomas.labels import BATCH_STATES, STATUS_NAMES, TYPE_NAMES
-from integrity.diplomas.models import Batch, BatchState, Diploma, DocumentStatus
+from integrity.diplomas.labels import ANNUL_KIND_NAMES, BATCH_STATES, STATUS_NAMES, TYPE_NAMES
+from integrity.diplomas.models import AnnulKind, Batch, BatchState, Diploma, DocumentStatus
 from integrity.diplomas.services import rendering
 from integrity.extensions import db
 from integrity.protocols.models import Protocol
@@ -115,9 +115,26 @@ def _decide(batch: Batch, approve: bool) -> None:
     from integrity.diplomas.tasks import RENDER
 
     actor, settings = acting(), settings_of(current_app)
+    if approve:  # nothing is issued that could not be printed
+        rendering.require_public_host(settings)
     services.decide_batch(db.session, actor=actor, settings=settings, batch=batch, approve=approve)
     if approve:
         jobs.submit(db.session, RENDER, {"batch_id": batch.id}, actor=actor)
+
+
+@bp.route("/batches/<int:batch_id>/approve")
+@roles(*ISSUERS)
+def confirm_approval(batch_id: int) -> Any:
+    """Approving issues the documents for good: this page says how many of each, then asks."""
+    batch = db.session.get(Batch, batch_id) or abort(404)
+    protocol = db.session.get(Protocol, batch.protocol_id) or abort(404)
+    preview = attempt(None, lambda: services.preview_batch(db.session, batch))
+    if preview is None or current_user.id == batch.requested_by_id:
+        return redirect(url_for(".batch", batch_id=batch.id))
+    return render_template(
+        "diplomas/approve.html", batch=batch, protocol=protocol, preview=preview,
+        type_names=TYPE_NAMES,
+    )  # fmt: skip
 
 
 @bp.route("/batches/<int:batch_id>/decide", methods=["POST"])
@@ -127,6 +144,8 @@ def decide_batch(batch_id: int) -> Response:
 
     batch = db.session.get(Batch, batch_id) or abort(404)
     approve = request.form.get("decision") == "approve"
+    if approve and request.form.get("confirmed") != "yes":  # only from the confirmation page
+        return redirect(url_for(".confirm_approval", batch_id=batch_id))
     if perform(None, lambda: _decide(batch, approve)):
         jobs.dispatch(db.session, current_app)
         if approve:
@@ -159,6 +178,7 @@ def document(diploma_id: int) -> str:
         local_link=url_for("verify.link", text=to_code(doc.payload)),
         type_names=TYPE_NAMES,
         status_names=STATUS_NAMES,
+        kind_names=ANNUL_KIND_NAMES,
         DocumentStatus=DocumentStatus,
         can_issue=current_user.has_role(*ISSUERS),
     )
@@ -168,10 +188,12 @@ def document(diploma_id: int) -> str:
 @roles(*ISSUERS)
 def change_status(diploma_id: int) -> Response:
     doc = db.session.get(Diploma, diploma_id) or abort(404)
-    action = request.form.get("action", "")
+    action, kind = request.form.get("action", ""), request.form.get("kind", "")
     if action in STATUS_ACTIONS and perform(None, lambda: services.set_status(
         db.session, actor=acting(), settings=settings_of(current_app), diploma=doc,
         status=DocumentStatus(action), reason=request.form.get("reason", ""),
+        kind=AnnulKind(kind) if kind in set(AnnulKind) else None,
+        replaced_by=request.form.get("replaced_by") or None,
     )):  # fmt: skip
         flash(_("The status is changed."), "success")
     return redirect(url_for(".document", diploma_id=doc.id))

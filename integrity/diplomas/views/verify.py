@@ -78,6 +78,10 @@ def _page_texts(locale: str) -> dict[str, str]:
             "This document was issued by us and annulled on %(date)s. It is no longer valid.",
             date="{date}",
         ),
+        "annul_error": _("It was issued by mistake."),
+        "annul_reissued": _("It was replaced by another document, issued instead of it."),
+        "annul_revoked": _("The award was revoked."),
+        "replacement": _("The new document:"),
         "superseded": _("Replaced"),
         "superseded_text": _(
             "This document was replaced by a corrected one with the serial %(serial)s on "

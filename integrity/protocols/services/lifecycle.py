@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from integrity.protocols.services.content import build_ciphered, build_named, ca
 from integrity.protocols.services.public import store_public_rendering
 from integrity.protocols.services.signing import Signing, keep
 from integrity.registry.models import Event, Round, Subject
+from integrity.web.times import local_text, zone_label
 
 
 def _expect(protocol: Protocol, *states: ProtocolState) -> None:
@@ -120,17 +122,25 @@ def publish(session: AnySession, *, actor: Actor, protocol: Protocol) -> Protoco
 
 
 def close_appeals(
-    session: AnySession, *, actor: Actor, protocol: Protocol, now: dt.datetime | None = None
+    session: AnySession,
+    *,
+    actor: Actor,
+    protocol: Protocol,
+    now: dt.datetime | None = None,
+    zone: ZoneInfo | None = None,
 ) -> Protocol:
     """Close the appeal window once it has run out. When every protocol of the round is closed, the
-    round's results are frozen: the vault may be unsealed and the draw's manifest published."""
+    round's results are frozen: the vault may be unsealed and the draw's manifest published.
+    ``zone``: the centre's (``Settings.zone``), in which a refusal states the window's end."""
     _expect(protocol, ProtocolState.PUBLISHED)
     now = now or utcnow()
     assert protocol.appeals_until is not None
     if now < protocol.appeals_until:
+        zone = zone or ZoneInfo("UTC")
         raise Refused(
-            _l("The appeal window is open until %(when)s UTC.",
-               when=protocol.appeals_until.strftime("%Y-%m-%d %H:%M")),
+            _l("The appeal window is open until %(when)s %(zone)s.",
+               when=local_text(zone, protocol.appeals_until),
+               zone=zone_label(zone, protocol.appeals_until)),
             code="window_open",
         )  # fmt: skip
     protocol.state = ProtocolState.APPEALS_CLOSED

@@ -22,7 +22,8 @@ from integrity.settings import Settings
 
 def check_link(host: str, digest: str) -> str:
     """The public check page of a report (``host``: ``Settings.host``)."""
-    return f"https://{host}/r/{digest}"
+    base = host.rstrip("/") if "://" in host else f"https://{host}"  # the demo's is http://…
+    return f"{base}/r/{digest}"
 
 
 def render(
