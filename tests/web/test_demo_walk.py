@@ -64,6 +64,7 @@ def argument_values() -> dict[str, list[Any]]:
         "assignment_id": ids(Assignment.id),
         "batch_id": ids(Batch.id),
         "cipher": ids(Work.cipher)[:5],
+        "corner": [0, 3],
         "code": [i.code for i in REGISTRY],
         "digest": [*ids(ReportVersion.content_sha256), "0" * 64],
         "diploma_id": ids(Diploma.id),

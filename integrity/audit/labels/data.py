@@ -1,8 +1,5 @@
-"""The audit log's words, in the reader's language: every action the code records (a unit test
-finds each ``area.verb`` the services write and fails on one without a label here), the areas, the
-kinds of subject, the keys of an event's data, the actors that are no user, and a few values.
-
-The raw form (the stored action, subject and JSON) stays one click away on the log's page."""
+"""The words for what an audit event carries: kinds of subject, actors that are no user, the keys
+of its data and a few of their values."""
 
 from __future__ import annotations
 
@@ -10,121 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-
-AREAS: Mapping[str, Any] = {
-    "accounts": _l("Accounts and sign-in"),
-    "registry": _l("Registry"),
-    "vault": _l("Identity vault"),
-    "scans": _l("Kits and scans"),
-    "uploads": _l("File uploads"),
-    "jury": _l("Jury, draw and marking"),
-    "protocols": _l("Protocols"),
-    "appeals": _l("Appeals"),
-    "diploma": _l("Diplomas"),
-    "risk": _l("Corruption-risk analysis"),
-}
-
-ACTIONS: Mapping[str, Any] = {
-    "accounts.create_user": _l("Account created"),
-    "accounts.set_roles": _l("Account roles changed"),
-    "accounts.set_password": _l("Password changed"),
-    "accounts.set_active": _l("Account switched on or off"),
-    "accounts.set_locale": _l("Interface language changed"),
-    "accounts.login": _l("Signed in"),
-    "accounts.logout": _l("Signed out"),
-    "registry.create_event": _l("Event created"),
-    "registry.update_event": _l("Event changed"),
-    "registry.add_subject": _l("Subject added"),
-    "registry.add_round": _l("Round added"),
-    "registry.add_task": _l("Task added"),
-    "registry.set_scheme": _l("Marking scheme changed"),
-    "registry.freeze_scheme": _l("Marking scheme frozen"),
-    "registry.add_district": _l("District added"),
-    "registry.add_school": _l("School added"),
-    "registry.add_venue": _l("Venue added"),
-    "registry.add_room": _l("Room added"),
-    "registry.add_room_observer": _l("Observer added to a room"),
-    "registry.add_participant": _l("Participant registered"),
-    "registry.record_consent": _l("Consent recorded"),
-    "registry.add_entry": _l("Participant entered in a round"),
-    "registry.set_entry_status": _l("Entry status changed"),
-    "registry.seat_entry": _l("Seat assigned"),
-    "registry.assign_seats": _l("Seats assigned"),
-    "registry.add_juror": _l("Juror registered"),
-    "registry.set_juror_subjects": _l("Juror's subjects changed"),
-    "registry.declare_relation": _l("Juror's relation declared"),
-    "registry.sign_declaration": _l("Conflict-of-interest declaration signed"),
-    "registry.link_juror_account": _l("Juror linked to an account"),
-    "registry.import_participants": _l("Participants imported"),
-    "registry.import_jurors": _l("Jurors imported"),
-    "registry.import_received": _l("Import file received"),
-    "registry.import_checked": _l("Import file checked"),
-    "registry.import_confirmed": _l("Import confirmed"),
-    "registry.import_finished": _l("Import finished"),
-    "registry.import_failed": _l("Import failed"),
-    "vault.create": _l("Identity vault created"),
-    "vault.unseal": _l("Identities unsealed"),
-    "scans.print_kits": _l("Kits printed"),
-    "scans.void_kit": _l("Kit voided and reissued"),
-    "scans.upload": _l("Scans uploaded"),
-    "scans.ingest": _l("Scans read"),
-    "scans.ingest_failed": _l("Reading the scans failed"),
-    "scans.resolve_page": _l("Page resolved by hand"),
-    "scans.attach_extra": _l("Extra sheet attached"),
-    "scans.discard_page": _l("Page discarded"),
-    "scans.freeze_round": _l("Works frozen, ledger published"),
-    "uploads.start": _l("Upload started"),
-    "uploads.end": _l("Upload cancelled"),
-    "uploads.done": _l("Upload taken"),
-    "uploads.refused": _l("Upload refused"),
-    "uploads.failed": _l("Upload failed"),
-    "uploads.expire": _l("Unfinished upload expired"),
-    "jury.conflict_confirmed": _l("Conflict of interest confirmed"),
-    "jury.conflict_dismissed": _l("Conflict of interest dismissed"),
-    "jury.draw_frozen": _l("Draw inputs frozen"),
-    "jury.draw_committed": _l("Draw secret committed"),
-    "jury.draw_contribution": _l("Draw contribution typed in"),
-    "jury.draw_revealed": _l("Draw revealed"),
-    "jury.draw_cancelled": _l("Draw cancelled"),
-    "jury.marks_saved": _l("Marks saved as a draft"),
-    "jury.marks_submitted": _l("Marks submitted"),
-    "jury.third_marker_drawn": _l("Third marker drawn"),
-    "jury.no_third_marker": _l("No third marker available"),
-    "jury.chair_decided": _l("Chair decided a score"),
-    "jury.marking_returned": _l("Marking returned to its juror"),
-    "protocols.frozen": _l("Protocol frozen"),
-    "protocols.published": _l("Protocol published"),
-    "protocols.appeals_closed": _l("Appeals closed"),
-    "protocols.final_frozen": _l("Final protocol frozen"),
-    "protocols.final_published": _l("Final protocol published"),
-    "protocols.public_rendered": _l("Public protocol rendered"),
-    "protocols.policy_set": _l("Prize policy set"),
-    "appeals.filed": _l("Appeal filed"),
-    "appeals.decided": _l("Appeal decided"),
-    "diploma.batch_requested": _l("Diploma batch requested"),
-    "diploma.batch_approved": _l("Diploma batch approved"),
-    "diploma.batch_rejected": _l("Diploma batch rejected"),
-    "diploma.batch_rendered": _l("Diploma batch rendered"),
-    "diploma.batch_failed": _l("Diploma batch failed"),
-    "diploma.issued": _l("Diplomas issued"),
-    "diploma.key_rotated": _l("Signing key rotated"),
-    "diploma.status_changed": _l("Diploma status changed"),
-    "diploma.superseded": _l("Diploma reissued"),
-    "risk.analysis_created": _l("Analysis created"),
-    "risk.indicators_computed": _l("Indicators computed"),
-    "risk.members_set": _l("Working group set"),
-    "risk.positions_set": _l("Positions exposed to risk set"),
-    "risk.sources_set": _l("Information sources set"),
-    "risk.texts_set": _l("Report texts changed"),
-    "risk.finding_saved": _l("Finding saved"),
-    "risk.finding_dismissed": _l("Finding dismissed"),
-    "risk.finding_closed": _l("Finding closed"),
-    "risk.recommendation_saved": _l("Recommendation saved"),
-    "risk.in_review": _l("Analysis sent for review"),
-    "risk.signed": _l("Analysis signed"),
-    "risk.published": _l("Analysis published"),
-    "risk.reopened": _l("Analysis reopened"),
-}
 
 # The kinds of subject (``kind:id``), for a subject the reader may not see by name.
 KINDS: Mapping[str, Any] = {
@@ -383,18 +265,3 @@ VALUES: Mapping[str, Any] = {
     "double": _l("double blind marking"),
     "panel": _l("a panel drawn by lot"),
 }
-
-
-def action_label(action: str) -> str:
-    """An action in words; an action without a label (the unit test forbids it) stays as stored."""
-    label = ACTIONS.get(action)
-    return str(label) if label is not None else action
-
-
-def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The log's filter: each area (its value: the prefix ``area.``) with its actions."""
-    return [
-        (area, sorted(((a, str(w)) for a, w in ACTIONS.items() if a.startswith(f"{area}.")),
-                      key=lambda pair: pair[1]))
-        for area in AREAS
-    ]  # fmt: skip
