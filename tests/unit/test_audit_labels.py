@@ -59,7 +59,9 @@ def test_every_audit_action_the_services_write_has_a_label_in_words() -> None:
     assert len(written) > 90  # the scan finds them (97 literal ones when this was written)
     assert {"accounts.login", "risk.signed", "scans.print_kits", "uploads.done"} <= written
     missing = sorted(written - ACTIONS.keys())
-    assert not missing, f"give these audit actions words in integrity/audit/labels/actions.py: {missing}"
+    assert not missing, (
+        f"give these audit actions words in integrity/audit/labels/actions.py: {missing}"
+    )
 
 
 def test_every_labelled_action_belongs_to_a_named_area_and_is_still_written() -> None:
