@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -147,6 +148,8 @@ def _value_words(key: str, value: Any, words: Mapping[str, str]) -> list[Shown]:
     text = str(value)
     if key in ("roles", "before", "after") and text in {r.value for r in ROLES}:
         return [Shown(str(ROLES[next(r for r in ROLES if r.value == text)]))]
+    if key == "fields" and text in labels.KEYS:  # the names of the fields a change touched
+        return [Shown(str(labels.KEYS[text]))]
     if text in labels.VALUES:
         return [Shown(str(labels.VALUES[text]))]
     if text in words:
@@ -154,6 +157,11 @@ def _value_words(key: str, value: Any, words: Mapping[str, str]) -> list[Shown]:
     moment = _moment(text)
     if moment is not None:
         return [Shown(moment)]
+    examined = re.fullmatch(r"examined_(\d+)_(kk|ru)", text)  # an analysis's notes, by direction
+    if examined:
+        language = _("Kazakh") if examined[2] == "kk" else _("Russian")
+        return [Shown(_("what was examined, direction %(n)s (%(language)s)", n=examined[1],
+                        language=language))]  # fmt: skip
     if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
         return [Shown(f"{text[:16]}…")]  # a hash; whole in the raw form
     return [Shown(text)]

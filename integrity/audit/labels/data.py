@@ -50,6 +50,16 @@ ACTORS: Mapping[str, Any] = {
 }
 
 KEYS: Mapping[str, Any] = {
+    # the analysis's fields, as risk.texts_set lists them
+    "conclusions_kk": _l("conclusions (Kazakh)"),
+    "conclusions_ru": _l("conclusions (Russian)"),
+    "legal_basis_kk": _l("legal basis (Kazakh)"),
+    "legal_basis_ru": _l("legal basis (Russian)"),
+    "order_number": _l("order number"),
+    "order_date": _l("order date"),
+    "analysis_from": _l("analysed from"),
+    "analysis_to": _l("analysed to"),
+    "matrix_size": _l("risk matrix size"),
     "username": _l("Username"),
     "roles": _l("Roles"),
     "before": _l("Before"),
