@@ -85,7 +85,8 @@ def test_the_request_only_stores_the_file_and_a_job_reads_it(
     monkeypatch.setattr(imports, "read_table", not_in_a_request)
     page = upload(client, world["event"].id, good_list())
     assert state_of(client.get(page).get_data(as_text=True)) == "checking"
-    assert '<meta http-equiv="refresh"' in client.get(page).get_data(as_text=True)
+    busy = client.get(page).get_data(as_text=True)
+    assert 'data-poll="2"' in busy and "js/poll.js" in busy  # asks again until done
     job = db.session.execute(select(Job)).scalar_one()
     assert job.kind == "registry.check_import" and job.state == "queued"
 
