@@ -63,6 +63,14 @@ class _Readable(HTMLParser):
 
 
 def shown(body: bytes, content_type: str) -> str:
+    if "wordprocessingml" in content_type:
+        import io
+
+        import docx
+
+        document = docx.Document(io.BytesIO(body))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return " ".join(" ".join([*(p.text for p in document.paragraphs), *cells]).split())
     if not content_type.startswith("text/html"):
         return readable_text(body, content_type)
     parser = _Readable()
@@ -135,7 +143,11 @@ def test_no_screen_or_document_shows_english_or_an_internal_code(
     language: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    values = {name: found[:1] for name, found in argument_values().items()}
+    # One object of each kind, but every format of a document (PDF, XLSX, DOCX, CSV).
+    values = {
+        name: found if name in ("doc", "fmt") else found[:1]
+        for name, found in argument_values().items()
+    }
     by_reader: dict[Role | None, list[str]] = {}
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()) or rule.endpoint in ("accounts.logout", "static"):
