@@ -294,10 +294,30 @@ def _check(values: Mapping[str, Any]) -> None:
     host = str(values["PUBLIC_HOST"]).lower()
     if "://" in host and not host.startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_HOST is a host name, or an address starting http:// or https://")
+    if host.startswith("http://") and values["ENV"] == "production" and not _local(host):
+        raise ConfigError(
+            "PUBLIC_HOST: a diploma's QR code must link over https:// (plain http:// is for a "
+            "demo on this machine or a local network, or ENV=development)"
+        )
     if int(values["JOBS_LEASE_SECONDS"]) < 2:
         raise ConfigError("JOBS_LEASE_SECONDS must be at least 2")
     if int(values["RISK_MIN_COUNT"]) < 1:
         raise ConfigError("RISK_MIN_COUNT must be at least 1")
+
+
+def _local(address: str) -> bool:
+    """A loopback or private-network address (a demo, an offline venue's own network)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    name = urlsplit(address).hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        ip = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private
 
 
 def _place_in_instance(values: dict[str, Any], instance_path: Path) -> None:

@@ -163,16 +163,20 @@ def _heading(content: dict[str, Any], heading: Heading, lang: str, styles: _Styl
     words = LABELS[lang]
     kind = words["named"] if content["kind"] == "named" else words["ciphered"]
     story: list[Any] = [
-        Paragraph(f"{words['title']} ({kind})", styles.title),
-        Paragraph(heading.event, styles.body),
+        Paragraph(escape(f"{words['title']} ({kind})"), styles.title),
+        Paragraph(escape(heading.event), styles.body),
         Paragraph(
-            f"{heading.subject} · {content['round']}-{words['round']} · "
-            f"{content['grade']} {words['grade']} · {words['version']} {content['version']}",
+            escape(
+                f"{heading.subject} · {content['round']}-{words['round']} · "
+                f"{content['grade']} {words['grade']} · {words['version']} {content['version']}"
+            ),
             styles.body,
         ),
     ]
     if content.get("redacted_from"):
-        story.append(Paragraph(f"{words['public']}: {content['redacted_from']}", styles.body))
+        story.append(
+            Paragraph(escape(f"{words['public']}: {content['redacted_from']}"), styles.body)
+        )
     return [*story, Spacer(1, 3 * mm), _place_and_date(content, lang, styles), Spacer(1, 3 * mm)]
 
 
@@ -197,8 +201,12 @@ def _ranking(content: dict[str, Any], lang: str, styles: _Styles) -> LongTable:
     # Plain strings draw fast (5,000 rows in about a second); only the columns that may need to
     # wrap (names, schools, districts, and the header) are paragraphs.
     wrapped = {2, 3, 4} if content["kind"] == "named" else set()
-    data = [[Paragraph(str(v), styles.head) for v in row] for row in rows[:2]] + [
-        [Paragraph(str(v), styles.cell) if i in wrapped else str(v) for i, v in enumerate(row)]
+    # Paragraphs read a markup of their own: names and schools are text, never markup ("&", "<").
+    data = [[Paragraph(escape(str(v)), styles.head) for v in row] for row in rows[:2]] + [
+        [
+            Paragraph(escape(str(v)), styles.cell) if i in wrapped else str(v)
+            for i, v in enumerate(row)
+        ]
         for row in rows[2:]
     ]
     tasks = _task_columns(content)
@@ -270,7 +278,7 @@ def _after_ranking(content: dict[str, Any], lang: str, styles: _Styles) -> list[
                   Paragraph(f"{words['quotas']}: {', '.join(map(str, content['quotas']))}", styles.body)]  # fmt: skip
     if content.get("overflow"):
         extra = ", ".join(f"{k}: {v}" for k, v in content["overflow"].items())
-        story.append(Paragraph(f"{words['overflow']}: {extra}", styles.body))
+        story.append(Paragraph(escape(f"{words['overflow']}: {extra}"), styles.body))
     if content.get("apart"):
         story += [Spacer(1, 4 * mm), Paragraph(words["apart"], styles.title)]
         apart = [[words["name"], words["school"], words["reason"]]] + [
@@ -278,7 +286,7 @@ def _after_ranking(content: dict[str, Any], lang: str, styles: _Styles) -> list[
             for p in content["apart"]
         ]
         listing = LongTable(
-            [[Paragraph(str(v), styles.cell) for v in r] for r in apart], repeatRows=1
+            [[Paragraph(escape(str(v)), styles.cell) for v in r] for r in apart], repeatRows=1
         )
         listing.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
         story.append(listing)

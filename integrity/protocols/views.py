@@ -348,7 +348,9 @@ def confirm_unseal(round_id: int) -> Any:
     round_ = db.session.get(Round, round_id) or abort(404)
     vault_url = url_for("vault.event_vault", event_id=round_.subject.event_id)
     # A refusal is flashed on this page, which then offers no form, only the way back.
-    sealed = attempt(None, lambda: check_unsealable(db.session, round_, actor=acting()))
+    sealed = attempt(
+        None, lambda: check_unsealable(db.session, round_, actor=acting(), attempted=False)
+    )
     return render_template(
         "protocols/confirm_unseal.html",
         round=round_,

@@ -4,6 +4,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import select
 
 from integrity.db import Base
 
@@ -64,3 +65,30 @@ def test_schemes_frozen_before_scheme_hashes_existed_are_fingerprinted_on_upgrad
     assert (
         again.scheme_sha256 == expected == catalogue.scheme_digest(catalogue.frozen_payload(again))
     )
+
+
+def test_annulment_kinds_go_down_and_up_with_a_superseded_and_an_annulled_diploma(
+    app: Any, session: Any, users: Any
+) -> None:
+    from flask import current_app
+    from flask_migrate import downgrade, upgrade
+
+    from integrity.diplomas import services
+    from integrity.diplomas.models import AnnulKind, Diploma, DocumentStatus
+    from integrity.settings import settings_of
+    from tests import factories as f
+
+    _, _, made = f.issued_batch(session, users)
+    settings, actor = settings_of(current_app), f.ACTOR
+    services.reissue(session, actor=actor, settings=settings, diploma=made[0], reason="typo")
+    services.set_status(session, actor=actor, settings=settings, diploma=made[1],
+                        status=DocumentStatus.ANNULLED, reason="not a winner",
+                        kind=AnnulKind.ERROR)  # fmt: skip
+    session.commit()
+    count = len(session.execute(select(Diploma)).scalars().all())
+    session.close()
+    downgrade(revision="0016")  # a rebuild of `diploma` would trip its own foreign key here
+    upgrade()
+    assert len(session.execute(select(Diploma)).scalars().all()) == count
+    annulled = session.get(Diploma, made[1].id)
+    assert annulled is not None and annulled.annul_kind == AnnulKind.ERROR  # read as "error"

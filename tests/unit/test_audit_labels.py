@@ -78,3 +78,13 @@ def test_a_subject_is_read_as_kind_and_id() -> None:
     assert parse_subject("round:7") == ("round", 7)
     assert parse_subject("x") == ("x", None)
     assert parse_subject("3/4") == ("3/4", None)
+
+
+def test_free_text_that_may_name_a_pupil_is_hidden_from_a_reader_without_the_right() -> None:
+    from integrity.audit.domain.reading import hidden_keys
+
+    about_pupils = ["appeals.filed", "appeals.decided", "registry.set_entry_status",
+                    "jury.conflict_confirmed", "jury.conflict_dismissed",
+                    "diploma.status_changed", "diploma.superseded"]  # fmt: skip
+    assert [a for a in about_pupils if "reason" not in hidden_keys(a, sees_identities=False)] == []
+    assert hidden_keys("jury.conflict_confirmed", sees_identities=True) == frozenset()

@@ -112,3 +112,27 @@ def test_the_settings_object_is_frozen_and_carries_the_zone_and_the_folders(
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.page_size = 10  # type: ignore[misc]
     assert settings.replace(page_size=10).page_size == 10 and settings.page_size == 50
+
+
+@pytest.mark.parametrize(
+    ("public_host", "refused"),
+    [
+        ("olimp.example.kz", False),
+        ("https://olimp.example.kz", False),
+        ("http://olimp.example.kz", True),  # a printed QR code would link in the clear
+        ("http://95.56.0.10:8000", True),
+        ("http://127.0.0.1:8000", False),  # the demo on this machine
+        ("http://192.168.1.20:8000", False),  # the demo on a venue's own network
+        ("http://localhost:8000", False),
+    ],
+)
+def test_production_links_diplomas_over_https_except_on_this_machine_or_a_local_network(
+    tmp_path: Path, public_host: str, refused: bool
+) -> None:
+    environ = {"INTEGRITY_SECRET_KEY": "x" * 64, "INTEGRITY_PUBLIC_HOST": public_host}
+    if refused:
+        with pytest.raises(ConfigError, match="PUBLIC_HOST: a diploma's QR code must link over"):
+            load_settings(tmp_path, environ)
+    else:
+        assert load_settings(tmp_path, environ)["PUBLIC_HOST"] == public_host
+    assert load_settings(tmp_path, {**environ, "INTEGRITY_ENV": "development"})

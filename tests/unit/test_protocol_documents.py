@@ -84,3 +84,13 @@ def test_a_version_frozen_without_signing_prints_blank_lines_to_fill_by_hand(lan
 def test_dates_read_as_the_centres_documents_write_them() -> None:
     assert official_date(dt.date(2026, 4, 3), "kk") == "2026 жылғы «3» сәуір"
     assert official_date(dt.date(2025, 6, 10), "ru") == "«10» июня 2025 г."
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_names_and_schools_with_markup_characters_print_as_typed(lang: str) -> None:
+    content = _content("named", 2)
+    content["rows"][0].update(
+        name="Әли <Б> & Ко", school_kk="«A&B» <лицей>", school_ru="«A&B» <лицей>"
+    )
+    text = " ".join(_text(content, lang).split())
+    assert "Әли <Б> & Ко" in text and "«A&B» <лицей>" in text

@@ -71,7 +71,7 @@ def test_a_participant_opens_their_work_with_the_code_and_files_one_appeal(
     assert refused.status_code == 422  # the page again, with what the chair typed, bar the password
     form = refused.get_data(as_text=True)
     assert f'name="task-{task_id}" inputmode="decimal" size="5" value="3"' in form
-    assert 'name="reason" required maxlength="2000" value="Re-read"' in form
+    assert 'name="reason" required maxlength="2000" rows="5">Re-read</textarea>' in form
     assert "wrong" not in form
     bad_points = client.post(f"/protocols/appeals/{appeal.id}/decide",
                              data={f"task-{task_id}": "1e1", "reason": "Re-read", "password": PASSWORD})  # fmt: skip

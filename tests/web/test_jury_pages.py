@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -305,3 +306,39 @@ def test_a_discrepancy_rows_return_button_needs_a_reason_and_names_the_marking_i
     assert done.status_code == 302
     session.rollback()
     assert session.get(Assignment, pair[1].id).submitted_at is None
+
+
+@pytest.mark.parametrize("role", [Role.OBSERVER, Role.DIRECTOR])
+def test_a_watcher_sees_which_works_wait_but_not_who_marked_them_or_who_is_drawn_next(
+    client: FlaskClient, session: Any, users: Any, role: Role
+) -> None:
+    from integrity.jury.models import AssignmentRole
+    from integrity.jury.services import marking
+    from integrity.registry.models import Juror
+    from tests.factories import full_marks
+
+    world = f.drawable_round(session)
+    ceremony(session, world)
+    work = session.execute(select(Work).order_by(Work.cipher)).scalars().first()
+    pair = session.execute(
+        select(Assignment)
+        .where(Assignment.work_id == work.id, Assignment.role == AssignmentRole.MARKER)
+        .order_by(Assignment.position)
+    ).scalars().all()  # fmt: skip
+    for a, units in zip(pair, (4, 18), strict=True):
+        marking.save(session, actor=f.ACTOR, assignment=a, submit=True,
+                     values=full_marks(session, a, {1: units, 2: 10}))  # fmt: skip
+    session.commit()
+    names = [session.get(Juror, a.juror_id).full_name for a in pair]
+    login(client, users.make(role))
+    page = client.get(f"/jury/rounds/{world.round.id}/marking").get_data(as_text=True)
+    assert f"discrepancy-{work.cipher}-1" in page  # the row is there
+    assert 'data-testid="markers"' not in page and 'data-testid="third"' not in page
+    table = page[page.index('data-testid="discrepancies"') :]
+    table = table[: table.index("</table>")]
+    assert not [
+        name for name in names if name in table
+    ]  # the progress table names jurors, not works
+    login(client, users.make(Role.CHAIR))
+    chair = client.get(f"/jury/rounds/{world.round.id}/marking").get_data(as_text=True)
+    assert 'data-testid="markers"' in chair and all(name in chair for name in names)

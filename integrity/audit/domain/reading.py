@@ -20,6 +20,11 @@ PERSONAL_VALUES: Mapping[str, frozenset[str]] = {
     "registry.import_failed": frozenset({"error"}),
     "diploma.status_changed": frozenset({"reason"}),
     "diploma.superseded": frozenset({"reason"}),
+    # a juror's relation to a pupil, in the chair's words
+    "jury.conflict_confirmed": frozenset({"reason"}),
+    "jury.conflict_dismissed": frozenset({"reason"}),
+    # the commission's reasons answer a pupil's appeal
+    "appeals.decided": frozenset({"reason"}),
 }
 
 # Data keys whose value is the id (or a list of ids) of another record, by the record's kind.

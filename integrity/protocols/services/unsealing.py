@@ -28,16 +28,19 @@ from integrity.vault.services import open_links, open_private_key, vault_for_rou
 log = logging.getLogger("integrity")
 
 
-def check_unsealable(session: AnySession, round_: Round, *, actor: Actor) -> int:
-    """The number of the round's sealed links, once it may be unsealed; refused (and logged) when
-    its appeals are still open, or it is unsealed already. The confirmation page asks this before
-    it asks for the key."""
+def check_unsealable(
+    session: AnySession, round_: Round, *, actor: Actor, attempted: bool = True
+) -> int:
+    """The number of the round's sealed links, once it may be unsealed; refused when its appeals
+    are still open, or it is unsealed already. The confirmation page asks this before it asks for
+    the key (``attempted=False``: merely looking is no attempt, so it is not logged as one)."""
     if round_.results_frozen_at is None:
-        log.warning(
-            "unseal refused: the round's appeals are not closed",
-            extra={"fields": {"event": "unseal_refused", "round_id": round_.id,
-                              "actor": actor.name}},
-        )  # fmt: skip
+        if attempted:
+            log.warning(
+                "unseal refused: the round's appeals are not closed",
+                extra={"fields": {"event": "unseal_refused", "round_id": round_.id,
+                                  "actor": actor.name}},
+            )  # fmt: skip
         raise Conflict(
             _l("The identities can be unsealed only after the round's appeals are closed."),
             code="appeals_open",
