@@ -102,7 +102,9 @@ def freeze_protocol(round_id: int) -> Response | str | tuple[str, int]:
     shows the form again as it was typed."""
     round_ = db.session.get(Round, round_id) or abort(404)
     grade = request.values.get("grade", type=int) or request.values.get("sign-grade", type=int)
-    protocol = queries.protocol_for_grade(db.session, round_, grade) or abort(400)
+    protocol = queries.protocol_for_grade(db.session, round_, grade)
+    if protocol is None:  # no grade chosen: the round's page offers one button per grade
+        return redirect(url_for(".round_protocols", round_id=round_id))
     form = FreezeForm()
     if not submitted(form):
         return _freeze_page(round_, protocol, _proposed_form(protocol))
