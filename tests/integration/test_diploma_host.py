@@ -113,3 +113,20 @@ def test_the_pdf_page_and_the_approval_refuse_with_the_default_host(
     session.expire_all()
     assert session.get(Batch, batch.id).state is BatchState.REQUESTED
     assert session.scalar(select(func.count()).select_from(Diploma)) == issued
+
+
+@pytest.mark.parametrize(("lang", "words"), [("kk", "әдепкі"), ("ru", "по умолчанию")])
+def test_a_risk_report_is_not_printed_with_the_placeholder_host_either(
+    session: Any, lang: str, words: str
+) -> None:
+    from integrity.risk.services import reports
+
+    analysis = f.analysis_with_group(session)
+    settings = settings_of(current_app)
+    with force_locale(lang), pytest.raises(Conflict) as refused:
+        reports.render(session, analysis, settings=settings, lang=lang, fmt="pdf")
+    with force_locale(lang):
+        assert words in str(refused.value.message)
+    development = settings.replace(env="development")
+    pdf = reports.render(session, analysis, settings=development, lang=lang, fmt="pdf")
+    assert pdf.startswith(b"%PDF")

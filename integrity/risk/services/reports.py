@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from integrity.audit.domain.chain import canonical_json
 from integrity.audit.services import chain_head
 from integrity.clock import local_today
+from integrity.config import DEFAULT_PUBLIC_HOST
 from integrity.db import AnySession
-from integrity.errors import NotFound
+from integrity.diplomas.services.rendering import placeholder_host
+from integrity.errors import Conflict, NotFound
 from integrity.risk import services
 from integrity.risk.domain import documents
 from integrity.risk.models import Analysis, ReportVersion
@@ -35,6 +37,14 @@ def render(
     fmt: str,
     number: int | None = None,
 ) -> bytes:
+    if placeholder_host(settings):  # its QR code would lead nowhere, as a diploma's would
+        raise Conflict(
+            _l("Reports are not printed while PUBLIC_HOST is the built-in default (%(host)s): "
+               "their QR codes would lead nowhere. Set INTEGRITY_PUBLIC_HOST (or public_host in "
+               "integrity.toml) to the address of this site's public pages.",
+               host=DEFAULT_PUBLIC_HOST),
+            code="placeholder_host",
+        )  # fmt: skip
     version: ReportVersion | None
     if number is not None:
         version = next((v for v in analysis.versions if v.number == number), None)
