@@ -276,22 +276,7 @@ def test_the_chair_returns_a_submitted_marking_with_a_reason_and_its_juror_submi
 def test_a_discrepancy_rows_return_button_needs_a_reason_and_names_the_marking_itself(
     client: FlaskClient, session: Any, users: Any
 ) -> None:
-    from integrity.jury.models import AssignmentRole
-    from integrity.jury.services import marking
-    from tests.factories import full_marks
-
-    world = f.drawable_round(session)
-    ceremony(session, world)
-    work = session.execute(select(Work).order_by(Work.cipher)).scalars().first()
-    pair = session.execute(
-        select(Assignment)
-        .where(Assignment.work_id == work.id, Assignment.role == AssignmentRole.MARKER)
-        .order_by(Assignment.position)
-    ).scalars().all()  # fmt: skip
-    for a, units in zip(pair, (4, 18), strict=True):
-        marking.save(session, actor=f.ACTOR, assignment=a, submit=True,
-                     values=full_marks(session, a, {1: units, 2: 10}))  # fmt: skip
-    session.commit()
+    world, _, pair = _a_discrepancy(session)
     login(client, users.make(Role.CHAIR))
     url = f"/jury/rounds/{world.round.id}/marking"
     page = client.get(url).get_data(as_text=True)
@@ -312,9 +297,29 @@ def test_a_discrepancy_rows_return_button_needs_a_reason_and_names_the_marking_i
 def test_a_watcher_sees_which_works_wait_but_not_who_marked_them_or_who_is_drawn_next(
     client: FlaskClient, session: Any, users: Any, role: Role
 ) -> None:
+    from integrity.registry.models import Juror
+
+    world, work, pair = _a_discrepancy(session)
+    names = [session.get(Juror, a.juror_id).full_name for a in pair]
+    login(client, users.make(role))
+    page = client.get(f"/jury/rounds/{world.round.id}/marking").get_data(as_text=True)
+    assert f"discrepancy-{work.cipher}-1" in page  # the row is there
+    assert 'data-testid="markers"' not in page and 'data-testid="third"' not in page
+    table = page[page.index('data-testid="discrepancies"') :]
+    table = table[: table.index("</table>")]
+    assert not [
+        name for name in names if name in table
+    ]  # the progress table names jurors, not works
+    login(client, users.make(Role.CHAIR))
+    chair = client.get(f"/jury/rounds/{world.round.id}/marking").get_data(as_text=True)
+    assert 'data-testid="markers"' in chair and all(name in chair for name in names)
+
+
+def _a_discrepancy(session: Any) -> tuple[Any, Any, list[Any]]:
+    """A drawn round whose first work's two markers differ on task 1 (4 and 18 points):
+    (world, the work, its two marker assignments)."""
     from integrity.jury.models import AssignmentRole
     from integrity.jury.services import marking
-    from integrity.registry.models import Juror
     from tests.factories import full_marks
 
     world = f.drawable_round(session)
@@ -329,16 +334,4 @@ def test_a_watcher_sees_which_works_wait_but_not_who_marked_them_or_who_is_drawn
         marking.save(session, actor=f.ACTOR, assignment=a, submit=True,
                      values=full_marks(session, a, {1: units, 2: 10}))  # fmt: skip
     session.commit()
-    names = [session.get(Juror, a.juror_id).full_name for a in pair]
-    login(client, users.make(role))
-    page = client.get(f"/jury/rounds/{world.round.id}/marking").get_data(as_text=True)
-    assert f"discrepancy-{work.cipher}-1" in page  # the row is there
-    assert 'data-testid="markers"' not in page and 'data-testid="third"' not in page
-    table = page[page.index('data-testid="discrepancies"') :]
-    table = table[: table.index("</table>")]
-    assert not [
-        name for name in names if name in table
-    ]  # the progress table names jurors, not works
-    login(client, users.make(Role.CHAIR))
-    chair = client.get(f"/jury/rounds/{world.round.id}/marking").get_data(as_text=True)
-    assert 'data-testid="markers"' in chair and all(name in chair for name in names)
+    return world, work, list(pair)
